@@ -1,0 +1,216 @@
+package io.ingestnotify;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.component.mail.MailComponent;
+import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
+import org.apache.camel.processor.aggregate.jdbc.PostgresAggregationRepository;
+import org.apache.camel.spi.AggregationRepository;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/** Wires the beans the YAML routes call, the Camel Main way: each from its settings, with defaults in application.properties. */
+public class IngestNotifyConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestNotifyConfiguration.class);
+
+    @BindToRegistry("dataSource")
+    public DataSource dataSource(CamelContext context,
+                                 @PropertyInject("db.url") String url,
+                                 @PropertyInject("db.user") String user,
+                                 @PropertyInject("db.password") String password,
+                                 @PropertyInject("db.schema") String schema,
+                                 @PropertyInject("db.pool.size") String poolSize,
+                                 @PropertyInject("data.dir") String dataDir) throws Exception {
+        int size = Settings.integer("DB_POOL_SIZE", poolSize, 1, 200);
+        if (url == null || url.isBlank()) {
+            EmbeddedPostgres pg = new EmbeddedPostgres(new File(dataDir, "postgres"), 0);
+            pg.start();
+            context.addService(pg, true, true);
+            url = pg.jdbcUrl();
+            user = "postgres";
+            password = "";
+            LOG.info("Embedded PostgreSQL at {} (data in {}); set DB_URL to use a real one", url, new File(dataDir, "postgres"));
+        }
+        HikariDataSource pool = Database.pool(url, user, password, schema, size);
+        context.addService(new Closer(pool), true, true);
+        Database.migrate(pool, schema);
+        return pool;
+    }
+
+    @BindToRegistry("transactionManager")
+    public DataSourceTransactionManager transactionManager(@BeanInject("dataSource") DataSource dataSource) {
+        return new DataSourceTransactionManager(dataSource);
+    }
+
+    /** jdbc (default): batches' aggregator state survives restarts in PostgreSQL; memory: faster, the sweeper recovers. */
+    @BindToRegistry("aggregationRepository")
+    public AggregationRepository aggregationRepository(@PropertyInject("aggregation.repository") String kind,
+                                                       @BeanInject("dataSource") DataSource dataSource,
+                                                       @BeanInject("transactionManager") DataSourceTransactionManager tm) {
+        switch (kind.trim().toLowerCase()) {
+            case "memory":
+                return new MemoryAggregationRepository();
+            case "jdbc":
+                PostgresAggregationRepository repo = new PostgresAggregationRepository(tm, "batch_aggregation", dataSource);
+                repo.setUseRecovery(true);
+                return repo;
+            default:
+                throw Settings.invalid("AGGREGATION_REPOSITORY", kind, "jdbc or memory");
+        }
+    }
+
+    @BindToRegistry("batchCountStrategy")
+    public AggregationStrategy batchCountStrategy() {
+        return new BatchCountStrategy();
+    }
+
+    @BindToRegistry("preferenceCache")
+    public PreferenceCache preferenceCache(CamelContext context,
+                                           @PropertyInject("cms.api.url") String cmsUrl,
+                                           @PropertyInject("default.batch.size.threshold") String threshold,
+                                           @PropertyInject("default.notification.delay.minutes") String delay,
+                                           @PropertyInject("preferences.cache.ttl.seconds") String ttl) {
+        Preferences defaults = Preferences.defaults(
+                Settings.integer("DEFAULT_BATCH_SIZE_THRESHOLD", threshold, 1, 100),
+                Settings.integer("DEFAULT_NOTIFICATION_DELAY_MINUTES", delay, 1, 1440));
+        return new PreferenceCache(context.createProducerTemplate(), Settings.url("CMS_API_URL", cmsUrl), defaults,
+                Duration.ofSeconds(Settings.integer("PREFERENCES_CACHE_TTL_SECONDS", ttl, 1, 86_400)), 100_000);
+    }
+
+    @BindToRegistry("eventParser")
+    public EventParser eventParser() {
+        return new EventParser();
+    }
+
+    @BindToRegistry("fileLookup")
+    public FileLookup fileLookup(CamelContext context) {
+        return new FileLookup(context.createProducerTemplate());
+    }
+
+    @BindToRegistry("batchRegistry")
+    public BatchRegistry batchRegistry(@BeanInject("dataSource") DataSource dataSource,
+                                       @BeanInject("preferenceCache") PreferenceCache preferences,
+                                       @PropertyInject("default.recipient") String defaultRecipient,
+                                       @PropertyInject("notification.delay.unit") String unit) {
+        return new BatchRegistry(dataSource, preferences::get,
+                Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true),
+                Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), null);
+    }
+
+    @BindToRegistry("batchCompletion")
+    public BatchCompletion batchCompletion(@BeanInject("dataSource") DataSource dataSource,
+                                           @PropertyInject("notification.delay.unit") String unit) {
+        return new BatchCompletion(dataSource, Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit));
+    }
+
+    @BindToRegistry("batchDigest")
+    public BatchDigest batchDigest(@BeanInject("dataSource") DataSource dataSource,
+                                   @PropertyInject("enable.email.notifications") String enabled) {
+        return new BatchDigest(dataSource, Settings.bool("ENABLE_EMAIL_NOTIFICATIONS", enabled));
+    }
+
+    @BindToRegistry("emailLog")
+    public EmailLog emailLog(@BeanInject("dataSource") DataSource dataSource,
+                             @PropertyInject("from.email") String from,
+                             @PropertyInject("notification.max.attempts") String maxAttempts,
+                             @PropertyInject("notification.retry.delay.ms") String delay,
+                             @PropertyInject("notification.retry.multiplier") String multiplier,
+                             @PropertyInject("smtp.server") String server) {
+        return new EmailLog(dataSource, Settings.email("FROM_EMAIL", from, false),
+                Settings.integer("NOTIFICATION_MAX_ATTEMPTS", maxAttempts, 1, 20),
+                Settings.integer("NOTIFICATION_RETRY_DELAY_MS", delay, 1, 86_400_000),
+                Settings.integer("NOTIFICATION_RETRY_MULTIPLIER", multiplier, 1, 10), server);
+    }
+
+    @BindToRegistry("mailAttemptFailed")
+    public org.apache.camel.Processor mailAttemptFailed(@BeanInject("emailLog") EmailLog emailLog) {
+        return emailLog::attemptFailed;
+    }
+
+    /**
+     * The smtp component, configured once so credentials never appear in an endpoint URI (or a log line).
+     * With no SMTP_SERVER, an embedded GreenMail server takes the mails.
+     */
+    @BindToRegistry("smtp")
+    public MailComponent smtp(CamelContext context,
+                              @PropertyInject("smtp.server") String server,
+                              @PropertyInject("smtp.port") String port,
+                              @PropertyInject("smtp.user") String user,
+                              @PropertyInject("smtp.password") String password,
+                              @PropertyInject("smtp.starttls") String starttls,
+                              @PropertyInject("smtp.timeout.ms") String timeout,
+                              @PropertyInject("embedded.smtp.port") String embeddedPort) throws Exception {
+        MailComponent mail = new MailComponent();
+        int smtpPort = Settings.integer("SMTP_PORT", port, 1, 65_535);
+        boolean tls = Settings.bool("SMTP_STARTTLS", starttls);
+        if (server == null || server.isBlank()) {
+            GreenMail greenMail = new GreenMail(new ServerSetup(Settings.integer("EMBEDDED_SMTP_PORT", embeddedPort, 1, 65_535),
+                    "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            greenMail.start();
+            context.addService(new Closer(greenMail::stop), true, true);
+            context.getRegistry().bind("embeddedSmtp", greenMail);
+            server = "127.0.0.1";
+            smtpPort = greenMail.getSmtp().getPort();
+            tls = false;
+            context.getPropertiesComponent().addOverrideProperty("smtp.server", server);
+            LOG.info("Embedded SMTP server at {}:{}; set SMTP_SERVER to use a real one", server, smtpPort);
+        }
+        context.getPropertiesComponent().addOverrideProperty("smtp.port", String.valueOf(smtpPort));
+        mail.getConfiguration().setHost(server);
+        mail.getConfiguration().setPort(smtpPort);
+        if (user != null && !user.isBlank()) {
+            mail.getConfiguration().setUsername(user);
+            mail.getConfiguration().setPassword(password);
+        }
+        Properties javaMail = new Properties();
+        javaMail.put("mail.smtp.starttls.enable", String.valueOf(tls));
+        javaMail.put("mail.smtp.starttls.required", String.valueOf(tls));
+        mail.getConfiguration().setAdditionalJavaMailProperties(javaMail);
+        mail.getConfiguration().setConnectionTimeout(Settings.integer("SMTP_TIMEOUT_MS", timeout, 100, 600_000));
+        return mail;
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        var pc = context.getPropertiesComponent();
+        TimeUnit unit = Settings.delayUnit("NOTIFICATION_DELAY_UNIT", pc.resolveProperty("notification.delay.unit").orElse(""));
+        Settings.integer("MAX_BATCH_AGE_HOURS", pc.resolveProperty("max.batch.age.hours").orElse(""), 1, 8_760);
+        Settings.integer("OUTBOX_POLL_LIMIT", pc.resolveProperty("outbox.poll.limit").orElse(""), 1, 10_000);
+        Settings.integer("HTTP_PORT", pc.resolveProperty("http.port").orElse(""), 0, 65_535);
+        int attempts = Settings.integer("NOTIFICATION_MAX_ATTEMPTS", pc.resolveProperty("notification.max.attempts").orElse(""), 1, 20);
+        // Derived settings the YAML routes read.
+        pc.addOverrideProperty("notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
+        pc.addOverrideProperty("notification.max.redeliveries", String.valueOf(attempts - 1));
+    }
+
+    /** Closes a resource when the Camel context stops. */
+    static final class Closer extends ServiceSupport {
+        private final AutoCloseable resource;
+
+        Closer(AutoCloseable resource) {
+            this.resource = resource;
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            resource.close();
+        }
+    }
+}

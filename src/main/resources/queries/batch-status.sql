@@ -1,0 +1,1 @@
+SELECT status FROM batch_processing_sessions WHERE batch_id = ?

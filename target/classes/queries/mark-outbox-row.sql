@@ -1,0 +1,1 @@
+UPDATE file_events SET outcome = ?, rejected_reason = ? WHERE id = ?
