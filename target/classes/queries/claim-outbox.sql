@@ -5,8 +5,8 @@ UPDATE file_events
  WHERE id IN (SELECT id
                 FROM file_events
                WHERE processed_at IS NULL
-                 AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => :#${properties:outbox.claim.lease.seconds}))
+                 AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => CAST(:#${properties:outbox.claim.lease.seconds} AS double precision)))
                ORDER BY id
-               LIMIT :#${properties:outbox.poll.limit}
+               LIMIT CAST(:#${properties:outbox.poll.limit} AS int)
                  FOR UPDATE SKIP LOCKED)
 RETURNING *

@@ -25,7 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
-/** Wires the beans the YAML routes call, the Camel Main way: each from its settings, with defaults in application.properties. */
+/**
+ * Wires the beans the YAML routes call, the Camel Main way: each from its settings, with defaults in
+ * application.properties. Beans that need other beans are lazy, so they are built on first use in dependency order.
+ */
 public class IngestNotifyConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestNotifyConfiguration.class);
@@ -54,13 +57,13 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return pool;
     }
 
-    @BindToRegistry("transactionManager")
+    @BindToRegistry(value = "transactionManager", lazy = true)
     public DataSourceTransactionManager transactionManager(@BeanInject("dataSource") DataSource dataSource) {
         return new DataSourceTransactionManager(dataSource);
     }
 
     /** jdbc (default): batches' aggregator state survives restarts in PostgreSQL; memory: faster, the sweeper recovers. */
-    @BindToRegistry("aggregationRepository")
+    @BindToRegistry(value = "aggregationRepository", lazy = true)
     public AggregationRepository aggregationRepository(@PropertyInject("aggregation.repository") String kind,
                                                        @BeanInject("dataSource") DataSource dataSource,
                                                        @BeanInject("transactionManager") DataSourceTransactionManager tm) {
@@ -104,7 +107,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return new FileLookup(context.createProducerTemplate());
     }
 
-    @BindToRegistry("batchRegistry")
+    @BindToRegistry(value = "batchRegistry", lazy = true)
     public BatchRegistry batchRegistry(@BeanInject("dataSource") DataSource dataSource,
                                        @BeanInject("preferenceCache") PreferenceCache preferences,
                                        @PropertyInject("default.recipient") String defaultRecipient,
@@ -114,19 +117,19 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                 Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), null);
     }
 
-    @BindToRegistry("batchCompletion")
+    @BindToRegistry(value = "batchCompletion", lazy = true)
     public BatchCompletion batchCompletion(@BeanInject("dataSource") DataSource dataSource,
                                            @PropertyInject("notification.delay.unit") String unit) {
         return new BatchCompletion(dataSource, Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit));
     }
 
-    @BindToRegistry("batchDigest")
+    @BindToRegistry(value = "batchDigest", lazy = true)
     public BatchDigest batchDigest(@BeanInject("dataSource") DataSource dataSource,
                                    @PropertyInject("enable.email.notifications") String enabled) {
         return new BatchDigest(dataSource, Settings.bool("ENABLE_EMAIL_NOTIFICATIONS", enabled));
     }
 
-    @BindToRegistry("emailLog")
+    @BindToRegistry(value = "emailLog", lazy = true)
     public EmailLog emailLog(@BeanInject("dataSource") DataSource dataSource,
                              @PropertyInject("from.email") String from,
                              @PropertyInject("notification.max.attempts") String maxAttempts,
@@ -139,7 +142,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                 Settings.integer("NOTIFICATION_RETRY_MULTIPLIER", multiplier, 1, 10), server);
     }
 
-    @BindToRegistry("mailAttemptFailed")
+    @BindToRegistry(value = "mailAttemptFailed", lazy = true)
     public org.apache.camel.Processor mailAttemptFailed(@BeanInject("emailLog") EmailLog emailLog) {
         return emailLog::attemptFailed;
     }
@@ -157,7 +160,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                               @PropertyInject("smtp.starttls") String starttls,
                               @PropertyInject("smtp.timeout.ms") String timeout,
                               @PropertyInject("embedded.smtp.port") String embeddedPort) throws Exception {
-        MailComponent mail = new MailComponent();
+        MailComponent mail = new MailComponent(context);
         int smtpPort = Settings.integer("SMTP_PORT", port, 1, 65_535);
         boolean tls = Settings.bool("SMTP_STARTTLS", starttls);
         if (server == null || server.isBlank()) {

@@ -1,0 +1,45 @@
+package io.ingestnotify.support;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.ingestnotify.Application;
+import io.ingestnotify.IngestNotifyConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/** The whole bundle as users run it (Camel Main, YAML routes, application.properties), with test overrides. */
+public final class RunningApp implements AutoCloseable {
+
+    private static final AtomicInteger COUNT = new AtomicInteger();
+
+    private final Main main;
+    private final Map<String, String> properties;
+
+    public RunningApp(Map<String, String> properties) throws Exception {
+        this.properties = new LinkedHashMap<>(properties);
+        this.properties.putIfAbsent("camel.main.name", "ingest-notify-test-" + COUNT.incrementAndGet());
+        main = new Main(Application.class);
+        main.configure().addConfiguration(IngestNotifyConfiguration.class);
+        this.properties.forEach(main::addOverrideProperty);
+        main.start();
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
+    }
+
+    public Map<String, String> properties() {
+        return properties;
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+}
