@@ -1,4 +1,4 @@
--- Tables of camel-sql's PostgresAggregationRepository (repositoryName = batch_aggregation).
+-- Tables of camel-sql's JdbcAggregationRepository (repositoryName = batch_aggregation).
 CREATE TABLE batch_aggregation (
     id VARCHAR(255) NOT NULL,
     exchange BYTEA NOT NULL,

@@ -18,7 +18,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
-import org.apache.camel.processor.aggregate.jdbc.PostgresAggregationRepository;
+import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.apache.camel.spi.AggregationRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -71,7 +71,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
             case "memory":
                 return new MemoryAggregationRepository();
             case "jdbc":
-                PostgresAggregationRepository repo = new PostgresAggregationRepository(tm, "batch_aggregation", dataSource);
+                // camel-sql 4.17's PostgresAggregationRepository builds its INSERT without the version column its
+                // base class binds ("column index is out of range: 3"); the base class works on PostgreSQL as is.
+                JdbcAggregationRepository repo = new JdbcAggregationRepository(tm, "batch_aggregation", dataSource);
                 repo.setUseRecovery(true);
                 return repo;
             default:
