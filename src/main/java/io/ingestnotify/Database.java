@@ -20,6 +20,7 @@ public final class Database {
         config.setPassword(password);
         config.setSchema(schema);
         config.setMaximumPoolSize(size);
+        config.setMinimumIdle(Math.min(2, size));
         config.setConnectionTimeout(5_000);
         config.setValidationTimeout(2_000);
         // Timestamps are written and compared in UTC whatever the host's zone.

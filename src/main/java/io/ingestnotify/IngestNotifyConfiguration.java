@@ -33,7 +33,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestNotifyConfiguration.class);
 
-    @BindToRegistry("dataSource")
+    @BindToRegistry(value = "dataSource", lazy = true)
     public DataSource dataSource(CamelContext context,
                                  @PropertyInject("db.url") String url,
                                  @PropertyInject("db.user") String user,

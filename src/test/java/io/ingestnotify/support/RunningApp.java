@@ -23,7 +23,12 @@ public final class RunningApp implements AutoCloseable {
         main = new Main(Application.class);
         main.configure().addConfiguration(IngestNotifyConfiguration.class);
         this.properties.forEach(main::addOverrideProperty);
-        main.start();
+        try {
+            main.start();
+        } catch (Exception | Error e) {
+            main.stop();
+            throw e;
+        }
     }
 
     public CamelContext context() {
