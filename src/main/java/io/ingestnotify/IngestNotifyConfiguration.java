@@ -62,7 +62,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return new DataSourceTransactionManager(dataSource);
     }
 
-    /** jdbc (default): batches' aggregator state survives restarts in PostgreSQL; memory: faster, the sweeper recovers. */
+    /** memory (default): the sweeper recovers lost timers; jdbc: the aggregator state survives restarts, at a cost per add. */
     @BindToRegistry(value = "aggregationRepository", lazy = true)
     public AggregationRepository aggregationRepository(@PropertyInject("aggregation.repository") String kind,
                                                        @BeanInject("dataSource") DataSource dataSource,

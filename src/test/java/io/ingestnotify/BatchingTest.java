@@ -19,7 +19,8 @@ class BatchingTest extends AppTestSupport {
 
     @BeforeAll
     static void start() throws Exception {
-        startApp(Map.of());
+        // The persistent aggregation repository here; the other classes run the default (memory).
+        startApp(Map.of("aggregation.repository", "jdbc"));
     }
 
     @Test

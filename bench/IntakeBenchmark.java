@@ -1,0 +1,266 @@
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import com.zaxxer.hikari.HikariDataSource;
+import io.ingestnotify.Database;
+import io.ingestnotify.Queries;
+import io.ingestnotify.support.RunningApp;
+import io.ingestnotify.support.TestPostgres;
+import org.apache.camel.test.AvailablePortFinder;
+
+/**
+ * intake -> batch throughput on real PostgreSQL:
+ *  1. a bare JDBC loop doing the bundle's writes with the same grouping (claim 200 outbox rows, one commit per group);
+ *  2. the bundle draining the same outbox (jdbc and memory aggregation repositories);
+ *  3. the bundle's HTTP intake, arrays of 50 events from 4 clients.
+ * Each run works in a fresh schema. Digests are really rendered and mailed (GreenMail) while intake runs.
+ */
+public class IntakeBenchmark {
+
+    static final int GROUP = 200;
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int users = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        try (Connection c = TestPostgres.connect(null); Statement s = c.createStatement()) {
+            ResultSet rs = s.executeQuery("SELECT current_setting('fsync'), current_setting('synchronous_commit'), version()");
+            rs.next();
+            System.out.printf("PostgreSQL %s, fsync=%s, synchronous_commit=%s%n", TestPostgres.url(), rs.getString(1), rs.getString(2));
+        }
+        System.out.printf("%d events from %d users, outbox groups of %d%n", events, users, GROUP);
+
+        double bare = bareJdbc(events, users);
+        System.out.printf("bare JDBC loop              : %8.0f events/s%n", bare);
+        double jdbcRepo = bundleOutbox(events, users, "jdbc");
+        System.out.printf("bundle, outbox, jdbc repo   : %8.0f events/s (%.2f x bare)%n", jdbcRepo, jdbcRepo / bare);
+        double memRepo = bundleOutbox(events, users, "memory");
+        System.out.printf("bundle, outbox, memory repo : %8.0f events/s (%.2f x bare)%n", memRepo, memRepo / bare);
+        double http = bundleHttp(events, users);
+        System.out.printf("bundle, HTTP arrays of 50   : %8.0f events/s%n", http);
+        System.exit(0);
+    }
+
+    static void fillOutbox(Connection c, int events, int users) throws Exception {
+        c.setAutoCommit(false);
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO file_events (event_id, file_document_id, status, user_email, "
+                + "company_id, bot_id, file_name, chunks_created, processing_time_seconds, error_message) VALUES (?,?,?,?,1,1,?,5,2,?)")) {
+            for (int i = 0; i < events; i++) {
+                boolean failed = i % 10 == 0;
+                ps.setString(1, "bench-" + UUID.randomUUID());
+                ps.setString(2, "doc-" + i);
+                ps.setString(3, failed ? "failed" : "success");
+                ps.setString(4, "user" + (i % users) + "@bench.example");
+                ps.setString(5, "file-" + i + ".pdf");
+                ps.setString(6, failed ? "parser crashed" : null);
+                ps.addBatch();
+                if (i % 1000 == 999) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+        c.commit();
+        c.setAutoCommit(true);
+    }
+
+    static double bareJdbc(int events, int users) throws Exception {
+        String schema = TestPostgres.newSchema();
+        try (HikariDataSource ds = Database.pool(TestPostgres.url(), "postgres", "", schema, 4)) {
+            Database.migrate(ds, schema);
+            try (Connection c = ds.getConnection()) {
+                fillOutbox(c, events, users);
+                String snapshot = "{\"notification_enabled\":true,\"batch_size_threshold\":50,\"notification_delay_minutes\":30,"
+                        + "\"email_format\":\"html\",\"include_success_details\":true,\"include_error_details\":true}";
+                String claim = "UPDATE file_events SET claimed_at = now() WHERE id IN (SELECT id FROM file_events WHERE processed_at IS NULL "
+                        + "AND claimed_at IS NULL ORDER BY id LIMIT " + GROUP + " FOR UPDATE SKIP LOCKED) RETURNING *";
+                long start = System.nanoTime();
+                int done = 0;
+                while (done < events) {
+                    List<Map<String, Object>> rows = new ArrayList<>();
+                    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(claim)) {
+                        while (rs.next()) {
+                            Map<String, Object> r = new HashMap<>();
+                            r.put("id", rs.getInt("id"));
+                            r.put("doc", rs.getString("file_document_id"));
+                            r.put("status", rs.getString("status"));
+                            r.put("email", rs.getString("user_email"));
+                            r.put("name", rs.getString("file_name"));
+                            rows.add(r);
+                        }
+                    }
+                    rows.sort((a, b) -> ((String) a.get("email")).compareTo((String) b.get("email")));
+                    c.setAutoCommit(false);
+                    try (PreparedStatement take = c.prepareStatement(Queries.get("take-outbox-rows"));
+                         PreparedStatement add = c.prepareStatement(Queries.get("add-file-to-open-batch"));
+                         PreparedStatement open = c.prepareStatement(Queries.get("open-batch"));
+                         PreparedStatement file = c.prepareStatement(Queries.get("insert-batch-file"));
+                         PreparedStatement status = c.prepareStatement(Queries.get("insert-processing-status"));
+                         PreparedStatement mark = c.prepareStatement(Queries.get("mark-outbox-row"))) {
+                        take.setArray(1, c.createArrayOf("int4", rows.stream().map(r -> r.get("id")).toArray()));
+                        take.executeQuery().close();
+                        for (Map<String, Object> r : rows) {
+                            boolean failed = "failed".equals(r.get("status"));
+                            String batchId = null;
+                            while (batchId == null) {
+                                add.setInt(1, failed ? 0 : 1);
+                                add.setInt(2, failed ? 1 : 0);
+                                add.setInt(3, 1);
+                                add.setInt(4, 1);
+                                add.setString(5, (String) r.get("email"));
+                                try (ResultSet rs = add.executeQuery()) {
+                                    if (rs.next()) {
+                                        batchId = rs.getString(1);
+                                    }
+                                }
+                                if (batchId == null) {
+                                    open.setObject(1, UUID.randomUUID());
+                                    open.setInt(2, 1);
+                                    open.setInt(3, 1);
+                                    open.setString(4, (String) r.get("email"));
+                                    open.setString(5, snapshot);
+                                    open.executeUpdate();
+                                }
+                            }
+                            file.setObject(1, UUID.fromString(batchId));
+                            file.setString(2, (String) r.get("doc"));
+                            file.setString(3, (String) r.get("name"));
+                            file.setNull(4, java.sql.Types.BIGINT);
+                            file.setString(5, failed ? "failed" : "success");
+                            file.setTimestamp(6, new java.sql.Timestamp(System.currentTimeMillis()));
+                            file.setInt(7, 2);
+                            file.setInt(8, 5);
+                            file.setString(9, null);
+                            file.setString(10, null);
+                            file.setInt(11, (Integer) r.get("id"));
+                            file.setString(12, null);
+                            file.addBatch();
+                            status.setInt(1, (Integer) r.get("id"));
+                            status.setString(2, (String) r.get("doc"));
+                            status.setObject(3, UUID.fromString(batchId));
+                            status.setString(4, "completed");
+                            status.setString(5, failed ? "failed" : "success");
+                            status.setTimestamp(6, new java.sql.Timestamp(System.currentTimeMillis()));
+                            status.setString(7, null);
+                            status.addBatch();
+                            mark.setString(1, "batched");
+                            mark.setString(2, null);
+                            mark.setInt(3, (Integer) r.get("id"));
+                            mark.addBatch();
+                        }
+                        file.executeBatch();
+                        status.executeBatch();
+                        mark.executeBatch();
+                    }
+                    c.commit();
+                    c.setAutoCommit(true);
+                    done += rows.size();
+                }
+                return events / ((System.nanoTime() - start) / 1e9);
+            }
+        } finally {
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    static Map<String, String> appProperties(String schema, int smtpPort, int httpPort, String repo) {
+        Map<String, String> p = new HashMap<>();
+        p.put("db.url", TestPostgres.url());
+        p.put("db.schema", schema);
+        p.put("smtp.server", "127.0.0.1");
+        p.put("smtp.port", String.valueOf(smtpPort));
+        p.put("smtp.starttls", "false");
+        p.put("http.port", String.valueOf(httpPort));
+        p.put("default.batch.size.threshold", "50");
+        p.put("outbox.poll.limit", String.valueOf(GROUP));
+        p.put("outbox.poll.delay.ms", "50");
+        p.put("aggregation.repository", repo);
+        p.put("data.dir", "target/bench-data");
+        return p;
+    }
+
+    static double bundleOutbox(int events, int users, String repo) throws Exception {
+        String schema = TestPostgres.newSchema();
+        int smtpPort = AvailablePortFinder.getNextAvailable();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        RunningApp app = new RunningApp(appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), repo));
+        try (Connection c = TestPostgres.connect(schema)) {
+            app.context().getRouteController().stopRoute("outbox-poller");
+            fillOutbox(c, events, users);
+            long start = System.nanoTime();
+            app.context().getRouteController().startRoute("outbox-poller");
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM file_events WHERE processed_at IS NULL")) {
+                while (true) {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) == 0) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(20); // polling a benchmark's end condition, not a test
+                }
+            }
+            return events / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            app.close();
+            smtp.stop();
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    static double bundleHttp(int events, int users) throws Exception {
+        String schema = TestPostgres.newSchema();
+        int smtpPort = AvailablePortFinder.getNextAvailable();
+        int httpPort = AvailablePortFinder.getNextAvailable();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        RunningApp app = new RunningApp(appProperties(schema, smtpPort, httpPort, "memory"));
+        HttpClient client = HttpClient.newHttpClient();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<String> bodies = new ArrayList<>();
+            for (int i = 0; i < events; i += 50) {
+                StringBuilder b = new StringBuilder("[");
+                for (int j = i; j < Math.min(events, i + 50); j++) {
+                    b.append(j == i ? "" : ",").append("{\"event_id\":\"h-").append(UUID.randomUUID()).append("\",\"file_document_id\":\"d")
+                            .append(j).append("\",\"status\":\"success\",\"user_email\":\"user").append(j % users)
+                            .append("@bench.example\",\"company_id\":1,\"bot_id\":1,\"file_name\":\"f").append(j).append(".pdf\"}");
+                }
+                bodies.add(b.append("]").toString());
+            }
+            long start = System.nanoTime();
+            List<Future<Integer>> results = new ArrayList<>();
+            for (String body : bodies) {
+                results.add(pool.submit(() -> client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/events"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode()));
+            }
+            for (Future<Integer> f : results) {
+                if (f.get() != 202) {
+                    throw new IllegalStateException("HTTP " + f.get());
+                }
+            }
+            return events / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            pool.shutdownNow();
+            app.close();
+            smtp.stop();
+            TestPostgres.dropSchema(schema);
+        }
+    }
+}
