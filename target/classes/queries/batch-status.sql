@@ -1,1 +1,0 @@
-SELECT status FROM batch_processing_sessions WHERE batch_id = ?

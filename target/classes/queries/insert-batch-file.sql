@@ -1,4 +1,0 @@
-INSERT INTO batch_files (batch_id, file_document_id, file_name, file_size_bytes, processing_status,
-                         processing_end_time, processing_time_seconds, chunks_created, error_message, error_category,
-                         file_event_id, storage_key)
-VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE(?, 0), ?, ?, ?, ?)

@@ -1,1 +1,0 @@
-UPDATE file_events SET outcome = ?, rejected_reason = ? WHERE id = ?
