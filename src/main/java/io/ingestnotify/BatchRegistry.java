@@ -309,6 +309,7 @@ public class BatchRegistry {
                     errors.setString(4, e.errorCategory);
                     errors.setString(5, e.errorMessage != null ? e.errorMessage : "Unknown error");
                     errors.setString(6, e.stage);
+                    errors.setBoolean(7, corrections != null);
                     errors.addBatch();
                 }
             }

@@ -1,6 +1,7 @@
 package io.ingestnotify;
 
 import java.io.File;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,11 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Wires the beans the YAML routes call, the Camel Main way: each from its settings, with defaults in
@@ -113,10 +119,47 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     public BatchRegistry batchRegistry(@BeanInject("dataSource") DataSource dataSource,
                                        @BeanInject("preferenceCache") PreferenceCache preferences,
                                        @PropertyInject("default.recipient") String defaultRecipient,
-                                       @PropertyInject("notification.delay.unit") String unit) {
+                                       @PropertyInject("notification.delay.unit") String unit,
+                                       @BeanInject("correctionTasks") CorrectionTasks corrections) {
         return new BatchRegistry(dataSource, preferences::get,
                 Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true),
-                Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), null);
+                Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), corrections);
+    }
+
+    @BindToRegistry(value = "correctionTasks", lazy = true)
+    public CorrectionTasks correctionTasks(@BeanInject("dataSource") DataSource dataSource,
+                                           @PropertyInject("auto.correction.delay.seconds") String delay,
+                                           @PropertyInject("correction.retry.base.seconds") String retryBase) {
+        return new CorrectionTasks(dataSource, Settings.integer("AUTO_CORRECTION_DELAY_SECONDS", delay, 0, 86_400),
+                Settings.integer("CORRECTION_RETRY_BASE_SECONDS", retryBase, 0, 86_400));
+    }
+
+    @BindToRegistry(value = "chromaCollections", lazy = true)
+    public ChromaCollections chromaCollections(CamelContext context) {
+        return new ChromaCollections(context.createProducerTemplate());
+    }
+
+    /** The S3 client of the clean-up: endpoint override and path style for S3-compatible stores. */
+    @BindToRegistry(value = "s3Client", lazy = true)
+    public S3Client s3Client(@PropertyInject("s3.endpoint") String endpoint,
+                             @PropertyInject("s3.region") String region,
+                             @PropertyInject("s3.access.key.id") String accessKey,
+                             @PropertyInject("s3.secret.access.key") String secretKey,
+                             @PropertyInject("s3.timeout.ms") String timeout) {
+        int ms = Settings.integer("S3_TIMEOUT_MS", timeout, 100, 600_000);
+        var builder = S3Client.builder()
+                .region(Region.of(region))
+                .forcePathStyle(true)
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMillis(ms)).apiCallAttemptTimeout(Duration.ofMillis(ms)))
+                .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofMillis(ms)));
+        String url = Settings.url("S3_ENDPOINT", endpoint);
+        if (!url.isEmpty()) {
+            builder.endpointOverride(URI.create(url));
+        }
+        if (accessKey != null && !accessKey.isBlank()) {
+            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
+        }
+        return builder.build();
     }
 
     @BindToRegistry(value = "batchCompletion", lazy = true)
@@ -199,6 +242,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         Settings.integer("MAX_BATCH_AGE_HOURS", pc.resolveProperty("max.batch.age.hours").orElse(""), 1, 8_760);
         Settings.integer("OUTBOX_POLL_LIMIT", pc.resolveProperty("outbox.poll.limit").orElse(""), 1, 10_000);
         Settings.integer("HTTP_PORT", pc.resolveProperty("http.port").orElse(""), 0, 65_535);
+        Settings.bool("ENABLE_AUTO_CORRECTION", pc.resolveProperty("enable.auto.correction").orElse(""));
+        Settings.bool("AUTO_CORRECTION_DRY_RUN", pc.resolveProperty("correction.dry.run").orElse(""));
+        Settings.integer("MAX_CORRECTION_ATTEMPTS", pc.resolveProperty("max.correction.attempts").orElse(""), 1, 100);
+        Settings.url("CHROMA_URL", pc.resolveProperty("chroma.url").orElse(""));
         int attempts = Settings.integer("NOTIFICATION_MAX_ATTEMPTS", pc.resolveProperty("notification.max.attempts").orElse(""), 1, 20);
         // Derived settings the YAML routes read.
         pc.addOverrideProperty("notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));

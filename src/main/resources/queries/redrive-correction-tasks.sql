@@ -1,0 +1,10 @@
+-- Re-drive: failed tasks whose back-off passed, and tasks stuck in 'processing' past their lease (crashed
+-- instance), go back to 'pending' while attempts remain.
+UPDATE auto_correction_tasks
+   SET status = 'pending',
+       execution_log = execution_log || jsonb_build_array(jsonb_build_object('at', now(), 'step', 'redrive',
+                           'detail', 'attempt ' || (attempts + 1) || ' of ' || CAST(:#${properties:max.correction.attempts} AS int)))
+ WHERE status IN ('failed', 'processing')
+   AND next_attempt_at <= now()
+   AND attempts < CAST(:#${properties:max.correction.attempts} AS int)
+RETURNING id
