@@ -20,9 +20,11 @@ public class BatchCompletion {
 
     private final DataSource dataSource;
     private final double unitSeconds;
+    private final IngestMetrics metrics;
 
-    public BatchCompletion(DataSource dataSource, TimeUnit delayUnit) {
+    public BatchCompletion(DataSource dataSource, TimeUnit delayUnit, IngestMetrics metrics) {
         this.dataSource = dataSource;
+        this.metrics = metrics;
         this.unitSeconds = delayUnit.toNanos(1) / 1e9;
     }
 
@@ -41,6 +43,7 @@ public class BatchCompletion {
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
                     LOG.info("Batch {} completed by {} with {} files", batchId, reason, rs.getInt(1));
+                    metrics.batchCompleted(reason);
                     return true;
                 }
             }

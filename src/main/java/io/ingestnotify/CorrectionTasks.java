@@ -47,8 +47,10 @@ public class CorrectionTasks implements CorrectionTaskFactory {
     private final int delaySeconds;
     private final int retryBaseSeconds;
     private final ObjectMapper mapper = new ObjectMapper();
+    private final IngestMetrics metrics;
 
-    public CorrectionTasks(DataSource dataSource, int delaySeconds, int retryBaseSeconds) {
+    public CorrectionTasks(DataSource dataSource, int delaySeconds, int retryBaseSeconds, IngestMetrics metrics) {
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.delaySeconds = delaySeconds;
         this.retryBaseSeconds = retryBaseSeconds;
@@ -184,6 +186,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 String status = rs.getString("status");
+                metrics.correction(status);
                 if ("failed".equals(status)) {
                     LOG.warn("Correction task {} for file {} failed on attempt {} ({}: {})", taskId, rs.getString("file_document_id"),
                             rs.getInt("attempts"), rs.getString("failed_action"), rs.getString("error_during_correction"));
@@ -208,6 +211,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
             ps.executeUpdate();
         }
         LOG.info("Correction task {} {}: {}", taskId, status, detail);
+        metrics.correction(status);
     }
 
     public void step(int taskId, String step, String action, String detail) throws SQLException {

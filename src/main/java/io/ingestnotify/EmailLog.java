@@ -32,9 +32,11 @@ public class EmailLog {
     private final long firstRetryDelayMs;
     private final double backOffMultiplier;
     private final String smtpServer;
+    private final IngestMetrics metrics;
 
     public EmailLog(DataSource dataSource, String fromEmail, int maxAttempts, long firstRetryDelayMs,
-                    double backOffMultiplier, String smtpServer) {
+                    double backOffMultiplier, String smtpServer, IngestMetrics metrics) {
+        this.metrics = metrics;
         this.dataSource = dataSource;
         this.fromEmail = fromEmail;
         this.maxAttempts = maxAttempts;
@@ -83,6 +85,7 @@ public class EmailLog {
             ps.executeUpdate();
         }
         LOG.info("Batch {} completed; no digest sent ({})", batchId, digest.get("skipReason"));
+        metrics.mail("skipped");
     }
 
     /** Sets the mail's body and its only headers from the logged digest. Nothing from an event becomes a header. */
@@ -148,6 +151,9 @@ public class EmailLog {
             }
             LOG.warn("Batch {} digest attempt {}/{} failed: {}{}", batchId, attempt, max, message,
                     next != null ? "; retrying" : "");
+            if (next != null) {
+                metrics.mail("retried");
+            }
         }
     }
 
@@ -179,6 +185,7 @@ public class EmailLog {
             }
             c.commit();
             LOG.info("Batch {} digest mailed (attempt {})", batchId, attempts);
+            metrics.mail("sent");
         }
     }
 
@@ -193,6 +200,7 @@ public class EmailLog {
         }
         LOG.error("Batch {} digest failed after {} attempts: {} (re-send with POST /api/batches/{}/resend)",
                 batchId, maxAttempts, message, batchId);
+        metrics.mail("failed");
     }
 
     /** Makes a failed digest sendable again; false when there is no failed digest for the batch. */

@@ -92,6 +92,11 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return new BatchCountStrategy();
     }
 
+    @BindToRegistry(value = "ingestMetrics", lazy = true)
+    public IngestMetrics ingestMetrics(CamelContext context) {
+        return new IngestMetrics(context);
+    }
+
     @BindToRegistry("preferenceCache")
     public PreferenceCache preferenceCache(CamelContext context,
                                            @PropertyInject("cms.api.url") String cmsUrl,
@@ -128,10 +133,11 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "correctionTasks", lazy = true)
     public CorrectionTasks correctionTasks(@BeanInject("dataSource") DataSource dataSource,
+                                           @BeanInject("ingestMetrics") IngestMetrics metrics,
                                            @PropertyInject("auto.correction.delay.seconds") String delay,
                                            @PropertyInject("correction.retry.base.seconds") String retryBase) {
         return new CorrectionTasks(dataSource, Settings.integer("AUTO_CORRECTION_DELAY_SECONDS", delay, 0, 86_400),
-                Settings.integer("CORRECTION_RETRY_BASE_SECONDS", retryBase, 0, 86_400));
+                Settings.integer("CORRECTION_RETRY_BASE_SECONDS", retryBase, 0, 86_400), metrics);
     }
 
     @BindToRegistry(value = "chromaCollections", lazy = true)
@@ -164,8 +170,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "batchCompletion", lazy = true)
     public BatchCompletion batchCompletion(@BeanInject("dataSource") DataSource dataSource,
+                                           @BeanInject("ingestMetrics") IngestMetrics metrics,
                                            @PropertyInject("notification.delay.unit") String unit) {
-        return new BatchCompletion(dataSource, Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit));
+        return new BatchCompletion(dataSource, Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), metrics);
     }
 
     @BindToRegistry(value = "batchDigest", lazy = true)
@@ -176,6 +183,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "emailLog", lazy = true)
     public EmailLog emailLog(@BeanInject("dataSource") DataSource dataSource,
+                             @BeanInject("ingestMetrics") IngestMetrics metrics,
                              @PropertyInject("from.email") String from,
                              @PropertyInject("notification.max.attempts") String maxAttempts,
                              @PropertyInject("notification.retry.delay.ms") String delay,
@@ -184,7 +192,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return new EmailLog(dataSource, Settings.email("FROM_EMAIL", from, false),
                 Settings.integer("NOTIFICATION_MAX_ATTEMPTS", maxAttempts, 1, 20),
                 Settings.integer("NOTIFICATION_RETRY_DELAY_MS", delay, 1, 86_400_000),
-                Settings.integer("NOTIFICATION_RETRY_MULTIPLIER", multiplier, 1, 10), server);
+                Settings.integer("NOTIFICATION_RETRY_MULTIPLIER", multiplier, 1, 10), server, metrics);
     }
 
     @BindToRegistry(value = "mailAttemptFailed", lazy = true)
@@ -233,6 +241,21 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         mail.getConfiguration().setAdditionalJavaMailProperties(javaMail);
         mail.getConfiguration().setConnectionTimeout(Settings.integer("SMTP_TIMEOUT_MS", timeout, 100, 600_000));
         return mail;
+    }
+
+    @BindToRegistry(value = "databaseHealth", lazy = true)
+    public ReachabilityCheck databaseHealth(@BeanInject("dataSource") DataSource dataSource) {
+        return ReachabilityCheck.database(dataSource);
+    }
+
+    @BindToRegistry(value = "smtpHealth", lazy = true)
+    public ReachabilityCheck smtpHealth(@PropertyInject("smtp.server") String server, @PropertyInject("smtp.port") String port) {
+        return ReachabilityCheck.smtp(server, Integer.parseInt(port));
+    }
+
+    @BindToRegistry(value = "cmsHealth", lazy = true)
+    public ReachabilityCheck cmsHealth(@PropertyInject("cms.api.url") String url) {
+        return ReachabilityCheck.cms(url);
     }
 
     @Override

@@ -53,7 +53,7 @@ public abstract class AppTestSupport {
         smtpPort = AvailablePortFinder.getNextAvailable();
         smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        cms = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        cms = new WireMockServer(options().port(AvailablePortFinder.getNextAvailable()).bindAddress("127.0.0.1"));
         cms.start();
         httpPort = AvailablePortFinder.getNextAvailable();
     }
