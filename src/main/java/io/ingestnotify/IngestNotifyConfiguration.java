@@ -8,8 +8,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.BeanInject;
@@ -212,21 +210,23 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                               @PropertyInject("smtp.password") String password,
                               @PropertyInject("smtp.starttls") String starttls,
                               @PropertyInject("smtp.timeout.ms") String timeout,
-                              @PropertyInject("embedded.smtp.port") String embeddedPort) throws Exception {
+                              @PropertyInject("embedded.smtp.port") String embeddedPort,
+                              @PropertyInject("data.dir") String dataDir) throws Exception {
         MailComponent mail = new MailComponent(context);
         int smtpPort = Settings.integer("SMTP_PORT", port, 1, 65_535);
         boolean tls = Settings.bool("SMTP_STARTTLS", starttls);
         if (server == null || server.isBlank()) {
-            GreenMail greenMail = new GreenMail(new ServerSetup(Settings.integer("EMBEDDED_SMTP_PORT", embeddedPort, 1, 65_535),
-                    "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-            greenMail.start();
-            context.addService(new Closer(greenMail::stop), true, true);
-            context.getRegistry().bind("embeddedSmtp", greenMail);
+            EmbeddedSmtp embedded = new EmbeddedSmtp(Settings.integer("EMBEDDED_SMTP_PORT", embeddedPort, 0, 65_535),
+                    new File(dataDir, "outbox"));
+            embedded.start();
+            context.addService(embedded, true, true);
+            context.getRegistry().bind("embeddedSmtp", embedded);
             server = "127.0.0.1";
-            smtpPort = greenMail.getSmtp().getPort();
+            smtpPort = embedded.port();
             tls = false;
             context.getPropertiesComponent().addOverrideProperty("smtp.server", server);
-            LOG.info("Embedded SMTP server at {}:{}; set SMTP_SERVER to use a real one", server, smtpPort);
+            LOG.info("Embedded SMTP server at {}:{}, mails saved in {}; set SMTP_SERVER to use a real one", server, smtpPort,
+                    new File(dataDir, "outbox").getAbsolutePath());
         }
         context.getPropertiesComponent().addOverrideProperty("smtp.port", String.valueOf(smtpPort));
         mail.getConfiguration().setHost(server);
@@ -259,7 +259,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         var pc = context.getPropertiesComponent();
         TimeUnit unit = Settings.delayUnit("NOTIFICATION_DELAY_UNIT", pc.resolveProperty("notification.delay.unit").orElse(""));
         Settings.integer("MAX_BATCH_AGE_HOURS", pc.resolveProperty("max.batch.age.hours").orElse(""), 1, 8_760);
@@ -270,6 +270,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         Settings.integer("MAX_CORRECTION_ATTEMPTS", pc.resolveProperty("max.correction.attempts").orElse(""), 1, 100);
         Settings.url("CHROMA_URL", pc.resolveProperty("chroma.url").orElse(""));
         int attempts = Settings.integer("NOTIFICATION_MAX_ATTEMPTS", pc.resolveProperty("notification.max.attempts").orElse(""), 1, 20);
+        UserRoutes.install(context, pc.resolveProperty("routes.dir").orElse(""),
+                Settings.bool("ROUTES_RELOAD", pc.resolveProperty("routes.reload").orElse("")));
         // Derived settings the YAML routes read.
         pc.addOverrideProperty("notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
         pc.addOverrideProperty("notification.max.redeliveries", String.valueOf(attempts - 1));

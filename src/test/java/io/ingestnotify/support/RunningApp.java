@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.ingestnotify.Application;
 import io.ingestnotify.IngestNotifyConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -20,7 +19,7 @@ public final class RunningApp implements AutoCloseable {
     public RunningApp(Map<String, String> properties) throws Exception {
         this.properties = new LinkedHashMap<>(properties);
         this.properties.putIfAbsent("camel.main.name", "ingest-notify-test-" + COUNT.incrementAndGet());
-        main = new Main(Application.class);
+        main = new Main();
         main.configure().addConfiguration(IngestNotifyConfiguration.class);
         this.properties.forEach(main::addOverrideProperty);
         try {
