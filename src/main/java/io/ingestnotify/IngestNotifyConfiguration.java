@@ -44,9 +44,13 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                                  @PropertyInject("db.password") String password,
                                  @PropertyInject("db.schema") String schema,
                                  @PropertyInject("db.pool.size") String poolSize,
-                                 @PropertyInject("data.dir") String dataDir) throws Exception {
+                                 @PropertyInject("data.dir") String dataDir,
+                                 @PropertyInject("embedded.enabled") String embedded) throws Exception {
         int size = Settings.integer("DB_POOL_SIZE", poolSize, 1, 200);
         if (url == null || url.isBlank()) {
+            if (!Settings.bool("EMBEDDED", embedded)) {
+                throw Settings.invalid("DB_URL", "", "a JDBC URL (or EMBEDDED=true for an embedded PostgreSQL)");
+            }
             EmbeddedPostgres pg = new EmbeddedPostgres(new File(dataDir, "postgres"), 0);
             pg.start();
             context.addService(pg, true, true);
@@ -211,20 +215,25 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                               @PropertyInject("smtp.starttls") String starttls,
                               @PropertyInject("smtp.timeout.ms") String timeout,
                               @PropertyInject("embedded.smtp.port") String embeddedPort,
-                              @PropertyInject("data.dir") String dataDir) throws Exception {
+                              @PropertyInject("data.dir") String dataDir,
+                              @PropertyInject("embedded.enabled") String embedded) throws Exception {
         MailComponent mail = new MailComponent(context);
         int smtpPort = Settings.integer("SMTP_PORT", port, 1, 65_535);
         boolean tls = Settings.bool("SMTP_STARTTLS", starttls);
         if (server == null || server.isBlank()) {
-            EmbeddedSmtp embedded = new EmbeddedSmtp(Settings.integer("EMBEDDED_SMTP_PORT", embeddedPort, 0, 65_535),
+            if (!Settings.bool("EMBEDDED", embedded)) {
+                throw Settings.invalid("SMTP_SERVER", "", "an SMTP host (or EMBEDDED=true for an embedded SMTP server)");
+            }
+            EmbeddedSmtp embeddedSmtp = new EmbeddedSmtp(Settings.integer("EMBEDDED_SMTP_PORT", embeddedPort, 0, 65_535),
                     new File(dataDir, "outbox"));
-            embedded.start();
-            context.addService(embedded, true, true);
-            context.getRegistry().bind("embeddedSmtp", embedded);
+            embeddedSmtp.start();
+            context.addService(embeddedSmtp, true, true);
+            context.getRegistry().bind("embeddedSmtp", embeddedSmtp);
             server = "127.0.0.1";
-            smtpPort = embedded.port();
+            smtpPort = embeddedSmtp.port();
             tls = false;
             context.getPropertiesComponent().addOverrideProperty("smtp.server", server);
+            context.getPropertiesComponent().addOverrideProperty("smtp.starttls", "false");
             LOG.info("Embedded SMTP server at {}:{}, mails saved in {}; set SMTP_SERVER to use a real one", server, smtpPort,
                     new File(dataDir, "outbox").getAbsolutePath());
         }
@@ -241,6 +250,11 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         mail.getConfiguration().setAdditionalJavaMailProperties(javaMail);
         mail.getConfiguration().setConnectionTimeout(Settings.integer("SMTP_TIMEOUT_MS", timeout, 100, 600_000));
         return mail;
+    }
+
+    @BindToRegistry(value = "demoFiles", lazy = true)
+    public DemoFiles demoFiles(CamelContext context) {
+        return new DemoFiles(context);
     }
 
     @BindToRegistry(value = "databaseHealth", lazy = true)
@@ -261,7 +275,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         var pc = context.getPropertiesComponent();
-        TimeUnit unit = Settings.delayUnit("NOTIFICATION_DELAY_UNIT", pc.resolveProperty("notification.delay.unit").orElse(""));
+        var unit = Settings.delayUnit("NOTIFICATION_DELAY_UNIT", pc.resolveProperty("notification.delay.unit").orElse(""));
         Settings.integer("MAX_BATCH_AGE_HOURS", pc.resolveProperty("max.batch.age.hours").orElse(""), 1, 8_760);
         Settings.integer("OUTBOX_POLL_LIMIT", pc.resolveProperty("outbox.poll.limit").orElse(""), 1, 10_000);
         Settings.integer("HTTP_PORT", pc.resolveProperty("http.port").orElse(""), 0, 65_535);
@@ -270,11 +284,38 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         Settings.integer("MAX_CORRECTION_ATTEMPTS", pc.resolveProperty("max.correction.attempts").orElse(""), 1, 100);
         Settings.url("CHROMA_URL", pc.resolveProperty("chroma.url").orElse(""));
         int attempts = Settings.integer("NOTIFICATION_MAX_ATTEMPTS", pc.resolveProperty("notification.max.attempts").orElse(""), 1, 20);
+        if (Settings.bool("EMBEDDED", pc.resolveProperty("embedded.enabled").orElse(""))
+                && pc.resolveProperty("s3.bucket").orElse("").isBlank() && pc.resolveProperty("s3.endpoint").orElse("").isBlank()) {
+            startEmbeddedS3(context, new File(pc.resolveProperty("data.dir").orElse("data"), "s3"));
+        }
+        if (Settings.bool("DEMO", pc.resolveProperty("demo").orElse(""))) {
+            // A newcomer sees batches, mails and a correction within a minute: the preferences' "minutes" become seconds.
+            pc.addOverrideProperty("notification.delay.unit", "SECONDS");
+            pc.addOverrideProperty("auto.correction.delay.seconds", "5");
+            unit = TimeUnit.SECONDS;
+        }
         UserRoutes.install(context, pc.resolveProperty("routes.dir").orElse(""),
                 Settings.bool("ROUTES_RELOAD", pc.resolveProperty("routes.reload").orElse("")));
         // Derived settings the YAML routes read.
         pc.addOverrideProperty("notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
         pc.addOverrideProperty("notification.max.redeliveries", String.valueOf(attempts - 1));
+    }
+
+    /** The embedded default's S3 store (S3Proxy on the filesystem) with the pipeline's bucket, used by the S3 clean-up. */
+    private static void startEmbeddedS3(CamelContext context, File dir) throws Exception {
+        EmbeddedS3 s3 = new EmbeddedS3(dir, 0);
+        s3.start();
+        context.addService(s3, true, true);
+        context.getRegistry().bind("embeddedS3", s3);
+        String bucket = "ingest-files";
+        s3.createBucket(bucket);
+        var pc = context.getPropertiesComponent();
+        pc.addOverrideProperty("s3.bucket", bucket);
+        pc.addOverrideProperty("s3.endpoint", s3.endpoint());
+        pc.addOverrideProperty("s3.access.key.id", EmbeddedS3.IDENTITY);
+        pc.addOverrideProperty("s3.secret.access.key", EmbeddedS3.CREDENTIAL);
+        LOG.info("Embedded S3 store at {} (bucket {}, files in {}); set S3_BUCKET / S3_ENDPOINT to use a real one",
+                s3.endpoint(), bucket, dir.getAbsolutePath());
     }
 
     /** Closes a resource when the Camel context stops. */

@@ -95,6 +95,7 @@ public abstract class AppTestSupport {
         p.put("sweeper.interval.ms", "60000");
         p.put("sweeper.grace.seconds", "0");
         p.put("data.dir", "target/data-" + schema);
+        p.put("embedded.enabled", "false");
         return p;
     }
 
