@@ -112,7 +112,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
         return actions.contains("\"" + action + "\"") && !Boolean.TRUE.equals(task.get(flag));
     }
 
-    /** The CMS record's path, Strapi 5 style: DELETE /api/files/{documentId}. */
+    /** A file's CMS record path, Strapi 5 style (/api/files/{documentId}), for its DELETE or its mark after a digest. */
     public String cmsPath(@Body Map<String, Object> task) {
         return "/api/files/" + java.net.URLEncoder.encode((String) task.get("file_document_id"), java.nio.charset.StandardCharsets.UTF_8)
                 .replace("+", "%20");

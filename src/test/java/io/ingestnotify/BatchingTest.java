@@ -56,6 +56,37 @@ class BatchingTest extends AppTestSupport {
     }
 
     @Test
+    void cmsFileRecordsAreMarkedAfterTheDigestAndAgainAfterACmsOutage() throws Exception {
+        String user = newUser();
+        stubPreferences(1, 2, user, prefs(2, 1440, "html", true, true, true));
+        cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/files/mark-1"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withBody("{\"data\":{}}")));
+        cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/files/mark-2"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(502)));
+        post("/api/events", "[" + event(newEventId(), "mark-1", "success", user, 1, 2, "mark-1.pdf") + ","
+                + event(newEventId(), "mark-2", "success", user, 1, 2, "mark-2.pdf") + "]");
+        awaitMails(user, 1);
+        String batchId = value("SELECT batch_id::text FROM batch_processing_sessions WHERE user_email = ?", user).toString();
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> value("SELECT cms_marked_at FROM batch_files WHERE file_document_id = 'mark-1'") != null);
+        cms.verify(com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/files/mark-1"))
+                .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + CMS_TOKEN))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.equalToJson(
+                        "{\"data\":{\"notification_sent\":true,\"last_notification_batch\":\"" + batchId + "\"}}")));
+        assertThat(value("SELECT cms_marked_at FROM batch_files WHERE file_document_id = 'mark-2'")).isNull();
+
+        // The CMS is back: the sweeper's mark step (run here directly) marks the deferred file.
+        cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/files/mark-2"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)));
+        app.context().createProducerTemplate().sendBody("direct:mark-cms-files", null);
+        assertThat(value("SELECT cms_marked_at FROM batch_files WHERE file_document_id = 'mark-2'")).isNotNull();
+    }
+
+    @Test
     void batchCompletesByTimeoutOfItsSnapshotDelay() throws Exception {
         String user = newUser();
         stubPreferences(1, 2, user, prefs(50, 700, "html", true, true, true));
