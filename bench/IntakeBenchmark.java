@@ -53,6 +53,8 @@ public class IntakeBenchmark {
         System.out.printf("bundle, outbox, memory repo : %8.0f events/s (%.2f x bare)%n", memRepo, memRepo / bare);
         double http = bundleHttp(events, users);
         System.out.printf("bundle, HTTP arrays of 50   : %8.0f events/s%n", http);
+        preferenceCache(10_000, 100);
+        burst(100_000, users);
         System.exit(0);
     }
 
@@ -216,7 +218,126 @@ public class IntakeBenchmark {
                     Thread.sleep(20); // polling a benchmark's end condition, not a test
                 }
             }
-            return events / ((System.nanoTime() - start) / 1e9);
+            double rate = events / ((System.nanoTime() - start) / 1e9);
+            mailLatency(c, events / 50);
+            return rate;
+        } finally {
+            app.close();
+            smtp.stop();
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    /** Completion to SMTP hand-over, per batch: batch_end_time (the flip) to sent_at (SMTP accepted). */
+    static void mailLatency(Connection c, int expectedMails) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM email_notification_log WHERE send_status = 'sent'")) {
+            while (System.currentTimeMillis() < deadline) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) >= expectedMails) {
+                        break;
+                    }
+                }
+                Thread.sleep(50); // polling a benchmark's end condition
+            }
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*), "
+                + "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM l.sent_at - b.batch_end_time)), "
+                + "percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM l.sent_at - b.batch_end_time)), "
+                + "max(extract(epoch FROM l.sent_at - b.batch_end_time)) "
+                + "FROM email_notification_log l JOIN batch_processing_sessions b USING (batch_id) WHERE l.send_status = 'sent'")) {
+            rs.next();
+            System.out.printf("   mails: %d sent; batch completed -> handed to SMTP: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                    rs.getLong(1), rs.getDouble(2) * 1000, rs.getDouble(3) * 1000, rs.getDouble(4) * 1000);
+        }
+    }
+
+    /** 10k events from 100 users through the bundle with a CMS (WireMock): how many CMS calls the cache saves. */
+    static void preferenceCache(int events, int users) throws Exception {
+        com.github.tomakehurst.wiremock.WireMockServer cms = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+        cms.start();
+        cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/api/user-notification-preferences/by-user/.*"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"data\":{\"notification_enabled\":true,\"batch_size_threshold\":50,\"notification_delay_minutes\":30,"
+                                + "\"email_format\":\"html\",\"include_success_details\":true,\"include_error_details\":true}}")));
+        String schema = TestPostgres.newSchema();
+        int smtpPort = AvailablePortFinder.getNextAvailable();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "memory");
+        p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
+        p.put("cms.api.token", "bench");
+        RunningApp app = new RunningApp(p);
+        try (Connection c = TestPostgres.connect(schema)) {
+            app.context().getRouteController().stopRoute("outbox-poller");
+            fillOutbox(c, events, users);
+            app.context().getRouteController().startRoute("outbox-poller");
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM file_events WHERE processed_at IS NULL")) {
+                while (true) {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) == 0) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(20); // polling a benchmark's end condition
+                }
+            }
+            int calls = cms.getAllServeEvents().size();
+            System.out.printf("preference cache: %d events from %d users -> %d CMS calls (%.2f%% saved)%n",
+                    events, users, calls, 100.0 * (events - calls) / events);
+        } finally {
+            app.close();
+            smtp.stop();
+            cms.stop();
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    /** A 100k-event burst through the outbox under the JVM's heap limit: throughput per 10k slice, and heap used. */
+    static void burst(int events, int users) throws Exception {
+        String schema = TestPostgres.newSchema();
+        int smtpPort = AvailablePortFinder.getNextAvailable();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        RunningApp app = new RunningApp(appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "memory"));
+        Runtime rt = Runtime.getRuntime();
+        long maxUsed = 0;
+        try (Connection c = TestPostgres.connect(schema)) {
+            app.context().getRouteController().stopRoute("outbox-poller");
+            fillOutbox(c, events, users);
+            long start = System.nanoTime();
+            long sliceStart = start;
+            long nextSlice = 10_000;
+            List<String> slices = new ArrayList<>();
+            app.context().getRouteController().startRoute("outbox-poller");
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM file_events WHERE processed_at IS NOT NULL")) {
+                while (true) {
+                    long done;
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        done = rs.getLong(1);
+                    }
+                    maxUsed = Math.max(maxUsed, rt.totalMemory() - rt.freeMemory());
+                    while (done >= nextSlice) {
+                        long now = System.nanoTime();
+                        slices.add(String.format("%.0f", 10_000 / ((now - sliceStart) / 1e9)));
+                        sliceStart = now;
+                        nextSlice += 10_000;
+                    }
+                    if (done >= events) {
+                        break;
+                    }
+                    Thread.sleep(20); // polling a benchmark's end condition
+                }
+            }
+            System.out.printf("burst: %d events in %.1f s (%.0f events/s); per 10k slice: %s events/s; heap max %d MB, peak used %d MB%n",
+                    events, (System.nanoTime() - start) / 1e9, events / ((System.nanoTime() - start) / 1e9), slices,
+                    rt.maxMemory() / (1024 * 1024), maxUsed / (1024 * 1024));
         } finally {
             app.close();
             smtp.stop();
