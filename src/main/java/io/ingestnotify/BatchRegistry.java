@@ -24,8 +24,6 @@ import java.util.function.Function;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +43,6 @@ public class BatchRegistry {
     private final String defaultRecipient;
     private final TimeUnit delayUnit;
     private final CorrectionTaskFactory corrections;
-    private final ObjectMapper mapper = new ObjectMapper();
 
     public BatchRegistry(DataSource dataSource, Function<FileEvent.BatchKey, Preferences> preferences,
                          String defaultRecipient, TimeUnit delayUnit, CorrectionTaskFactory corrections) {
@@ -205,7 +202,7 @@ public class BatchRegistry {
             open.setInt(2, e.companyId);
             open.setInt(3, e.botId);
             open.setString(4, e.userEmail);
-            open.setString(5, json(p.toSnapshot()));
+            open.setString(5, Failures.json(p.toSnapshot()));
             if (open.executeUpdate() == 1) {
                 opened.add("Batch " + batchId + " opened for company " + e.companyId + " bot " + e.botId
                         + " (threshold " + p.batchSizeThreshold() + " files, delay " + p.notificationDelayMinutes()
@@ -335,14 +332,6 @@ public class BatchRegistry {
             if (any) {
                 ps.executeBatch();
             }
-        }
-    }
-
-    private String json(Object o) {
-        try {
-            return mapper.writeValueAsString(o);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 

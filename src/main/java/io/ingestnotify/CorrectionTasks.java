@@ -74,7 +74,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
                 ps.setObject(5, batchId == null ? null : UUID.fromString(batchId));
                 ps.setString(6, e.errorCategory);
                 ps.setString(7, e.errorMessage != null ? e.errorMessage : "Unknown error");
-                ps.setString(8, json(actions));
+                ps.setString(8, Failures.json(actions));
                 ps.setString(9, e.storageKey);
                 ps.setInt(10, entry.getValue());
                 ps.setInt(11, delaySeconds);
@@ -146,7 +146,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
         int taskId = exchange.getMessage().getHeader("taskId", Integer.class);
         String action = exchange.getMessage().getHeader("action", String.class);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = describe(error);
+        String message = Failures.describe(error);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             Map<String, Object> task = new LinkedHashMap<>();
@@ -169,7 +169,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
                 ps.setObject(2, task.get("doc"));
                 ps.setObject(3, task.get("batch"));
                 ps.setString(4, "Correction task " + taskId + ": " + action + " failed: " + message);
-                ps.setString(5, json(Map.of("task_id", taskId, "action", action)));
+                ps.setString(5, Failures.json(Map.of("task_id", taskId, "action", action)));
                 ps.executeUpdate();
             }
             c.commit();
@@ -259,28 +259,5 @@ public class CorrectionTasks implements CorrectionTaskFactory {
             ps.setInt(1, Integer.parseInt(id));
             return ps.executeUpdate() == 1;
         }
-    }
-
-    private String json(Object o) {
-        try {
-            return mapper.writeValueAsString(o);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static String describe(Throwable t) {
-        if (t == null) {
-            return "unknown error";
-        }
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String msg = t.getClass().getSimpleName() + ": " + t.getMessage();
-        if (root != t) {
-            msg += " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
-        }
-        return msg.length() > 2000 ? msg.substring(0, 2000) : msg;
     }
 }

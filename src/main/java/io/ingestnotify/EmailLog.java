@@ -120,7 +120,7 @@ public class EmailLog {
         String batchId = exchange.getProperty("batchId", String.class);
         Throwable error = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = describe(error);
+        String message = Failures.describe(error);
         UUID id = UUID.fromString(batchId);
         try (Connection c = dataSource.getConnection()) {
             int attempt;
@@ -191,7 +191,7 @@ public class EmailLog {
 
     public void failed(Exchange exchange) throws SQLException {
         String batchId = exchange.getProperty("batchId", String.class);
-        String message = describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        String message = Failures.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(Queries.get("email-failed"))) {
             ps.setString(1, message);
@@ -210,20 +210,5 @@ public class EmailLog {
             ps.setObject(1, UUID.fromString(batchId));
             return ps.executeUpdate() == 1;
         }
-    }
-
-    private static String describe(Throwable t) {
-        if (t == null) {
-            return "unknown error";
-        }
-        Throwable root = t;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String msg = t.getClass().getSimpleName() + ": " + t.getMessage();
-        if (root != t) {
-            msg += " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
-        }
-        return msg.length() > 2000 ? msg.substring(0, 2000) : msg;
     }
 }
