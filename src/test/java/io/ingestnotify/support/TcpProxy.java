@@ -66,15 +66,19 @@ public final class TcpProxy implements AutoCloseable {
 
     private void accept(ServerSocket s) {
         while (!s.isClosed()) {
+            Socket client = null;
             try {
-                Socket client = s.accept();
+                client = s.accept();
                 Socket upstream = new Socket(targetHost, targetPort);
                 live.add(client);
                 live.add(upstream);
                 pump(client, upstream);
                 pump(upstream, client);
             } catch (IOException e) {
-                // listener closed or target refused: the client sees a closed connection
+                // listener closed, or the target refused: the client sees its connection closed at once
+                if (client != null) {
+                    closeQuietly(client);
+                }
             }
         }
     }

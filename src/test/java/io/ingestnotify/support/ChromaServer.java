@@ -1,0 +1,289 @@
+/*
+ * Chroma 3.0.12 (npm chromadb, native bindings 1.0.5) REST shapes, checked with curl against
+ * `node node_modules/chromadb/dist/cli.mjs run --path DIR --host 127.0.0.1 --port PORT` (up in < 1 s).
+ * C = /api/v2/tenants/default_tenant/databases/default_database/collections
+ *
+ *   GET  /api/v2/heartbeat                        200 {"nanosecond heartbeat":1795901039450590962}
+ *   POST C  {"name":"global","get_or_create":true} 200 {"id":"e09bbf86-...","name":"global",
+ *          "configuration_json":{...},"metadata":null,"dimension":null,"tenant":"default_tenant",
+ *          "database":"default_database","log_position":0,"version":0}   (same id again when it exists)
+ *   POST C  {"name":"global"} when it exists       409 {"error":"ChromaError","message":"Collection [global] already exists"}
+ *   GET  C/global                                  200 same object as above (by NAME; "id" is the UUID)
+ *   GET  C/nosuch                                  404 {"error":"NotFoundError","message":"Collection [nosuch] does not exists"}
+ *   POST C/{id}/add {"ids":["docA-0","docA-1"],"embeddings":[[0.1,0.2,0.3],[0.2,0.3,0.4]],
+ *                    "metadatas":[{"document_id":"docA"},{"document_id":"docA"}]}
+ *                                                  201 {}
+ *        (wrong dimension: 400 {"error":"InvalidArgumentError","message":"Collection expecting embedding with dimension of 3, got 2"})
+ *   GET  C/{id}/count                              200 3            (a bare JSON number)
+ *   POST C/{id}/get {"where":{"document_id":{"$eq":"docA"}},"include":[]}
+ *                                                  200 {"ids":["docA-0","docA-1"],"embeddings":null,"documents":null,
+ *                                                       "uris":null,"metadatas":null,"include":[]}
+ *        without "include": "documents":[null,null],"metadatas":[{"document_id":"docA"},...],"include":["documents","metadatas"]
+ *   POST C/{id}/delete {"where":{"document_id":{"$eq":"docA"}}}
+ *                                                  200 {}   (also 200 {} when nothing matched, e.g. a second time;
+ *                                                            {"ids":["nope"]} and {} are 200 {} too and delete nothing)
+ *   Any /{id}/... (add, delete, count, get) with an unknown UUID
+ *                                                  404 {"error":"NotFoundError","message":"Collection [0000...] does not exists."}
+ *   POST C/global/delete (a NAME where the id belongs)
+ *                                                  400 {"error":"InvalidArgumentError","message":"Collection ID is not a valid UUIDv4"}
+ *
+ * Data under --path survives a restart (same collection id, same count). SIGTERM ends the server in about 1 s;
+ * it runs as a single node process (no children).
+ */
+package io.ingestnotify.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A real Chroma server (npm {@code chromadb}, installed in {@code src/test/chroma} by {@code npm ci}) as a child
+ * process on a free port with a fresh data directory. {@link #stop()} and {@link #start()} simulate an outage and the
+ * recovery: same port, same data. Output goes to {@code target/chroma-<port>.log}.
+ */
+public final class ChromaServer implements AutoCloseable {
+
+    public static final String COLLECTIONS = "/api/v2/tenants/default_tenant/databases/default_database/collections";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path chromaDir;
+    private final Path dataDir;
+    private final Path logFile;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final Thread shutdownHook;
+    private Process process;
+
+    /** Starts a server on a free port with a fresh data directory. */
+    public ChromaServer() throws IOException {
+        this.chromaDir = chromaDir();
+        this.port = freePort();
+        this.dataDir = Files.createTempDirectory("chroma-data-");
+        Path target = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("target");
+        Files.createDirectories(target);
+        this.logFile = target.resolve("chroma-" + port + ".log");
+        this.shutdownHook = new Thread(this::kill, "chroma-" + port + "-shutdown"); // no orphan if a test forgets close()
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        start();
+    }
+
+    /** True when {@code node} is on the PATH and {@code npm ci} has installed chromadb in src/test/chroma. */
+    public static boolean available() {
+        return nodeOnPath() && Files.isRegularFile(chromaDir().resolve("node_modules/chromadb/dist/cli.mjs"));
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** (Re)starts the server on the same port with the same data; returns once the heartbeat answers. */
+    public synchronized void start() throws IOException {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        ProcessBuilder pb = new ProcessBuilder("node", "node_modules/chromadb/dist/cli.mjs", "run",
+                "--path", dataDir.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port))
+                .directory(chromaDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        process = pb.start();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Chroma exited with " + process.exitValue() + ", see " + logFile);
+            }
+            if (heartbeat()) {
+                return;
+            }
+            sleep(100);
+        }
+        kill();
+        throw new IllegalStateException("Chroma not up on " + url() + " within " + START_TIMEOUT + ", see " + logFile);
+    }
+
+    /** Ends the server (its process tree) and waits until it is gone; the data directory stays. */
+    public synchronized void stop() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> tree = new ArrayList<>();
+        process.toHandle().descendants().forEach(tree::add);
+        tree.forEach(ProcessHandle::destroy);
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                tree.forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            for (ProcessHandle h : tree) {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // a child that will not die is reported by the next start (port in use)
+        }
+        process = null;
+    }
+
+    public synchronized boolean running() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the server and deletes its data directory. */
+    @Override
+    public void close() {
+        stop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // the JVM is already shutting down
+        }
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort: a temp dir left behind is harmless
+        }
+    }
+
+    // ---- helpers for the tests ----
+
+    /** Creates the collection (or gets it when it exists); returns its id (a UUID). */
+    public String createCollection(String name) {
+        JsonNode c = call("POST", COLLECTIONS, Map.of("name", name, "get_or_create", true));
+        return c.get("id").asText();
+    }
+
+    /** Adds {@code n} chunks with 3-dim embeddings and metadata {@code document_id} (and {@code chunk}). */
+    public void addChunks(String collectionId, String documentId, int n) {
+        String batch = UUID.randomUUID().toString().substring(0, 8); // unique ids: a second call adds more chunks
+        List<String> ids = new ArrayList<>();
+        List<List<Double>> embeddings = new ArrayList<>();
+        List<Map<String, Object>> metadatas = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            ids.add(documentId + "-" + batch + "-" + i);
+            embeddings.add(List.of(0.1 + i * 0.01, 0.2, 0.3));
+            metadatas.add(Map.of("document_id", documentId, "chunk", i));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ids", ids);
+        body.put("embeddings", embeddings);
+        body.put("metadatas", metadatas);
+        call("POST", COLLECTIONS + "/" + collectionId + "/add", body);
+    }
+
+    /** All chunks in the collection. */
+    public int count(String collectionId) {
+        return call("GET", COLLECTIONS + "/" + collectionId + "/count", null).asInt();
+    }
+
+    /** The chunks whose metadata {@code document_id} is the given one. */
+    public int countFor(String collectionId, String documentId) {
+        Map<String, Object> body = Map.of(
+                "where", Map.of("document_id", Map.of("$eq", documentId)),
+                "include", List.of());
+        return call("POST", COLLECTIONS + "/" + collectionId + "/get", body).get("ids").size();
+    }
+
+    /** Sends a JSON request; returns the parsed response, or throws with status and body unless 2xx. */
+    public JsonNode call(String method, String path, Object body) {
+        try {
+            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url() + path))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json");
+            rb.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body)));
+            HttpResponse<String> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new IllegalStateException("Chroma " + method + " " + path + " -> " + r.statusCode() + " " + r.body());
+            }
+            return MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- internals ----
+
+    private boolean heartbeat() {
+        try {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/api/v2/heartbeat"))
+                    .timeout(Duration.ofSeconds(2)).GET().build();
+            return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private synchronized void kill() {
+        if (process != null) {
+            process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    private static Path chromaDir() {
+        return Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("src/test/chroma");
+    }
+
+    private static boolean nodeOnPath() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, "node"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
