@@ -54,6 +54,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -113,18 +115,17 @@ public final class ChromaServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         process = pb.start();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Chroma exited with " + process.exitValue() + ", see " + logFile);
-            }
-            if (heartbeat()) {
-                return;
-            }
-            sleep(100);
+        try {
+            Awaitility.await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Chroma exited with " + process.exitValue() + ", see " + logFile);
+                }
+                return heartbeat();
+            });
+        } catch (ConditionTimeoutException e) {
+            kill();
+            throw new IllegalStateException("Chroma not up on " + url() + " within " + START_TIMEOUT + ", see " + logFile);
         }
-        kill();
-        throw new IllegalStateException("Chroma not up on " + url() + " within " + START_TIMEOUT + ", see " + logFile);
     }
 
     /** Ends the server (its process tree) and waits until it is gone; the data directory stays. */
@@ -275,15 +276,6 @@ public final class ChromaServer implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             s.setReuseAddress(true);
             return s.getLocalPort();
-        }
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
