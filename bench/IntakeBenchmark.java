@@ -54,6 +54,7 @@ public class IntakeBenchmark {
         double http = bundleHttp(events, users);
         System.out.printf("bundle, HTTP arrays of 50   : %8.0f events/s%n", http);
         preferenceCache(10_000, 100);
+        corrections(100);
         burst(100_000, users);
         System.exit(0);
     }
@@ -287,12 +288,93 @@ public class IntakeBenchmark {
                     Thread.sleep(20); // polling a benchmark's end condition
                 }
             }
-            int calls = cms.getAllServeEvents().size();
+            int calls = cms.countRequestsMatching(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
+                    com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/api/user-notification-preferences/.*")).build()).getCount();
             System.out.printf("preference cache: %d events from %d users -> %d CMS calls (%.2f%% saved)%n",
                     events, users, calls, 100.0 * (events - calls) / events);
         } finally {
             app.close();
             smtp.stop();
+            cms.stop();
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    /**
+     * Failed files cleaned from S3 (S3Proxy), the CMS (WireMock) and Chroma (npm chromadb): from each task's due time
+     * (created_at + AUTO_CORRECTION_DELAY_SECONDS) to its dispatch (started_at) and to everything gone (completed_at).
+     */
+    static void corrections(int files) throws Exception {
+        if (!io.ingestnotify.support.ChromaServer.available()) {
+            System.out.println("corrections: skipped (run npm ci in src/test/chroma)");
+            return;
+        }
+        com.github.tomakehurst.wiremock.WireMockServer cms = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+        cms.start();
+        cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/api/files/.*"))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(204)));
+        io.ingestnotify.EmbeddedS3 s3 = new io.ingestnotify.EmbeddedS3(null, 0);
+        s3.start();
+        s3.createBucket("bench-files");
+        String schema = TestPostgres.newSchema();
+        int smtpPort = AvailablePortFinder.getNextAvailable();
+        int httpPort = AvailablePortFinder.getNextAvailable();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        try (io.ingestnotify.support.ChromaServer chroma = new io.ingestnotify.support.ChromaServer()) {
+            String collection = chroma.createCollection("global");
+            Map<String, String> p = appProperties(schema, smtpPort, httpPort, "memory");
+            p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
+            p.put("s3.bucket", "bench-files");
+            p.put("s3.endpoint", s3.endpoint());
+            p.put("s3.access.key.id", io.ingestnotify.EmbeddedS3.IDENTITY);
+            p.put("s3.secret.access.key", io.ingestnotify.EmbeddedS3.CREDENTIAL);
+            p.put("chroma.url", chroma.url());
+            p.put("auto.correction.delay.seconds", "1");
+            RunningApp app = new RunningApp(p);
+            HttpClient client = HttpClient.newHttpClient();
+            try (Connection c = TestPostgres.connect(schema)) {
+                var store = s3.blobStore();
+                for (int i = 0; i < files; i++) {
+                    store.putBlob("bench-files", store.blobBuilder("k/f" + i).payload(new byte[] {1}).build());
+                    chroma.addChunks(collection, "f" + i, 3);
+                    String body = "{\"event_id\":\"c-" + UUID.randomUUID() + "\",\"file_document_id\":\"f" + i + "\",\"status\":\"failed\","
+                            + "\"company_id\":1,\"bot_id\":1,\"user_email\":\"u" + (i % 10) + "@bench.example\",\"storage_key\":\"k/f" + i
+                            + "\",\"error_category\":\"processing_error\",\"error_message\":\"parser crashed\"}";
+                    client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/events"))
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+                    Thread.sleep(20); // spread the failures over time, as a pipeline would
+                }
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM auto_correction_tasks WHERE status IN ('pending','processing')")) {
+                    while (true) {
+                        try (ResultSet rs = ps.executeQuery()) {
+                            rs.next();
+                            if (rs.getLong(1) == 0) {
+                                break;
+                            }
+                        }
+                        Thread.sleep(50); // polling a benchmark's end condition
+                    }
+                }
+                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE status = 'completed'), "
+                        + "percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - (created_at + interval '1 second'))), "
+                        + "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - (created_at + interval '1 second'))), "
+                        + "percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - (created_at + interval '1 second'))), "
+                        + "max(extract(epoch FROM completed_at - (created_at + interval '1 second'))) FROM auto_correction_tasks")) {
+                    rs.next();
+                    System.out.printf("corrections: %d/%d completed (S3 + CMS + Chroma); due -> dispatched p99 %.0f ms; "
+                                    + "due -> all three gone p50 %.0f ms, p99 %.0f ms, max %.0f ms; chunks left %d, objects left %d%n",
+                            rs.getLong(1), files, rs.getDouble(2) * 1000, rs.getDouble(3) * 1000, rs.getDouble(4) * 1000,
+                            rs.getDouble(5) * 1000, chroma.count(collection), store.countBlobs("bench-files"));
+                }
+            } finally {
+                app.close();
+            }
+        } finally {
+            smtp.stop();
+            s3.stop();
             cms.stop();
             TestPostgres.dropSchema(schema);
         }
