@@ -208,17 +208,7 @@ public class IntakeBenchmark {
             fillOutbox(c, events, users);
             long start = System.nanoTime();
             app.context().getRouteController().startRoute("outbox-poller");
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM file_events WHERE processed_at IS NULL")) {
-                while (true) {
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        if (rs.getLong(1) == 0) {
-                            break;
-                        }
-                    }
-                    Thread.sleep(20); // polling a benchmark's end condition, not a test
-                }
-            }
+            awaitCount(c, "SELECT count(*) FROM file_events WHERE processed_at IS NULL", 0);
             double rate = events / ((System.nanoTime() - start) / 1e9);
             mailLatency(c, events / 50);
             return rate;
@@ -226,6 +216,21 @@ public class IntakeBenchmark {
             app.close();
             smtp.stop();
             TestPostgres.dropSchema(schema);
+        }
+    }
+
+    /** Polls a count until it reaches the target (a benchmark's end condition; tests use Awaitility). */
+    static void awaitCount(Connection c, String sql, long target) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            while (true) {
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) == target) {
+                        return;
+                    }
+                }
+                Thread.sleep(20);
+            }
         }
     }
 
@@ -277,17 +282,7 @@ public class IntakeBenchmark {
             app.context().getRouteController().stopRoute("outbox-poller");
             fillOutbox(c, events, users);
             app.context().getRouteController().startRoute("outbox-poller");
-            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM file_events WHERE processed_at IS NULL")) {
-                while (true) {
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        if (rs.getLong(1) == 0) {
-                            break;
-                        }
-                    }
-                    Thread.sleep(20); // polling a benchmark's end condition
-                }
-            }
+            awaitCount(c, "SELECT count(*) FROM file_events WHERE processed_at IS NULL", 0);
             int calls = cms.countRequestsMatching(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
                     com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/api/user-notification-preferences/.*")).build()).getCount();
             System.out.printf("preference cache: %d events from %d users -> %d CMS calls (%.2f%% saved)%n",
@@ -347,17 +342,7 @@ public class IntakeBenchmark {
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
                     Thread.sleep(20); // spread the failures over time, as a pipeline would
                 }
-                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM auto_correction_tasks WHERE status IN ('pending','processing')")) {
-                    while (true) {
-                        try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
-                            if (rs.getLong(1) == 0) {
-                                break;
-                            }
-                        }
-                        Thread.sleep(50); // polling a benchmark's end condition
-                    }
-                }
+                awaitCount(c, "SELECT count(*) FROM auto_correction_tasks WHERE status IN ('pending','processing')", 0);
                 try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FILTER (WHERE status = 'completed'), "
                         + "percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM started_at - (created_at + interval '1 second'))), "
                         + "percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM completed_at - (created_at + interval '1 second'))), "
