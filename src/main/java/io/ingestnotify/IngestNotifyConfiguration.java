@@ -252,6 +252,13 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return mail;
     }
 
+    @BindToRegistry(value = "opsSummary", lazy = true)
+    public OpsSummary opsSummary(@BeanInject("dataSource") DataSource dataSource,
+                                 @PropertyInject("notification.delay.unit.seconds") String unitSeconds,
+                                 @PropertyInject("max.batch.age.hours") String maxAge) {
+        return new OpsSummary(dataSource, Double.parseDouble(unitSeconds), Integer.parseInt(maxAge));
+    }
+
     @BindToRegistry(value = "demoFiles", lazy = true)
     public DemoFiles demoFiles(CamelContext context) {
         return new DemoFiles(context);

@@ -1,0 +1,4 @@
+-- The reference design's "auto-correction effectiveness", last 24 hours.
+SELECT status, COUNT(*) AS count FROM auto_correction_tasks
+ WHERE created_at > NOW() - INTERVAL '24 hours'
+ GROUP BY status ORDER BY status

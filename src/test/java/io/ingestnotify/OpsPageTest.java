@@ -1,0 +1,108 @@
+package io.ingestnotify;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.ingestnotify.support.AppTestSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The ops page in a real headless Chromium: the numbers of the database, the mails, an open batch, the retry button. */
+class OpsPageTest extends AppTestSupport {
+
+    static final File CHROMIUM = new File("/usr/bin/chromium");
+    static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue((CHROMIUM.canExecute() && CHROMEDRIVER.canExecute()) || System.getenv("CI") != null,
+                "Debian chromium and chromium-driver are not installed: ops page test skipped");
+        startApp(Map.of("correction.poll.delay.ms", "100", "auto.correction.delay.seconds", "0",
+                "correction.branch.redeliveries", "0", "max.correction.attempts", "1"));
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM);
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + Files.createTempDirectory("chromium").toAbsolutePath());
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private static WebElement waitFor(By by) {
+        return new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> {
+            List<WebElement> found = d.findElements(by);
+            return found.isEmpty() ? null : found.get(0);
+        });
+    }
+
+    @Test
+    void pageShowsTheDatabaseAndItsRetryButtonWorks() throws Exception {
+        String mailed = newUser();
+        String open = newUser();
+        stubPreferences(1, 2, mailed, prefs(2, 1440, "html", true, true, true));
+        stubPreferences(1, 2, open, prefs(10, 1440, "html", true, true, true));
+        cms.stubFor(delete(urlEqualTo("/api/files/ops-fail")).willReturn(aResponse().withStatus(500)));
+        post("/api/events", "[" + event(newEventId(), "ops-1", "success", mailed, 1, 2, "<b>bold</b>.pdf") + ","
+                + event(newEventId(), "ops-2", "success", mailed, 1, 2, "ops-2.pdf") + "]");
+        post("/api/events", event(newEventId(), "ops-3", "success", open, 1, 2, "ops-3.pdf"));
+        post("/api/events", "{\"event_id\":\"" + newEventId() + "\",\"file_document_id\":\"ops-fail\",\"status\":\"failed\","
+                + "\"company_id\":1,\"bot_id\":2,\"error_category\":\"file_not_found\"}");
+        awaitMails(mailed, 1);
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                "failed".equals(value("SELECT status FROM auto_correction_tasks WHERE file_document_id = 'ops-fail'")));
+
+        browser.get("http://127.0.0.1:" + httpPort + "/");
+
+        long completed = count("SELECT count(*) FROM batch_processing_sessions WHERE status = 'completed' AND created_at > now() - interval '24 hours'");
+        WebElement completedBar = waitFor(By.cssSelector("#batch-status .bar-row[data-status='completed'] .bar-count"));
+        assertThat(completedBar.getText()).isEqualTo(String.valueOf(completed));
+        assertThat(waitFor(By.id("email-rate")).getText()).isEqualTo("100% sent");
+
+        WebElement openRow = waitFor(By.xpath("//table[@id='open-batches']//td[text()='" + open + "']/.."));
+        assertThat(openRow.getText()).contains("1 / 10");
+
+        WebElement mailRow = waitFor(By.xpath("//table[@id='recent-mails']//td[text()='" + mailed + "']/.."));
+        assertThat(mailRow.getText()).contains("File Processing Complete - 2 Success, 0 Failed", "sent");
+        mailRow.click();
+        WebElement text = waitFor(By.cssSelector("#mail-view pre"));
+        assertThat(text.getText()).contains("<b>bold</b>.pdf");                   // shown as text
+        assertThat(browser.findElements(By.cssSelector("#mail-view b"))).isEmpty(); // never as markup
+        assertThat(waitFor(By.cssSelector("#mail-view iframe")).getAttribute("sandbox")).isEqualTo("");
+
+        cms.stubFor(delete(urlEqualTo("/api/files/ops-fail")).willReturn(aResponse().withStatus(204)));
+        waitFor(By.xpath("//table[@id='failed-corrections']//td[text()='ops-fail']/..//button")).click();
+        String answer = new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> {
+            String t = d.findElement(By.id("retry-result")).getText();
+            return t.isEmpty() ? null : t;
+        });
+        assertThat(answer).contains("HTTP 202");
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                "completed".equals(value("SELECT status FROM auto_correction_tasks WHERE file_document_id = 'ops-fail'")));
+    }
+}
