@@ -324,8 +324,8 @@ public class IntakeBenchmark {
             p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
             p.put("s3.bucket", "bench-files");
             p.put("s3.endpoint", s3.endpoint());
-            p.put("s3.access.key.id", io.ingestnotify.EmbeddedS3.IDENTITY);
-            p.put("s3.secret.access.key", io.ingestnotify.EmbeddedS3.CREDENTIAL);
+            p.put("s3.access-key", io.ingestnotify.EmbeddedS3.IDENTITY);
+            p.put("s3.secret-key", io.ingestnotify.EmbeddedS3.CREDENTIAL);
             p.put("chroma.url", chroma.url());
             p.put("auto.correction.delay.seconds", "1");
             RunningApp app = new RunningApp(p);

@@ -151,8 +151,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "s3Client", lazy = true)
     public S3Client s3Client(@PropertyInject("s3.endpoint") String endpoint,
                              @PropertyInject("s3.region") String region,
-                             @PropertyInject("s3.access.key.id") String accessKey,
-                             @PropertyInject("s3.secret.access.key") String secretKey,
+                             @PropertyInject("s3.access-key") String accessKey,
+                             @PropertyInject("s3.secret-key") String secretKey,
                              @PropertyInject("s3.timeout.ms") String timeout) {
         int ms = Settings.integer("S3_TIMEOUT_MS", timeout, 100, 600_000);
         var builder = S3Client.builder()
@@ -319,8 +319,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         var pc = context.getPropertiesComponent();
         pc.addOverrideProperty("s3.bucket", bucket);
         pc.addOverrideProperty("s3.endpoint", s3.endpoint());
-        pc.addOverrideProperty("s3.access.key.id", EmbeddedS3.IDENTITY);
-        pc.addOverrideProperty("s3.secret.access.key", EmbeddedS3.CREDENTIAL);
+        pc.addOverrideProperty("s3.access-key", EmbeddedS3.IDENTITY);
+        pc.addOverrideProperty("s3.secret-key", EmbeddedS3.CREDENTIAL);
         LOG.info("Embedded S3 store at {} (bucket {}, files in {}); set S3_BUCKET / S3_ENDPOINT to use a real one",
                 s3.endpoint(), bucket, dir.getAbsolutePath());
     }

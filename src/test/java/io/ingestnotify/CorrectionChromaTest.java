@@ -44,8 +44,8 @@ class CorrectionChromaTest extends AppTestSupport {
         Map<String, String> p = new HashMap<>(CorrectionCmsTest.correctionProperties());
         p.put("s3.bucket", BUCKET);
         p.put("s3.endpoint", s3.endpoint());
-        p.put("s3.access.key.id", EmbeddedS3.IDENTITY);
-        p.put("s3.secret.access.key", EmbeddedS3.CREDENTIAL);
+        p.put("s3.access-key", EmbeddedS3.IDENTITY);
+        p.put("s3.secret-key", EmbeddedS3.CREDENTIAL);
         p.put("chroma.url", chroma.url());
         p.put("chroma.timeout.ms", "1000");
         startApp(p);

@@ -42,8 +42,8 @@ class CorrectionS3Test extends AppTestSupport {
         Map<String, String> p = new HashMap<>(CorrectionCmsTest.correctionProperties());
         p.put("s3.bucket", BUCKET);
         p.put("s3.endpoint", "http://127.0.0.1:" + proxy.port());
-        p.put("s3.access.key.id", EmbeddedS3.IDENTITY);
-        p.put("s3.secret.access.key", EmbeddedS3.CREDENTIAL);
+        p.put("s3.access-key", EmbeddedS3.IDENTITY);
+        p.put("s3.secret-key", EmbeddedS3.CREDENTIAL);
         p.put("s3.timeout.ms", "1000");
         startApp(p);
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
