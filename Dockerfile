@@ -9,7 +9,9 @@ RUN mvn -B -q package -DskipTests
 
 # Run: JRE 17, non-root.
 FROM eclipse-temurin:17-jre
-RUN useradd --system --uid 10001 --home-dir /app ingest && mkdir -p /app/data /app/routes && chown -R ingest /app
+# curl for the HEALTHCHECK only.
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app ingest && mkdir -p /app/data /app/routes && chown -R ingest /app
 WORKDIR /app
 COPY --from=build /src/target/ingest-notify.jar /app/ingest-notify.jar
 COPY --from=build /src/target/lib /app/lib

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.ChromaServer;
+import io.ingestnotify.support.TcpProxy;
 import org.jclouds.blobstore.BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +32,7 @@ class CorrectionChromaTest extends AppTestSupport {
     static ChromaServer chroma;
     static EmbeddedS3 s3;
     static String collection;
+    static TcpProxy chromaProxy;
 
     @BeforeAll
     static void start() throws Exception {
@@ -46,7 +48,8 @@ class CorrectionChromaTest extends AppTestSupport {
         p.put("s3.endpoint", s3.endpoint());
         p.put("s3.access-key", EmbeddedS3.IDENTITY);
         p.put("s3.secret-key", EmbeddedS3.CREDENTIAL);
-        p.put("chroma.url", chroma.url());
+        chromaProxy = new TcpProxy("127.0.0.1", chroma.port());
+        p.put("chroma.url", "http://127.0.0.1:" + chromaProxy.port());
         p.put("chroma.timeout.ms", "1000");
         startApp(p);
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
@@ -54,6 +57,9 @@ class CorrectionChromaTest extends AppTestSupport {
 
     @AfterAll
     static void stopServers() {
+        if (chromaProxy != null) {
+            chromaProxy.close();
+        }
         if (chroma != null) {
             chroma.close();
         }
@@ -103,6 +109,21 @@ class CorrectionChromaTest extends AppTestSupport {
         }
         awaitStatus("chroma-down", "completed");
         assertThat(chroma.countFor(collection, "chroma-down")).isZero();
+    }
+
+    @Test
+    void chromaHangingTimesOutThenTheRedriveFinishesIt() throws Exception {
+        chroma.addChunks(collection, "chroma-hung", 2);
+        chromaProxy.stall();
+        try {
+            post("/api/events", failed("chroma-hung", "storage_error", null));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(task("chroma-hung").get("status")));
+            assertThat((String) task("chroma-hung").get("error_during_correction")).containsIgnoringCase("timeout");
+        } finally {
+            chromaProxy.unstall();
+        }
+        awaitStatus("chroma-hung", "completed");
+        assertThat(chroma.countFor(collection, "chroma-hung")).isZero();
     }
 
     @Test

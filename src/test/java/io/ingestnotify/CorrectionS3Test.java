@@ -105,6 +105,22 @@ class CorrectionS3Test extends AppTestSupport {
     }
 
     @Test
+    void s3HangingTimesOutThenTheRedriveFinishesIt() throws Exception {
+        put("uploads/s3-hung.pdf");
+        proxy.stall();
+        try {
+            post("/api/events", failed("s3-hung", "s3_error", "uploads/s3-hung.pdf"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(task("s3-hung").get("status")));
+            assertThat(task("s3-hung").get("failed_action")).isEqualTo("s3_delete");
+            assertThat((String) task("s3-hung").get("error_during_correction")).containsIgnoringCase("timeout");
+        } finally {
+            proxy.unstall();
+        }
+        awaitStatus("s3-hung", "completed");
+        assertThat(exists("uploads/s3-hung.pdf")).isFalse();
+    }
+
+    @Test
     void dryRunAndDisabledDeleteNothing() throws Exception {
         put("uploads/dry.pdf");
         app.close();

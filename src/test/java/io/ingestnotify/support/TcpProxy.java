@@ -17,6 +17,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> live = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
+    private volatile boolean stalled;
     private int port;
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
@@ -44,6 +45,20 @@ public final class TcpProxy implements AutoCloseable {
         t.start();
     }
 
+    /** From now on connections are accepted but nothing is forwarded: the target looks hung (timeouts). */
+    public void stall() {
+        stalled = true;
+        for (Socket s : live) {
+            closeQuietly(s);
+        }
+        live.clear();
+    }
+
+    /** Forwards again after {@link #stall()}. */
+    public void unstall() {
+        stalled = false;
+    }
+
     /** Closes the listener and every live connection: the target looks down. */
     public synchronized void cut() {
         try {
@@ -69,6 +84,10 @@ public final class TcpProxy implements AutoCloseable {
             Socket client = null;
             try {
                 client = s.accept();
+                if (stalled) {
+                    live.add(client); // held open, never answered
+                    continue;
+                }
                 Socket upstream = new Socket(targetHost, targetPort);
                 live.add(client);
                 live.add(upstream);
