@@ -86,6 +86,10 @@ class OpsPageTest extends AppTestSupport {
 
         WebElement openRow = waitFor(By.xpath("//table[@id='open-batches']//td[text()='" + open + "']/.."));
         assertThat(openRow.getText()).contains("1 / 10");
+        // Its deadlines: the delay after its last file (1440 ms here) is near, the 24 h maximum age far away.
+        List<WebElement> cells = openRow.findElements(By.tagName("td"));
+        assertThat(cells.get(3).getText()).matches(".*\\((in \\d+ s|\\d+ s ago)\\)");
+        assertThat(cells.get(4).getText()).matches(".*\\(in 14\\d\\d min\\)");
 
         WebElement mailRow = waitFor(By.xpath("//table[@id='recent-mails']//td[text()='" + mailed + "']/.."));
         assertThat(mailRow.getText()).contains("File Processing Complete - 2 Success, 0 Failed", "sent");
