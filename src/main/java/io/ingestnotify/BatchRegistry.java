@@ -202,7 +202,7 @@ public class BatchRegistry {
             open.setInt(2, e.companyId);
             open.setInt(3, e.botId);
             open.setString(4, e.userEmail);
-            open.setString(5, Failures.json(p.toSnapshot()));
+            open.setString(5, Formats.json(p.toSnapshot()));
             if (open.executeUpdate() == 1) {
                 opened.add("Batch " + batchId + " opened for company " + e.companyId + " bot " + e.botId
                         + " (threshold " + p.batchSizeThreshold() + " files, delay " + p.notificationDelayMinutes()
@@ -355,7 +355,7 @@ public class BatchRegistry {
         }
     }
 
-    /** Deadlock, serialization failure, or a unique race on the open-batch index: the whole group is retried. */
+    /** Deadlock or serialization failure (addToBatch raises one too when it cannot settle a batch): the group is retried. */
     private static boolean isRetryable(SQLException ex) {
         String state = ex.getSQLState();
         return "40001".equals(state) || "40P01".equals(state);

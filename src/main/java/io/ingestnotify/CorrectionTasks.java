@@ -74,7 +74,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
                 ps.setObject(5, batchId == null ? null : UUID.fromString(batchId));
                 ps.setString(6, e.errorCategory);
                 ps.setString(7, e.errorMessage != null ? e.errorMessage : "Unknown error");
-                ps.setString(8, Failures.json(actions));
+                ps.setString(8, Formats.json(actions));
                 ps.setString(9, e.storageKey);
                 ps.setInt(10, entry.getValue());
                 ps.setInt(11, delaySeconds);
@@ -114,8 +114,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
 
     /** A file's CMS record path, Strapi 5 style (/api/files/{documentId}), for its DELETE or its mark after a digest. */
     public String cmsPath(@Body Map<String, Object> task) {
-        return "/api/files/" + java.net.URLEncoder.encode((String) task.get("file_document_id"), java.nio.charset.StandardCharsets.UTF_8)
-                .replace("+", "%20");
+        return "/api/files/" + Formats.pathSegment((String) task.get("file_document_id"));
     }
 
     public void actionDone(@Header("taskId") int taskId, @Header("action") String action, @Header("actionDetail") String detail)
@@ -146,7 +145,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
         int taskId = exchange.getMessage().getHeader("taskId", Integer.class);
         String action = exchange.getMessage().getHeader("action", String.class);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = Failures.describe(error);
+        String message = Formats.describe(error);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             Map<String, Object> task = new LinkedHashMap<>();
@@ -169,7 +168,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
                 ps.setObject(2, task.get("doc"));
                 ps.setObject(3, task.get("batch"));
                 ps.setString(4, "Correction task " + taskId + ": " + action + " failed: " + message);
-                ps.setString(5, Failures.json(Map.of("task_id", taskId, "action", action)));
+                ps.setString(5, Formats.json(Map.of("task_id", taskId, "action", action)));
                 ps.executeUpdate();
             }
             c.commit();

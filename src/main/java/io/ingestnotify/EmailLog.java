@@ -120,7 +120,7 @@ public class EmailLog {
         String batchId = exchange.getProperty("batchId", String.class);
         Throwable error = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = Failures.describe(error);
+        String message = Formats.describe(error);
         UUID id = UUID.fromString(batchId);
         try (Connection c = dataSource.getConnection()) {
             int attempt;
@@ -191,7 +191,7 @@ public class EmailLog {
 
     public void failed(Exchange exchange) throws SQLException {
         String batchId = exchange.getProperty("batchId", String.class);
-        String message = Failures.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        String message = Formats.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(Queries.get("email-failed"))) {
             ps.setString(1, message);

@@ -76,8 +76,4 @@ public class EmbeddedSmtp extends ServiceSupport {
     public int port() {
         return greenMail.getSmtp().getPort();
     }
-
-    public GreenMail greenMail() {
-        return greenMail;
-    }
 }

@@ -1,7 +1,5 @@
 package io.ingestnotify;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -62,7 +60,7 @@ public class PreferenceCache {
         cmsCalls.increment();
         try {
             String path = "/api/user-notification-preferences/by-user/" + key.companyId() + "/" + key.botId() + "/"
-                    + URLEncoder.encode(key.userEmail(), StandardCharsets.UTF_8).replace("+", "%20");
+                    + Formats.pathSegment(key.userEmail());
             Map<?, ?> response = template.requestBodyAndHeader("direct:fetch-preferences", null, "preferencesPath", path, Map.class);
             Object data = response == null ? null : response.get("data");
             return Preferences.from(data instanceof Map<?, ?> m ? m : null, defaults);

@@ -37,8 +37,7 @@ class ObservabilityTest extends AppTestSupport {
             assertThat(body).containsPattern("\"name\":\"smtp\",\"status\":\"DOWN\"")
                     .containsPattern("\"name\":\"cms\",\"status\":\"UP\",\"message\":\"warning: ");
         } finally {
-            smtp = new com.icegreen.greenmail.util.GreenMail(new com.icegreen.greenmail.util.ServerSetup(smtpPort, "127.0.0.1", "smtp"));
-            smtp.start();
+            startSmtp();
             cms.start();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> getHttp("/observe/health").statusCode() == 200);

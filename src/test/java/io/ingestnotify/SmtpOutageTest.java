@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.ServerSetup;
 import io.ingestnotify.support.AppTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,11 +19,6 @@ class SmtpOutageTest extends AppTestSupport {
         startApp(Map.of("notification.retry.delay.ms", "400", "notification.max.attempts", "4"));
     }
 
-    private static void restartSmtp() {
-        smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
-    }
-
     @Test
     void smtpDownThenBackSendsOnceWithRetryRows() throws Exception {
         String user = newUser();
@@ -37,7 +30,7 @@ class SmtpOutageTest extends AppTestSupport {
                     count("SELECT count(*) FROM notification_retry_log r JOIN email_notification_log l USING (batch_id) WHERE l.recipient_email = ?", user) >= 2);
             assertThat(value("SELECT send_status FROM email_notification_log WHERE recipient_email = ?", user)).isEqualTo("retrying");
         } finally {
-            restartSmtp();
+            startSmtp();
         }
         awaitMails(user, 1);
         await().atMost(Duration.ofSeconds(5)).until(() ->
@@ -67,7 +60,7 @@ class SmtpOutageTest extends AppTestSupport {
             await().atMost(Duration.ofSeconds(20)).until(() ->
                     "failed".equals(value("SELECT send_status FROM email_notification_log WHERE recipient_email = ?", user)));
         } finally {
-            restartSmtp();
+            startSmtp();
         }
         Map<String, Object> log = rows("SELECT * FROM email_notification_log WHERE recipient_email = ?", user).get(0);
         assertThat(log.get("send_attempts")).isEqualTo(4);

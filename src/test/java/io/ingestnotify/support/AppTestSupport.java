@@ -51,11 +51,16 @@ public abstract class AppTestSupport {
     static void startParts() throws Exception {
         schema = TestPostgres.newSchema();
         smtpPort = AvailablePortFinder.getNextAvailable();
-        smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
-        smtp.start();
+        startSmtp();
         cms = new WireMockServer(options().port(AvailablePortFinder.getNextAvailable()).bindAddress("127.0.0.1"));
         cms.start();
         httpPort = AvailablePortFinder.getNextAvailable();
+    }
+
+    /** Starts (again, after a test stopped it) the SMTP server on the class's port. */
+    protected static void startSmtp() {
+        smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
     }
 
     @AfterAll

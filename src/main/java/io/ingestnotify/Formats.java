@@ -1,14 +1,17 @@
 package io.ingestnotify;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Small shared helpers: how an error is written into a log row, and JSON for jsonb columns. */
-final class Failures {
+/** How values are written where they go: an error into a log row, JSON into a jsonb column, text into a URL path. */
+final class Formats {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Failures() {
+    private Formats() {
     }
 
     /** "Type: message (RootType: root message)", at most 2,000 characters, for error_message columns. */
@@ -25,6 +28,11 @@ final class Failures {
             msg += " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
         }
         return msg.length() > 2000 ? msg.substring(0, 2000) : msg;
+    }
+
+    /** One URL path segment (an email, a document id), percent-encoded; a space is %20, not '+'. */
+    static String pathSegment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     static String json(Object value) {
