@@ -39,6 +39,11 @@ import static org.awaitility.Awaitility.await;
 public abstract class AppTestSupport {
 
     protected static final String CMS_TOKEN = "cms-secret-token-123";
+    /** The two roles' credentials every test app runs with (Secure by default: configured means required). */
+    protected static final String INTAKE_TOKEN = "intake-test-token-3f9a2c";
+    protected static final String OPS_USER = "operator";
+    protected static final String OPS_PASSWORD = "ops-test-password-7d1e";
+    protected static final String OPS_TOKEN = "ops-test-token-b84c11";
     protected static String schema;
     protected static GreenMail smtp;
     protected static int smtpPort;
@@ -92,6 +97,10 @@ public abstract class AppTestSupport {
         p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
         p.put("cms.api.token", CMS_TOKEN);
         p.put("http.port", String.valueOf(httpPort));
+        p.put("intake.token", INTAKE_TOKEN);
+        p.put("ops.user", OPS_USER);
+        p.put("ops.password", OPS_PASSWORD);
+        p.put("ops.token", OPS_TOKEN);
         p.put("notification.delay.unit", "MILLISECONDS");
         p.put("default.notification.delay.minutes", "1000");
         p.put("notification.retry.delay.ms", "300");
@@ -139,16 +148,26 @@ public abstract class AppTestSupport {
                 + ("failed".equals(status) ? ",\"error_message\":\"Processing failed: parser crashed\"" : "") + "}";
     }
 
+    /** The credential of the role a path belongs to: the intake token for /api/events, the operator's otherwise. */
+    protected static String credentialFor(String path) {
+        return "Bearer " + (path.startsWith("/api/events") ? INTAKE_TOKEN : OPS_TOKEN);
+    }
+
+    /** POST of JSON with the path's credential. */
     protected static HttpResponse<String> post(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
+        return HTTP.send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GET with the path's credential. */
     protected static HttpResponse<String> getHttp(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request to the app with the path's credential; a test adds the method, body and other headers. */
+    protected static HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .timeout(Duration.ofSeconds(30)).header("Authorization", credentialFor(path));
     }
 
     protected static List<MimeMessage> mailsTo(String email) throws Exception {
