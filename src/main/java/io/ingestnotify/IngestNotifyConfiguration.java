@@ -16,6 +16,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.mail.MailComponent;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.apache.camel.spi.AggregationRepository;
@@ -282,6 +283,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         var pc = context.getPropertiesComponent();
+        secureHttp(context);
         var unit = Settings.delayUnit("NOTIFICATION_DELAY_UNIT", pc.resolveProperty("notification.delay.unit").orElse(""));
         Settings.integer("MAX_BATCH_AGE_HOURS", pc.resolveProperty("max.batch.age.hours").orElse(""), 1, 8_760);
         Settings.integer("OUTBOX_POLL_LIMIT", pc.resolveProperty("outbox.poll.limit").orElse(""), 1, 10_000);
@@ -306,6 +308,33 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         // Derived settings the YAML routes read.
         pc.addOverrideProperty("notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
         pc.addOverrideProperty("notification.max.redeliveries", String.valueOf(attempts - 1));
+    }
+
+    /**
+     * Secure by default: a credential configured is a credential required, and beyond loopback both roles need one.
+     * Camel Main has created its HTTP server (not yet started) before configurations run, so the guard goes in first.
+     */
+    private static void secureHttp(CamelContext context) {
+        var pc = context.getPropertiesComponent();
+        String host = pc.resolveProperty("http.host").orElse("");
+        if (host.isBlank()) {
+            throw Settings.invalid("HTTP_HOST", host, "a bind address such as 127.0.0.1 or 0.0.0.0");
+        }
+        Credentials credentials = new Credentials(pc.resolveProperty("intake.token").orElse(""),
+                pc.resolveProperty("ops.user").orElse(""), pc.resolveProperty("ops.password").orElse(""),
+                pc.resolveProperty("ops.token").orElse(""));
+        credentials.checkBindAddress(host);
+        int maxBytes = Settings.integer("MAX_REQUEST_BYTES", pc.resolveProperty("max.request.bytes").orElse(""), 1024, 64 * 1024 * 1024);
+        MainHttpServer server = context.hasService(MainHttpServer.class);
+        if (server == null) {
+            LOG.warn("No embedded HTTP server (camel.server.enabled=false): the HTTP guard is not installed");
+            return;
+        }
+        new HttpGuard(context, credentials, maxBytes, pc.resolveProperty("camel.management.health-path").orElse("/observe/health"))
+                .installOn(server);
+        LOG.info("HTTP on {}: intake {}, operator {}", host,
+                credentials.intakeConfigured() ? "needs INTAKE_TOKEN" : "open (loopback only)",
+                credentials.operatorConfigured() ? "needs its credential" : "open (loopback only)");
     }
 
     /** The embedded default's S3 store (S3Proxy on the filesystem) with the pipeline's bucket, used by the S3 clean-up. */

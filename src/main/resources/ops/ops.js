@@ -1,0 +1,83 @@
+// The ops page's script: a file of its own, so the Content-Security-Policy allows no inline script.
+// Every value from the database goes into the page as text (textContent), never as markup.
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) e.textContent = String(text);
+  if (cls) e.className = cls;
+  return e;
+}
+function bars(target, rows) {
+  const box = document.getElementById(target);
+  box.replaceChildren();
+  const max = Math.max(1, ...rows.map(r => r.count));
+  if (rows.length === 0) box.appendChild(el('p', 'nothing yet', 'muted'));
+  for (const r of rows) {
+    const row = el('div', null, 'bar-row');
+    row.dataset.status = r.status;
+    row.appendChild(el('span', r.status, 'bar-label'));
+    const bar = el('div', null, 'bar ' + r.status);
+    bar.style.width = Math.round(200 * r.count / max) + 'px';
+    row.appendChild(bar);
+    row.appendChild(el('span', r.count, 'bar-count'));
+    box.appendChild(row);
+  }
+}
+function fill(tableId, rows, cells, onRow) {
+  const body = document.querySelector('#' + tableId + ' tbody');
+  body.replaceChildren();
+  for (const r of rows) {
+    const tr = document.createElement('tr');
+    for (const c of cells(r)) tr.appendChild(c instanceof Node ? wrap(c) : el('td', c));
+    if (onRow) onRow(tr, r);
+    body.appendChild(tr);
+  }
+}
+// "2026-11-28T21:45:03.123Z" -> "21:45:03 (in 4 min)": when a batch completes, relative to now.
+function when(iso) {
+  if (!iso) return '';
+  const t = new Date(iso);
+  const s = Math.round((t - Date.now()) / 1000);
+  const rel = Math.abs(s) < 90 ? Math.abs(s) + ' s' : Math.round(Math.abs(s) / 60) + ' min';
+  return t.toLocaleTimeString() + (s >= 0 ? ' (in ' + rel + ')' : ' (' + rel + ' ago)');
+}
+function wrap(node) { const td = document.createElement('td'); td.appendChild(node); return td; }
+function showMail(m) {
+  const view = document.getElementById('mail-view');
+  view.replaceChildren(el('h2', m.email_subject));
+  view.appendChild(el('p', 'to ' + m.recipient_email + ' · ' + m.send_status + (m.error_message ? ' · ' + m.error_message : ''), 'muted'));
+  if (m.email_content_html) {
+    const frame = document.createElement('iframe');
+    frame.setAttribute('sandbox', '');       // no scripts, no navigation: the mail is shown, never run
+    frame.srcdoc = m.email_content_html;
+    view.appendChild(frame);
+  }
+  view.appendChild(el('pre', m.email_content_text || ''));
+}
+async function retry(id) {
+  // JSON with the page's own credential (the browser's login): the server refuses anything a foreign page could forge.
+  const res = await fetch('/api/corrections/' + id + '/retry',
+    { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', credentials: 'same-origin' });
+  document.getElementById('retry-result').textContent = 'Retry of task ' + id + ': HTTP ' + res.status + ' ' + await res.text();
+  load();
+}
+async function load() {
+  const s = await (await fetch('/api/ops/summary', { credentials: 'same-origin' })).json();
+  bars('batch-status', s.batchStatus);
+  bars('email-status', s.emailStatus);
+  bars('correction-status', s.correctionStatus);
+  const total = s.emailStatus.filter(r => r.status !== 'skipped').reduce((a, r) => a + r.count, 0);
+  const sent = s.emailStatus.filter(r => r.status === 'sent').reduce((a, r) => a + r.count, 0);
+  document.getElementById('email-rate').textContent = total ? Math.round(100 * sent / total) + '% sent' : '–';
+  fill('open-batches', s.openBatches, b => [b.batch_id, b.user_email, b.total_files + ' / ' + b.threshold, when(b.timeout_at), when(b.max_age_at)]);
+  fill('recent-mails', s.recentMails, m => [m.email_subject, m.recipient_email, el('span', m.send_status, 'status-' + m.send_status), m.sent_at || ''],
+       (tr, m) => { tr.className = 'mail'; tr.addEventListener('click', () => showMail(m)); });
+  fill('failed-corrections', s.failedCorrections, t => {
+    const b = el('button', 'Retry', 'retry');
+    b.dataset.task = t.id;
+    b.addEventListener('click', () => retry(t.id));
+    return [t.id, t.file_name || t.file_document_id, t.failed_action, t.error_during_correction, t.attempts, b];
+  });
+  document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+}
+load();
+setInterval(load, 5000);
