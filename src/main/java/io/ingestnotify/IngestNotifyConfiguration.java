@@ -18,7 +18,6 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
-import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
 import org.apache.camel.spi.AggregationRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -71,23 +70,21 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return new DataSourceTransactionManager(dataSource);
     }
 
-    /** memory (default): the sweeper recovers lost timers; jdbc: the aggregator state survives restarts, at a cost per add. */
+    /**
+     * batch-table (default): the aggregator's state is the batch table, so a restart re-arms every open batch's timer;
+     * memory: camel-core's in-memory repository (the sweeper recovers timers lost in a restart), for comparison.
+     */
     @BindToRegistry(value = "aggregationRepository", lazy = true)
-    public AggregationRepository aggregationRepository(@PropertyInject("aggregation.repository") String kind,
-                                                       @BeanInject("dataSource") DataSource dataSource,
-                                                       @BeanInject("transactionManager") DataSourceTransactionManager tm) {
-        switch (kind.trim().toLowerCase()) {
-            case "memory":
-                return new MemoryAggregationRepository();
-            case "jdbc":
-                // camel-sql 4.17's PostgresAggregationRepository builds its INSERT without the version column its
-                // base class binds ("column index is out of range: 3"); the base class works on PostgreSQL as is.
-                JdbcAggregationRepository repo = new JdbcAggregationRepository(tm, "batch_aggregation", dataSource);
-                repo.setUseRecovery(true);
-                return repo;
-            default:
-                throw Settings.invalid("AGGREGATION_REPOSITORY", kind, "jdbc or memory");
-        }
+    public AggregationRepository aggregationRepository(CamelContext context,
+                                                       @PropertyInject("aggregation.repository") String kind,
+                                                       @PropertyInject("notification.delay.unit") String unit,
+                                                       @BeanInject("dataSource") DataSource dataSource) {
+        return switch (kind.trim().toLowerCase()) {
+            case "batch-table" -> new BatchTableAggregationRepository(context, dataSource,
+                    Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit));
+            case "memory" -> new MemoryAggregationRepository();
+            default -> throw Settings.invalid("AGGREGATION_REPOSITORY", kind, "batch-table or memory");
+        };
     }
 
     @BindToRegistry("batchCountStrategy")

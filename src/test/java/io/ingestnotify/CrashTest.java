@@ -50,7 +50,8 @@ class CrashTest extends AppTestSupport {
     @Test
     void openBatchSurvivesKillDashNine() throws Exception {
         String user = newUser();
-        stubPreferences(1, 2, user, prefs(10, 8, "html", true, true, true)); // 8 s: longer than a restart
+        // 24 min: the batch stays open however slow the restart is; its third file completes it by size.
+        stubPreferences(1, 2, user, prefs(3, 1440, "html", true, true, true));
         process = startService();
         post("/api/events", "[" + event(newEventId(), "k1", "success", user, 1, 2, "k1.pdf") + ","
                 + event(newEventId(), "k2", "failed", user, 1, 2, "k2.pdf") + "]");

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
+import org.apache.camel.spi.AggregationRepository;
 import io.ingestnotify.support.RunningApp;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
@@ -17,15 +18,17 @@ class RestartTest extends AppTestSupport {
 
     @Test
     void openBatchCompletesOnceAfterRestart() throws Exception {
-        startApp(Map.of("sweeper.interval.ms", "300"));
+        // Delays in seconds (24 min here): the batch stays open however slow the restart; its third file completes it.
+        Map<String, String> p = Map.of("sweeper.interval.ms", "300", "notification.delay.unit", "SECONDS");
+        startApp(p);
         String user = newUser();
-        stubPreferences(1, 2, user, prefs(10, 1500, "html", true, true, true));
+        stubPreferences(1, 2, user, prefs(3, 1440, "html", true, true, true));
         post("/api/events", "[" + event(newEventId(), "r1", "success", user, 1, 2, "r1.pdf") + ","
                 + event(newEventId(), "r2", "failed", user, 1, 2, "r2.pdf") + "]");
         app.close();
         assertThat(value("SELECT status FROM batch_processing_sessions WHERE user_email = ?", user)).isEqualTo("processing");
 
-        startApp(Map.of("sweeper.interval.ms", "300"));
+        startApp(p);
         post("/api/events", event(newEventId(), "r3", "success", user, 1, 2, "r3.pdf"));
 
         assertThat(BatchingTest.html(awaitMails(user, 1).get(0))).contains("r1.pdf", "r2.pdf", "r3.pdf");
@@ -37,9 +40,32 @@ class RestartTest extends AppTestSupport {
     }
 
     @Test
+    void openBatchTimersAreReArmedFromTheBatchTableWithoutTheSweeper() throws Exception {
+        // The sweeper runs once at start, then not within the test's time: the batch (15 s delay) is not due then, so
+        // only the aggregator's timer, re-armed from the batch table, can complete it.
+        Map<String, String> p = Map.of("sweeper.interval.ms", "3600000", "notification.delay.unit", "SECONDS");
+        startApp(p);
+        String user = newUser();
+        stubPreferences(1, 2, user, prefs(10, 15, "html", true, true, true));
+        post("/api/events", event(newEventId(), "t1", "success", user, 1, 2, "t1.pdf"));
+        app.close();
+        assertThat(value("SELECT status FROM batch_processing_sessions WHERE user_email = ?", user)).isEqualTo("processing");
+
+        startApp(p);
+        assertThat(app.bean("aggregationRepository", AggregationRepository.class).getKeys())
+                .contains(value("SELECT batch_id FROM batch_processing_sessions WHERE user_email = ?", user).toString());
+        await().atMost(Duration.ofSeconds(40)).until(() -> mailsTo(user).size() == 1);
+        assertThat(BatchingTest.html(mailsTo(user).get(0))).contains("t1.pdf");
+        assertThat(value("SELECT completion_reason FROM batch_processing_sessions WHERE user_email = ?", user)).isEqualTo("timeout");
+        app.close();
+        app = null;
+    }
+
+    @Test
     void twoInstancesPollingOneOutboxFileEachEventOnce() throws Exception {
+        // Delays in seconds: batches complete by size only, however slowly the two instances poll.
         Map<String, String> p = new HashMap<>(Map.of("outbox.poll.limit", "25", "sweeper.interval.ms", "500",
-                "aggregation.repository", "memory"));
+                "aggregation.repository", "memory", "notification.delay.unit", "SECONDS"));
         startApp(p);
         p.put("http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
         Map<String, String> second = baseProperties();
@@ -47,7 +73,7 @@ class RestartTest extends AppTestSupport {
         try (RunningApp other = new RunningApp(second)) {
             String[] users = {newUser(), newUser(), newUser(), newUser()};
             for (String u : users) {
-                stubPreferences(71, 72, u, prefs(25, 400, "text", true, true, true));
+                stubPreferences(71, 72, u, prefs(25, 1440, "text", true, true, true));
             }
             StringBuilder insert = new StringBuilder("INSERT INTO file_events (event_id, file_document_id, status, user_email, company_id, bot_id, file_name) VALUES ");
             for (int i = 0; i < 400; i++) {
@@ -65,7 +91,13 @@ class RestartTest extends AppTestSupport {
             for (String u : users) {
                 awaitMails(u, 4);
             }
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> smtp.getReceivedMessages().length == 16);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> {
+                int mails = 0;
+                for (String u : users) {
+                    mails += mailsTo(u).size();
+                }
+                return mails == 16;
+            });
             assertThat(count("SELECT count(*) FROM email_notification_log WHERE company_id = 71 AND send_status = 'sent'")).isEqualTo(16);
             // Both instances did some of the work.
             assertThat(app.context().getRoute("outbox-poller")).isNotNull();
