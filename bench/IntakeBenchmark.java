@@ -47,10 +47,10 @@ public class IntakeBenchmark {
 
         double bare = bareJdbc(events, users);
         System.out.printf("bare JDBC loop              : %8.0f events/s%n", bare);
-        double jdbcRepo = bundleOutbox(events, users, "jdbc");
-        System.out.printf("bundle, outbox, jdbc repo   : %8.0f events/s (%.2f x bare)%n", jdbcRepo, jdbcRepo / bare);
+        double tableRepo = bundleOutbox(events, users, "batch-table");
+        System.out.printf("bundle, outbox, batch-table repo : %8.0f events/s (%.2f x bare)%n", tableRepo, tableRepo / bare);
         double memRepo = bundleOutbox(events, users, "memory");
-        System.out.printf("bundle, outbox, memory repo : %8.0f events/s (%.2f x bare)%n", memRepo, memRepo / bare);
+        System.out.printf("bundle, outbox, memory repo      : %8.0f events/s (%.2f x bare)%n", memRepo, memRepo / bare);
         double http = bundleHttp(events, users);
         System.out.printf("bundle, HTTP arrays of 50   : %8.0f events/s%n", http);
         preferenceCache(10_000, 100);
@@ -274,7 +274,7 @@ public class IntakeBenchmark {
         int smtpPort = AvailablePortFinder.getNextAvailable();
         GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "memory");
+        Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table");
         p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
         p.put("cms.api.token", "bench");
         RunningApp app = new RunningApp(p);
@@ -320,7 +320,7 @@ public class IntakeBenchmark {
         smtp.start();
         try (io.ingestnotify.support.ChromaServer chroma = new io.ingestnotify.support.ChromaServer()) {
             String collection = chroma.createCollection("global");
-            Map<String, String> p = appProperties(schema, smtpPort, httpPort, "memory");
+            Map<String, String> p = appProperties(schema, smtpPort, httpPort, "batch-table");
             p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
             p.put("s3.bucket", "bench-files");
             p.put("s3.endpoint", s3.endpoint());
@@ -371,7 +371,7 @@ public class IntakeBenchmark {
         int smtpPort = AvailablePortFinder.getNextAvailable();
         GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        RunningApp app = new RunningApp(appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "memory"));
+        RunningApp app = new RunningApp(appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table"));
         Runtime rt = Runtime.getRuntime();
         long maxUsed = 0;
         try (Connection c = TestPostgres.connect(schema)) {
@@ -418,7 +418,7 @@ public class IntakeBenchmark {
         int httpPort = AvailablePortFinder.getNextAvailable();
         GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
-        RunningApp app = new RunningApp(appProperties(schema, smtpPort, httpPort, "memory"));
+        RunningApp app = new RunningApp(appProperties(schema, smtpPort, httpPort, "batch-table"));
         HttpClient client = HttpClient.newHttpClient();
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
