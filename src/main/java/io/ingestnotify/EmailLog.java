@@ -12,7 +12,9 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Variable;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +48,8 @@ public class EmailLog {
     }
 
     /** Records the rendered digest; true only for the one caller whose insert wins. */
-    public boolean claim(@ExchangeProperty("digest") Map<String, Object> digest,
-                         @ExchangeProperty("emailHtml") String html,
-                         @ExchangeProperty("emailText") String text) throws SQLException {
+    public boolean claim(@Body Map<String, Object> digest, @Variable("emailHtml") String html,
+                         @Variable("emailText") String text) throws SQLException {
         String batchId = (String) digest.get("batchId");
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(Queries.get("claim-email"))) {
@@ -72,7 +73,7 @@ public class EmailLog {
     }
 
     /** Notifications off (globally or by the snapshot): the batch is recorded as completed, its digest as skipped. */
-    public void skipped(@ExchangeProperty("digest") Map<String, Object> digest) throws SQLException {
+    public void skipped(@Body Map<String, Object> digest) throws SQLException {
         String batchId = (String) digest.get("batchId");
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(Queries.get("skip-email"))) {

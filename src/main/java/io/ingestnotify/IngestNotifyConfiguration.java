@@ -250,6 +250,12 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return mail;
     }
 
+    /** The digest templates, parsed once and cached (see {@link DigestTemplates}). */
+    @BindToRegistry("digestTemplates")
+    public freemarker.template.Configuration digestTemplates(CamelContext context, @PropertyInject("templates.dir") String dir) {
+        return DigestTemplates.configuration(context, dir);
+    }
+
     @BindToRegistry(value = "opsSummary", lazy = true)
     public OpsSummary opsSummary(@BeanInject("dataSource") DataSource dataSource,
                                  @PropertyInject("notification.delay.unit.seconds") String unitSeconds,
