@@ -3,7 +3,6 @@ package io.ingestnotify;
 import java.io.File;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -204,7 +203,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
 
     /**
      * The smtp component, configured once so credentials never appear in an endpoint URI (or a log line).
-     * With no SMTP_SERVER, an embedded GreenMail server takes the mails.
+     * With no SMTP_SERVER, an embedded GreenMail server takes the mails (loopback, no TLS, no credentials needed).
+     * A real server gets TLS (SmtpTransportSecurity): implicit (SMTP_SSL) or required STARTTLS, identity checked.
      */
     @BindToRegistry("smtp")
     public MailComponent smtp(CamelContext context,
@@ -213,13 +213,18 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                               @PropertyInject("smtp.user") String user,
                               @PropertyInject("smtp.password") String password,
                               @PropertyInject("smtp.starttls") String starttls,
+                              @PropertyInject("smtp.ssl") String ssl,
+                              @PropertyInject("smtp.allow.plaintext.auth") String allowPlaintextAuth,
+                              @PropertyInject("smtp.truststore") String trustStore,
+                              @PropertyInject("smtp.truststore.password") String trustStorePassword,
                               @PropertyInject("smtp.timeout.ms") String timeout,
                               @PropertyInject("embedded.smtp.port") String embeddedPort,
                               @PropertyInject("data.dir") String dataDir,
                               @PropertyInject("embedded.enabled") String embedded) throws Exception {
         MailComponent mail = new MailComponent(context);
-        int smtpPort = Settings.integer("SMTP_PORT", port, 1, 65_535);
-        boolean tls = Settings.bool("SMTP_STARTTLS", starttls);
+        boolean explicitPort = port != null && !port.isBlank();
+        int smtpPort = explicitPort ? Settings.integer("SMTP_PORT", port, 1, 65_535) : 0;
+        SmtpTransportSecurity security;
         if (server == null || server.isBlank()) {
             if (!Settings.bool("EMBEDDED", embedded)) {
                 throw Settings.invalid("SMTP_SERVER", "", "an SMTP host (or EMBEDDED=true for an embedded SMTP server)");
@@ -231,11 +236,15 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
             context.getRegistry().bind("embeddedSmtp", embeddedSmtp);
             server = "127.0.0.1";
             smtpPort = embeddedSmtp.port();
-            tls = false;
+            security = new SmtpTransportSecurity(false, false, null);
             context.getPropertiesComponent().addOverrideProperty("smtp.server", server);
             context.getPropertiesComponent().addOverrideProperty("smtp.starttls", "false");
             LOG.info("Embedded SMTP server at {}:{}, mails saved in {}; set SMTP_SERVER to use a real one", server, smtpPort,
                     new File(dataDir, "outbox").getAbsolutePath());
+        } else {
+            security = SmtpTransportSecurity.of(ssl, starttls, user != null && !user.isBlank(), allowPlaintextAuth,
+                    trustStore, trustStorePassword);
+            smtpPort = explicitPort ? smtpPort : security.defaultPort();
         }
         context.getPropertiesComponent().addOverrideProperty("smtp.port", String.valueOf(smtpPort));
         mail.getConfiguration().setHost(server);
@@ -244,10 +253,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
             mail.getConfiguration().setUsername(user);
             mail.getConfiguration().setPassword(password);
         }
-        Properties javaMail = new Properties();
-        javaMail.put("mail.smtp.starttls.enable", String.valueOf(tls));
-        javaMail.put("mail.smtp.starttls.required", String.valueOf(tls));
-        mail.getConfiguration().setAdditionalJavaMailProperties(javaMail);
+        mail.getConfiguration().setAdditionalJavaMailProperties(security.javaMailProperties());
         mail.getConfiguration().setConnectionTimeout(Settings.integer("SMTP_TIMEOUT_MS", timeout, 100, 600_000));
         return mail;
     }
