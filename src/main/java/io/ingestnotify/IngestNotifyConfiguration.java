@@ -126,10 +126,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                                        @BeanInject("preferenceCache") PreferenceCache preferences,
                                        @PropertyInject("default.recipient") String defaultRecipient,
                                        @PropertyInject("notification.delay.unit") String unit,
-                                       @BeanInject("correctionTasks") CorrectionTasks corrections) {
-        return new BatchRegistry(dataSource, preferences::get,
-                Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true),
-                Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), corrections);
+                                       @BeanInject("correctionTasks") CorrectionTasks corrections,
+                                       @BeanInject("recipientDomains") RecipientDomains recipientDomains) {
+        return new BatchRegistry(dataSource, preferences::get, Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true),
+                Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), corrections, recipientDomains);
     }
 
     @BindToRegistry(value = "correctionTasks", lazy = true)
@@ -283,6 +283,21 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "cmsHealth", lazy = true)
     public ReachabilityCheck cmsHealth(@PropertyInject("cms.api.url") String url) {
         return ReachabilityCheck.cms(url);
+    }
+
+    /**
+     * RECIPIENT_DOMAINS, checked at start: a DEFAULT_RECIPIENT outside the list could never receive a digest, so
+     * that is a misconfiguration, not a runtime surprise.
+     */
+    @BindToRegistry("recipientDomains")
+    public RecipientDomains recipientDomains(@PropertyInject("recipient.domains") String domains,
+                                             @PropertyInject("default.recipient") String defaultRecipient) {
+        RecipientDomains allowed = RecipientDomains.parse(domains);
+        String fallback = Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true);
+        if (!fallback.isEmpty() && !allowed.allows(fallback)) {
+            throw Settings.invalid("DEFAULT_RECIPIENT", defaultRecipient, "an address in RECIPIENT_DOMAINS (" + allowed + ")");
+        }
+        return allowed;
     }
 
     @Override

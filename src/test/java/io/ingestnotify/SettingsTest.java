@@ -23,6 +23,9 @@ class SettingsTest extends AppTestSupport {
         "max.batch.age.hours, MAX_BATCH_AGE_HOURS, -3",
         "smtp.port, SMTP_PORT, 99999",
         "aggregation.repository, AGGREGATION_REPOSITORY, redis",
+        "recipient.domains, RECIPIENT_DOMAINS, example.com;evil",
+        "smtp.ssl, SMTP_SSL, yes",
+        "smtp.allow.plaintext.auth, SMTP_ALLOW_PLAINTEXT_AUTH, maybe",
     })
     void badSettingStopsStartup(String property, String envName, String value) {
         Map<String, String> p = baseProperties();
