@@ -48,7 +48,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         int size = Settings.integer("DB_POOL_SIZE", poolSize, 1, 200);
         if (url == null || url.isBlank()) {
             if (!Settings.bool("EMBEDDED", embedded)) {
-                throw Settings.invalid("DB_URL", "", "a JDBC URL (or EMBEDDED=true for an embedded PostgreSQL)");
+                throw Settings.invalid("DB_URL", "", "the JDBC URL of the operational PostgreSQL, such as "
+                        + "jdbc:postgresql://db:5432/ingest (EMBEDDED=false: no embedded PostgreSQL)");
             }
             EmbeddedPostgres pg = new EmbeddedPostgres(new File(dataDir, "postgres"), 0);
             pg.start();

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.RunningApp;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -40,5 +41,17 @@ class SettingsTest extends AppTestSupport {
                     }
                     org.assertj.core.api.Assertions.assertThat(all.toString()).contains("Invalid setting " + envName + "='" + value + "'");
                 });
+    }
+
+    /** The Docker image runs with EMBEDDED=false: a forgotten DB_URL stops it, saying what to set, never a throwaway database. */
+    @Test
+    void noDbUrlWithoutEmbeddedStopsStartupNamingDbUrl() {
+        Map<String, String> p = baseProperties();
+        p.put("embedded.enabled", "false");
+        p.put("db.url", "");
+        assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e ->
+                org.assertj.core.api.Assertions.assertThat(SmtpConfigTest.messages(e))
+                        .contains("Invalid setting DB_URL='': expected the JDBC URL of the operational PostgreSQL")
+                        .contains("jdbc:postgresql://"));
     }
 }
