@@ -43,9 +43,17 @@ public class BatchRegistry {
     private final String defaultRecipient;
     private final TimeUnit delayUnit;
     private final CorrectionTaskFactory corrections;
+    private final RecipientDomains recipientDomains;
 
     public BatchRegistry(DataSource dataSource, Function<FileEvent.BatchKey, Preferences> preferences,
                          String defaultRecipient, TimeUnit delayUnit, CorrectionTaskFactory corrections) {
+        this(dataSource, preferences, defaultRecipient, delayUnit, corrections, RecipientDomains.any());
+    }
+
+    public BatchRegistry(DataSource dataSource, Function<FileEvent.BatchKey, Preferences> preferences,
+                         String defaultRecipient, TimeUnit delayUnit, CorrectionTaskFactory corrections,
+                         RecipientDomains recipientDomains) {
+        this.recipientDomains = recipientDomains;
         this.dataSource = dataSource;
         this.preferences = preferences;
         this.defaultRecipient = defaultRecipient == null || defaultRecipient.isBlank() ? null : defaultRecipient.trim().toLowerCase();
@@ -112,7 +120,14 @@ public class BatchRegistry {
         if (e.userEmail == null) {
             e.userEmail = defaultRecipient;
         }
-        e.outcome = e.userEmail == null ? "no_recipient" : "batched";
+        if (e.userEmail == null) {
+            e.outcome = "no_recipient";
+        } else if (!recipientDomains.allows(e.userEmail)) {
+            // Recorded (and a failure still corrected) like no_recipient, but no digest leaves for that domain.
+            e.outcome = "recipient_not_allowed";
+        } else {
+            e.outcome = "batched";
+        }
     }
 
     private IntakeResult fileInTransaction(List<FileEvent> events, Map<FileEvent.BatchKey, Preferences> prefs) throws SQLException {
@@ -146,6 +161,10 @@ public class BatchRegistry {
                                 result.accepted++;
                                 result.noRecipient++;
                             }
+                            case "recipient_not_allowed" -> {
+                                result.accepted++;
+                                result.recipientNotAllowed++;
+                            }
                             case "file_not_found" -> {
                                 result.accepted++;
                                 result.fileNotFound++;
@@ -169,6 +188,11 @@ public class BatchRegistry {
         }
         for (String line : opened) {
             LOG.info(line);
+        }
+        if (result.recipientNotAllowed > 0) {
+            // One line per group, not per event: a flood of foreign addresses must not flood the log too.
+            LOG.warn("{} event(s) for recipients outside RECIPIENT_DOMAINS recorded as recipient_not_allowed; no digest",
+                    result.recipientNotAllowed);
         }
         for (IntakeResult.BatchTouch t : result.touched.values()) {
             if ("completed".equals(t.status())) {

@@ -26,7 +26,7 @@ public class FileEvent {
     public Instant occurredAt;
     public String source = "http";
 
-    /** Outcome decided before filing: batched, no_recipient, file_not_found; rejected rows carry a reason. */
+    /** Outcome decided before filing: batched, no_recipient, recipient_not_allowed, file_not_found; rejected rows carry a reason. */
     public String outcome;
     public String rejectedReason;
 

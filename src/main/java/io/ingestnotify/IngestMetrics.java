@@ -45,6 +45,7 @@ public class IngestMetrics {
         count("ingest_events", "outcome", "rejected", r.rejected);
         count("ingest_events", "outcome", "no_recipient", r.noRecipient);
         count("ingest_events", "outcome", "file_not_found", r.fileNotFound);
+        count("ingest_events", "outcome", "recipient_not_allowed", r.recipientNotAllowed);
         r.touched.values().stream().filter(t -> "completed".equals(t.status())).forEach(t -> batchCompleted("size"));
     }
 

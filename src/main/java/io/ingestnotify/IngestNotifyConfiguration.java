@@ -3,7 +3,6 @@ package io.ingestnotify;
 import java.io.File;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -49,7 +48,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         int size = Settings.integer("DB_POOL_SIZE", poolSize, 1, 200);
         if (url == null || url.isBlank()) {
             if (!Settings.bool("EMBEDDED", embedded)) {
-                throw Settings.invalid("DB_URL", "", "a JDBC URL (or EMBEDDED=true for an embedded PostgreSQL)");
+                throw Settings.invalid("DB_URL", "", "the JDBC URL of the operational PostgreSQL, such as "
+                        + "jdbc:postgresql://db:5432/ingest (EMBEDDED=false: no embedded PostgreSQL)");
             }
             EmbeddedPostgres pg = new EmbeddedPostgres(new File(dataDir, "postgres"), 0);
             pg.start();
@@ -125,10 +125,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                                        @BeanInject("preferenceCache") PreferenceCache preferences,
                                        @PropertyInject("default.recipient") String defaultRecipient,
                                        @PropertyInject("notification.delay.unit") String unit,
-                                       @BeanInject("correctionTasks") CorrectionTasks corrections) {
-        return new BatchRegistry(dataSource, preferences::get,
-                Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true),
-                Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), corrections);
+                                       @BeanInject("correctionTasks") CorrectionTasks corrections,
+                                       @BeanInject("recipientDomains") RecipientDomains recipientDomains) {
+        return new BatchRegistry(dataSource, preferences::get, Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true),
+                Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), corrections, recipientDomains);
     }
 
     @BindToRegistry(value = "correctionTasks", lazy = true)
@@ -202,7 +202,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
 
     /**
      * The smtp component, configured once so credentials never appear in an endpoint URI (or a log line).
-     * With no SMTP_SERVER, an embedded GreenMail server takes the mails.
+     * With no SMTP_SERVER, an embedded GreenMail server takes the mails (loopback, no TLS, no credentials needed).
+     * A real server gets TLS (SmtpTransportSecurity): implicit (SMTP_SSL) or required STARTTLS, identity checked.
      */
     @BindToRegistry("smtp")
     public MailComponent smtp(CamelContext context,
@@ -211,13 +212,18 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                               @PropertyInject("smtp.user") String user,
                               @PropertyInject("smtp.password") String password,
                               @PropertyInject("smtp.starttls") String starttls,
+                              @PropertyInject("smtp.ssl") String ssl,
+                              @PropertyInject("smtp.allow.plaintext.auth") String allowPlaintextAuth,
+                              @PropertyInject("smtp.truststore") String trustStore,
+                              @PropertyInject("smtp.truststore.password") String trustStorePassword,
                               @PropertyInject("smtp.timeout.ms") String timeout,
                               @PropertyInject("embedded.smtp.port") String embeddedPort,
                               @PropertyInject("data.dir") String dataDir,
                               @PropertyInject("embedded.enabled") String embedded) throws Exception {
         MailComponent mail = new MailComponent(context);
-        int smtpPort = Settings.integer("SMTP_PORT", port, 1, 65_535);
-        boolean tls = Settings.bool("SMTP_STARTTLS", starttls);
+        boolean explicitPort = port != null && !port.isBlank();
+        int smtpPort = explicitPort ? Settings.integer("SMTP_PORT", port, 1, 65_535) : 0;
+        SmtpTransportSecurity security;
         if (server == null || server.isBlank()) {
             if (!Settings.bool("EMBEDDED", embedded)) {
                 throw Settings.invalid("SMTP_SERVER", "", "an SMTP host (or EMBEDDED=true for an embedded SMTP server)");
@@ -229,11 +235,15 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
             context.getRegistry().bind("embeddedSmtp", embeddedSmtp);
             server = "127.0.0.1";
             smtpPort = embeddedSmtp.port();
-            tls = false;
+            security = new SmtpTransportSecurity(false, false, null);
             context.getPropertiesComponent().addOverrideProperty("smtp.server", server);
             context.getPropertiesComponent().addOverrideProperty("smtp.starttls", "false");
             LOG.info("Embedded SMTP server at {}:{}, mails saved in {}; set SMTP_SERVER to use a real one", server, smtpPort,
                     new File(dataDir, "outbox").getAbsolutePath());
+        } else {
+            security = SmtpTransportSecurity.of(ssl, starttls, user != null && !user.isBlank(), allowPlaintextAuth,
+                    trustStore, trustStorePassword);
+            smtpPort = explicitPort ? smtpPort : security.defaultPort();
         }
         context.getPropertiesComponent().addOverrideProperty("smtp.port", String.valueOf(smtpPort));
         mail.getConfiguration().setHost(server);
@@ -242,10 +252,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
             mail.getConfiguration().setUsername(user);
             mail.getConfiguration().setPassword(password);
         }
-        Properties javaMail = new Properties();
-        javaMail.put("mail.smtp.starttls.enable", String.valueOf(tls));
-        javaMail.put("mail.smtp.starttls.required", String.valueOf(tls));
-        mail.getConfiguration().setAdditionalJavaMailProperties(javaMail);
+        mail.getConfiguration().setAdditionalJavaMailProperties(security.javaMailProperties());
         mail.getConfiguration().setConnectionTimeout(Settings.integer("SMTP_TIMEOUT_MS", timeout, 100, 600_000));
         return mail;
     }
@@ -281,6 +288,21 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "cmsHealth", lazy = true)
     public ReachabilityCheck cmsHealth(@PropertyInject("cms.api.url") String url) {
         return ReachabilityCheck.cms(url);
+    }
+
+    /**
+     * RECIPIENT_DOMAINS, checked at start: a DEFAULT_RECIPIENT outside the list could never receive a digest, so
+     * that is a misconfiguration, not a runtime surprise.
+     */
+    @BindToRegistry("recipientDomains")
+    public RecipientDomains recipientDomains(@PropertyInject("recipient.domains") String domains,
+                                             @PropertyInject("default.recipient") String defaultRecipient) {
+        RecipientDomains allowed = RecipientDomains.parse(domains);
+        String fallback = Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true);
+        if (!fallback.isEmpty() && !allowed.allows(fallback)) {
+            throw Settings.invalid("DEFAULT_RECIPIENT", defaultRecipient, "an address in RECIPIENT_DOMAINS (" + allowed + ")");
+        }
+        return allowed;
     }
 
     @Override

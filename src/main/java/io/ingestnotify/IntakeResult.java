@@ -12,6 +12,7 @@ public class IntakeResult {
     public int duplicates;
     public int rejected;
     public int noRecipient;
+    public int recipientNotAllowed;
     public int fileNotFound;
     public final Map<String, BatchTouch> touched = new LinkedHashMap<>();
 
@@ -30,6 +31,7 @@ public class IntakeResult {
         m.put("rejected", rejected);
         m.put("no_recipient", noRecipient);
         m.put("file_not_found", fileNotFound);
+        m.put("recipient_not_allowed", recipientNotAllowed);
         m.put("batches", touched.keySet());
         return m;
     }

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.RunningApp;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,6 +24,9 @@ class SettingsTest extends AppTestSupport {
         "max.batch.age.hours, MAX_BATCH_AGE_HOURS, -3",
         "smtp.port, SMTP_PORT, 99999",
         "aggregation.repository, AGGREGATION_REPOSITORY, redis",
+        "recipient.domains, RECIPIENT_DOMAINS, example.com;evil",
+        "smtp.ssl, SMTP_SSL, yes",
+        "smtp.allow.plaintext.auth, SMTP_ALLOW_PLAINTEXT_AUTH, maybe",
     })
     void badSettingStopsStartup(String property, String envName, String value) {
         Map<String, String> p = baseProperties();
@@ -37,5 +41,17 @@ class SettingsTest extends AppTestSupport {
                     }
                     org.assertj.core.api.Assertions.assertThat(all.toString()).contains("Invalid setting " + envName + "='" + value + "'");
                 });
+    }
+
+    /** The Docker image runs with EMBEDDED=false: a forgotten DB_URL stops it, saying what to set, never a throwaway database. */
+    @Test
+    void noDbUrlWithoutEmbeddedStopsStartupNamingDbUrl() {
+        Map<String, String> p = baseProperties();
+        p.put("embedded.enabled", "false");
+        p.put("db.url", "");
+        assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e ->
+                org.assertj.core.api.Assertions.assertThat(SmtpConfigTest.messages(e))
+                        .contains("Invalid setting DB_URL='': expected the JDBC URL of the operational PostgreSQL")
+                        .contains("jdbc:postgresql://"));
     }
 }

@@ -1,28 +1,44 @@
 package io.ingestnotify;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.RunningApp;
 import org.apache.camel.component.mail.MailEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The SMTP settings reach the endpoint that sends digests, and the password never appears in its URI. */
+/** The SMTP settings reach the endpoint that sends digests, the password never appears in its URI, and never goes out in plaintext unasked. */
 class SmtpConfigTest extends AppTestSupport {
 
     @AfterEach
     void stop() {
-        app.close();
-        app = null;
+        if (app != null) {
+            app.close();
+            app = null;
+        }
     }
 
     @Test
-    void endpointCarriesCredentialsAndTlsSettings() throws Exception {
-        startApp(Map.of("smtp.user", "mailer", "smtp.password", "s3cr3t-pa55", "smtp.starttls", "false"));
-        MailEndpoint endpoint = app.context().getEndpoints().stream().filter(MailEndpoint.class::isInstance)
-                .map(MailEndpoint.class::cast).findFirst().orElseThrow();
+    void credentialsWithoutTlsStopStartup() {
+        Map<String, String> p = baseProperties();
+        p.putAll(Map.of("smtp.user", "mailer", "smtp.password", "s3cr3t-pa55", "smtp.starttls", "false", "smtp.ssl", "false"));
+        assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e -> {
+            String all = messages(e);
+            assertThat(all).contains("Invalid setting SMTP_STARTTLS='false'").contains("SMTP_USER").contains("SMTP_SSL=true")
+                    .contains("SMTP_ALLOW_PLAINTEXT_AUTH=true").doesNotContain("s3cr3t");
+        });
+    }
+
+    @Test
+    void plaintextAuthAllowedOnlyWithTheOverride() throws Exception {
+        startApp(Map.of("smtp.user", "mailer", "smtp.password", "s3cr3t-pa55", "smtp.starttls", "false",
+                "smtp.allow.plaintext.auth", "true"));
+        MailEndpoint endpoint = mailEndpoint();
         assertThat(endpoint.getConfiguration().getUsername()).isEqualTo("mailer");
         assertThat(endpoint.getConfiguration().getPassword()).isEqualTo("s3cr3t-pa55");
         assertThat(endpoint.getConfiguration().getAdditionalJavaMailProperties()).containsEntry("mail.smtp.starttls.required", "false");
@@ -30,10 +46,53 @@ class SmtpConfigTest extends AppTestSupport {
     }
 
     @Test
+    void starttlsIsRequiredAndTheServerIdentityChecked() throws Exception {
+        startApp(Map.of("smtp.user", "mailer", "smtp.password", "s3cr3t-pa55", "smtp.starttls", "true"));
+        assertThat(mailEndpoint().getConfiguration().getAdditionalJavaMailProperties())
+                .containsEntry("mail.smtp.starttls.enable", "true")
+                .containsEntry("mail.smtp.starttls.required", "true")
+                .containsEntry("mail.smtp.ssl.checkserveridentity", "true")
+                .containsEntry("mail.smtps.ssl.checkserveridentity", "true")
+                .containsEntry("mail.smtp.ssl.enable", "false");
+    }
+
+    @Test
+    void smtpSslMeansImplicitTlsOnPort465UnlessSmtpPortIsSet() throws Exception {
+        Map<String, String> p = new HashMap<>(Map.of("smtp.ssl", "true", "smtp.starttls", "true", "smtp.port", ""));
+        startApp(p);
+        MailEndpoint endpoint = mailEndpoint();
+        assertThat(endpoint.getConfiguration().getPort()).isEqualTo(465);
+        assertThat(endpoint.getConfiguration().getAdditionalJavaMailProperties())
+                .containsEntry("mail.smtp.ssl.enable", "true")
+                .containsEntry("mail.smtp.ssl.checkserveridentity", "true")
+                // Implicit TLS already encrypts the session: no STARTTLS on top of it.
+                .containsEntry("mail.smtp.starttls.enable", "false");
+    }
+
+    @Test
+    void unreadableTrustStoreStopsStartup() {
+        Map<String, String> p = baseProperties();
+        p.putAll(Map.of("smtp.ssl", "true", "smtp.truststore", "target/no-such-truststore.p12"));
+        assertThatThrownBy(() -> new RunningApp(p).close())
+                .satisfies(e -> assertThat(messages(e)).contains("Invalid setting SMTP_TRUSTSTORE='target/no-such-truststore.p12'"));
+    }
+
+    @Test
     void embeddedSmtpNeedsNoTlsWhateverSmtpStarttlsSays() throws Exception {
         startApp(Map.of("smtp.server", "", "embedded.enabled", "true", "embedded.smtp.port", "0", "smtp.starttls", "true"));
-        MailEndpoint endpoint = app.context().getEndpoints().stream().filter(MailEndpoint.class::isInstance)
+        assertThat(mailEndpoint().getConfiguration().getAdditionalJavaMailProperties()).containsEntry("mail.smtp.starttls.required", "false");
+    }
+
+    private static MailEndpoint mailEndpoint() {
+        return app.context().getEndpoints().stream().filter(MailEndpoint.class::isInstance)
                 .map(MailEndpoint.class::cast).findFirst().orElseThrow();
-        assertThat(endpoint.getConfiguration().getAdditionalJavaMailProperties()).containsEntry("mail.smtp.starttls.required", "false");
+    }
+
+    static String messages(Throwable e) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append('\n');
+        }
+        return all.toString();
     }
 }
