@@ -113,8 +113,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("eventParser")
-    public EventParser eventParser() {
-        return new EventParser();
+    public EventParser eventParser(@PropertyInject("max.events.per.request") String maxEvents) {
+        return new EventParser(Settings.integer("MAX_EVENTS_PER_REQUEST", maxEvents, 1, 100_000));
     }
 
     @BindToRegistry("fileLookup")
@@ -277,6 +277,12 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "cmsHealth", lazy = true)
     public ReachabilityCheck cmsHealth(@PropertyInject("cms.api.url") String url) {
         return ReachabilityCheck.cms(url);
+    }
+
+    /** Answers requests that failed: 503 only for an outage, 400 for refused data, else 500 with an error id. */
+    @BindToRegistry("requestFailures")
+    public RequestFailures requestFailures() {
+        return new RequestFailures(5);
     }
 
     @Override
