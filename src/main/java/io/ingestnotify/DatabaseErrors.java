@@ -54,11 +54,11 @@ final class DatabaseErrors {
         return Kind.OTHER;
     }
 
-    /** The first SQLException of the chain, or null. */
+    /** The first SQLException of the chain (a JDBC batch's own error, not its wrapper quoting the SQL), or null. */
     static SQLException sqlException(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof SQLException sql && sql.getSQLState() != null) {
-                return sql;
+                return sql instanceof java.sql.BatchUpdateException && sql.getNextException() != null ? sql.getNextException() : sql;
             }
         }
         return null;
@@ -69,7 +69,8 @@ final class DatabaseErrors {
         SQLException sql = sqlException(t);
         String m = sql != null ? sql.getMessage() : String.valueOf(t.getMessage());
         int nl = m.indexOf('\n');
-        return (nl >= 0 ? m.substring(0, nl) : m).trim();
+        m = (nl >= 0 ? m.substring(0, nl) : m).trim();
+        return m.startsWith("ERROR: ") ? m.substring(7) : m;
     }
 
     /**

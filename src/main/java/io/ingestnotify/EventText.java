@@ -40,4 +40,13 @@ final class EventText {
         }
         return null;
     }
+
+    /** Text from a request as it may appear in a log line or an answer: control characters shown as '?', at most 200 chars. */
+    static String printable(String s) {
+        if (s == null) {
+            return null;
+        }
+        String t = s.length() > 200 ? s.substring(0, 200) + "..." : s;
+        return t.replaceAll("[\\p{Cntrl}\\u0080-\\u009F\\u2028\\u2029]", "?");
+    }
 }

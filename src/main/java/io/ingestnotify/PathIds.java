@@ -36,7 +36,7 @@ public final class PathIds {
             return "(none)";
         }
         String s = id.length() > 40 ? id.substring(0, 40) + "..." : id;
-        return "'" + s.replaceAll("[\\p{Cntrl}]", "?") + "'";
+        return "'" + EventText.printable(s) + "'";
     }
 
     /** A malformed path id: answered 400 naming the path parameter. */

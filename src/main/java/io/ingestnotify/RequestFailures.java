@@ -25,7 +25,7 @@ public class RequestFailures {
 
     public RequestFailure answer(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String request = exchange.getFromRouteId();
+        String request = exchange.getFromRouteId() != null ? exchange.getFromRouteId() : "request";
         switch (DatabaseErrors.kind(t)) {
             case OUTAGE -> {
                 LOG.warn("{}: nothing accepted, database unavailable: {}", request, DatabaseErrors.message(t));
