@@ -212,7 +212,12 @@ public class BatchRegistry {
                 markOutboxRows(c, filed);
                 c.commit();
             } catch (SQLException | RuntimeException ex) {
-                c.rollback();
+                // On a broken connection the rollback fails too; the first error says what happened (an outage).
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailed) {
+                    ex.addSuppressed(rollbackFailed);
+                }
                 throw ex;
             }
         }
