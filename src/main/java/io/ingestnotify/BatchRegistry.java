@@ -90,13 +90,30 @@ public class BatchRegistry {
         live.sort(Comparator.comparing((FileEvent e) -> "batched".equals(e.outcome) ? e.key() : null,
                 Comparator.nullsFirst(Comparator.naturalOrder())));
 
+        IntakeResult result;
+        try {
+            result = fileWithRetries(live, prefs);
+        } catch (SQLException ex) {
+            // An outbox group the database refuses (data, not an outage): file its events one by one, so the row it
+            // refuses is marked rejected and the others are filed. A rare path; the normal case stays one commit.
+            if (live.size() < 2 || live.stream().anyMatch(e -> !"outbox".equals(e.source))
+                    || DatabaseErrors.kind(ex) != DatabaseErrors.Kind.BAD_DATA) {
+                throw ex;
+            }
+            LOG.warn("Outbox group of {} rows refused by the database ({}); filing its rows one by one",
+                    live.size(), DatabaseErrors.message(ex));
+            result = fileOneByOne(live, prefs);
+        }
+        result.duplicates += duplicatesInGroup;
+        result.rejected += rejected;
+        return result;
+    }
+
+    private IntakeResult fileWithRetries(List<FileEvent> events, Map<FileEvent.BatchKey, Preferences> prefs) throws SQLException {
         SQLException last = null;
         for (int attempt = 1; attempt <= MAX_TX_ATTEMPTS; attempt++) {
             try {
-                IntakeResult result = fileInTransaction(live, prefs);
-                result.duplicates += duplicatesInGroup;
-                result.rejected = rejected;
-                return result;
+                return fileInTransaction(events, prefs);
             } catch (SQLException ex) {
                 last = ex;
                 if (!isRetryable(ex)) {
@@ -106,6 +123,38 @@ public class BatchRegistry {
             }
         }
         throw last;
+    }
+
+    /** Each event of an outbox group in its own transaction; a row the database refuses is marked rejected, with why. */
+    private IntakeResult fileOneByOne(List<FileEvent> events, Map<FileEvent.BatchKey, Preferences> prefs) throws SQLException {
+        IntakeResult total = new IntakeResult();
+        for (FileEvent e : events) {
+            try {
+                total.add(fileWithRetries(List.of(e), prefs));
+            } catch (SQLException ex) {
+                if (DatabaseErrors.kind(ex) != DatabaseErrors.Kind.BAD_DATA) {
+                    throw ex;
+                }
+                String reason = "refused by the database: " + DatabaseErrors.message(ex);
+                if (rejectOutboxRow(e.fileEventRowId, reason)) {
+                    total.rejected++;
+                    LOG.warn("Outbox row {} (event {}, file {}) rejected: {}", e.fileEventRowId, e.eventId, e.fileDocumentId, reason);
+                } else {
+                    total.duplicates++;
+                }
+            }
+        }
+        return total;
+    }
+
+    /** Marks one outbox row rejected (processed, so never claimed again); false when another instance filed it. */
+    private boolean rejectOutboxRow(int rowId, String reason) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("reject-outbox-row"))) {
+            ps.setString(1, reason);
+            ps.setInt(2, rowId);
+            return ps.executeUpdate() == 1;
+        }
     }
 
     private void resolveOutcome(FileEvent e) {
@@ -182,7 +231,12 @@ public class BatchRegistry {
                 markOutboxRows(c, filed);
                 c.commit();
             } catch (SQLException | RuntimeException ex) {
-                c.rollback();
+                // On a broken connection the rollback fails too; the first error says what happened (an outage).
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailed) {
+                    ex.addSuppressed(rollbackFailed);
+                }
                 throw ex;
             }
         }

@@ -259,4 +259,15 @@ public class CorrectionTasks implements CorrectionTaskFactory {
             return ps.executeUpdate() == 1;
         }
     }
+
+    /** Whether a task with this id exists: an unknown id is a 404, a known one that cannot be retried a 409. */
+    public boolean exists(@Header("id") String id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction-task-exists"))) {
+            ps.setInt(1, Integer.parseInt(id));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
 }

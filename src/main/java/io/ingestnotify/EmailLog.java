@@ -212,4 +212,15 @@ public class EmailLog {
             return ps.executeUpdate() == 1;
         }
     }
+
+    /** Whether the batch exists: an unknown id is a 404, a known one without a failed digest a 409. */
+    public boolean batchExists(String batchId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("batch-exists"))) {
+            ps.setObject(1, UUID.fromString(batchId));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
 }

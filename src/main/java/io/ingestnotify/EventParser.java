@@ -1,5 +1,6 @@
 package io.ingestnotify;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -9,9 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Turns inbound JSON (one event or an array) and outbox rows into {@link FileEvent}s, enforcing the event contract.
@@ -23,16 +28,34 @@ public class EventParser {
     private static final Set<String> STATUSES = Set.of("success", "failed");
     private static final Set<String> STAGES = Set.of("download", "processing", "storage", "completed", "failed");
     private static final int MAX_TEXT = 4000;
+    /** RFC 5321's limit on a forward path, less the angle brackets. */
+    static final int MAX_EMAIL = 254;
+    /** Nothing this pipeline processed predates 2000; a later date than tomorrow is a clock or a field gone wrong. */
+    static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+    static final Duration MAX_AHEAD = Duration.ofDays(1);
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '(.*)'");
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    // Strict: a second object after the first, or a key given twice, would otherwise be silently dropped or overwritten.
+    private final ObjectMapper mapper = new ObjectMapper()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private final int maxEvents;
 
-    /** Parses an HTTP body: a JSON object or a non-empty array of objects. */
+    public EventParser() {
+        this(1000);
+    }
+
+    public EventParser(int maxEvents) {
+        this.maxEvents = maxEvents;
+    }
+
+    /** Parses an HTTP body: a JSON object or a non-empty array of at most MAX_EVENTS_PER_REQUEST objects. */
     public List<FileEvent> parseJson(String body) {
         JsonNode root;
         try {
             root = mapper.readTree(body == null ? "" : body);
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("body", "malformed JSON (" + e.getOriginalMessage() + ")");
+            throw malformed(e);
         }
         if (root == null || root.isMissingNode()) {
             throw new InvalidEventException("body", "empty body, expected a JSON object or array");
@@ -41,6 +64,9 @@ public class EventParser {
         if (root.isArray()) {
             if (root.isEmpty()) {
                 throw new InvalidEventException("body", "empty array");
+            }
+            if (root.size() > maxEvents) {
+                throw new TooManyEventsException(root.size(), maxEvents);
             }
             for (int i = 0; i < root.size(); i++) {
                 events.add(fromNode(root.get(i), "[" + i + "]."));
@@ -80,12 +106,35 @@ public class EventParser {
         return event;
     }
 
+    /** Names what is wrong: a key given twice (with its place), content after the value, or the syntax error. */
+    private static InvalidEventException malformed(JsonProcessingException e) {
+        java.util.regex.Matcher dup = DUPLICATE.matcher(String.valueOf(e.getOriginalMessage()));
+        if (dup.find()) {
+            String prefix = "";
+            if (e.getProcessor() instanceof JsonParser p && p.getParsingContext() != null) {
+                JsonStreamContext parent = p.getParsingContext().getParent();
+                if (parent != null && parent.inArray()) {
+                    prefix = "[" + parent.getCurrentIndex() + "].";
+                }
+            }
+            return new InvalidEventException(prefix + dup.group(1), "given more than once");
+        }
+        if (e instanceof MismatchedInputException && String.valueOf(e.getOriginalMessage()).startsWith("Trailing token")) {
+            return new InvalidEventException("body", "content after the JSON value; send one object or one array");
+        }
+        return new InvalidEventException("body", "malformed JSON (" + e.getOriginalMessage() + ")");
+    }
+
     private FileEvent fromNode(JsonNode n, String prefix) {
         if (n == null || !n.isObject()) {
             throw new InvalidEventException(prefix.isEmpty() ? "body" : prefix.substring(0, prefix.length() - 1),
                     "expected a JSON object");
         }
+        checkStrings(n, prefix);
         FileEvent e = new FileEvent();
+        if (present(n, "event_id") && !n.get("event_id").isTextual()) {
+            throw new InvalidEventException(prefix + "event_id", "must be a JSON string");
+        }
         e.eventId = required(n, "event_id", prefix);
         e.fileDocumentId = required(n, "file_document_id", prefix);
         e.status = required(n, "status", prefix).toLowerCase();
@@ -95,6 +144,9 @@ public class EventParser {
         e.userEmail = optionalText(n, "user_email", prefix);
         if (e.userEmail != null) {
             e.userEmail = e.userEmail.trim().toLowerCase();
+            if (e.userEmail.length() > MAX_EMAIL) {
+                throw new InvalidEventException(prefix + "user_email", "longer than " + MAX_EMAIL + " characters");
+            }
             if (!EMAIL.matcher(e.userEmail).matches()) {
                 throw new InvalidEventException(prefix + "user_email", "not a valid email address");
             }
@@ -135,10 +187,30 @@ public class EventParser {
                     throw new InvalidEventException(prefix + "occurred_at", "must be an ISO-8601 timestamp");
                 }
             }
+            Instant latest = Instant.now().plus(MAX_AHEAD);
+            if (e.occurredAt.isBefore(EARLIEST) || e.occurredAt.isAfter(latest)) {
+                throw new InvalidEventException(prefix + "occurred_at", "must be between " + EARLIEST + " and one day from now");
+            }
         } else {
             e.occurredAt = Instant.now();
         }
         return e;
+    }
+
+    /** Every string of the event (unknown fields too), checked for characters no field may hold. */
+    private static void checkStrings(JsonNode n, String prefix) {
+        n.fields().forEachRemaining(f -> checkString(f.getValue(), prefix + f.getKey(), "error_message".equals(f.getKey())));
+    }
+
+    private static void checkString(JsonNode v, String field, boolean multiline) {
+        if (v.isTextual()) {
+            String problem = EventText.problem(v.textValue(), multiline);
+            if (problem != null) {
+                throw new InvalidEventException(field, problem);
+            }
+        } else if (v.isContainerNode()) {
+            v.forEach(child -> checkString(child, field, false));
+        }
     }
 
     private static boolean present(JsonNode n, String field) {
@@ -177,16 +249,22 @@ public class EventParser {
             return null;
         }
         JsonNode v = n.get(field);
+        // Ids, counts and durations alike: never negative, and within the int4 columns they are stored in.
+        int value;
         if (v.isTextual()) {
             try {
-                return Integer.valueOf(v.asText().trim());
+                value = Integer.parseInt(v.asText().trim());
             } catch (NumberFormatException ex) {
-                throw new InvalidEventException(prefix + field, "must be an integer");
+                throw new InvalidEventException(prefix + field, "must be an integer from 0 to " + Integer.MAX_VALUE);
             }
+        } else if (v.isIntegralNumber() && v.canConvertToInt()) {
+            value = v.asInt();
+        } else {
+            throw new InvalidEventException(prefix + field, "must be an integer from 0 to " + Integer.MAX_VALUE);
         }
-        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-            throw new InvalidEventException(prefix + field, "must be an integer");
+        if (value < 0) {
+            throw new InvalidEventException(prefix + field, "must be an integer from 0 to " + Integer.MAX_VALUE);
         }
-        return v.asInt();
+        return value;
     }
 }

@@ -111,8 +111,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("eventParser")
-    public EventParser eventParser() {
-        return new EventParser();
+    public EventParser eventParser(@PropertyInject("max.events.per.request") String maxEvents) {
+        return new EventParser(Settings.integer("MAX_EVENTS_PER_REQUEST", maxEvents, 1, 100_000));
     }
 
     @BindToRegistry("fileLookup")
@@ -303,6 +303,12 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
             throw Settings.invalid("DEFAULT_RECIPIENT", defaultRecipient, "an address in RECIPIENT_DOMAINS (" + allowed + ")");
         }
         return allowed;
+    }
+
+    /** Answers requests that failed: 503 only for an outage, 400 for refused data, else 500 with an error id. */
+    @BindToRegistry("requestFailures")
+    public RequestFailures requestFailures() {
+        return new RequestFailures(5);
     }
 
     @Override

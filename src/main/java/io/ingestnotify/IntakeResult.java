@@ -20,6 +20,17 @@ public class IntakeResult {
     public record BatchTouch(String batchId, int filesAdded, int totalFiles, String status, long delayMillis) {
     }
 
+    /** Adds another group's result (an outbox group filed one event at a time): counts add up, a batch's last state wins. */
+    public void add(IntakeResult other) {
+        accepted += other.accepted;
+        duplicates += other.duplicates;
+        rejected += other.rejected;
+        noRecipient += other.noRecipient;
+        fileNotFound += other.fileNotFound;
+        other.touched.forEach((id, t) -> touched.merge(id, t, (a, b) ->
+                new BatchTouch(id, a.filesAdded() + b.filesAdded(), b.totalFiles(), b.status(), b.delayMillis())));
+    }
+
     public List<BatchTouch> touchedBatches() {
         return new ArrayList<>(touched.values());
     }

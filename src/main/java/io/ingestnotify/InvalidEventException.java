@@ -6,8 +6,9 @@ public class InvalidEventException extends RuntimeException {
     private final String field;
 
     public InvalidEventException(String field, String message) {
-        super(field + ": " + message);
-        this.field = field;
+        // Field names and messages may quote the request (a key, a token): never a control character in a log line.
+        super(EventText.printable(field) + ": " + EventText.printable(message));
+        this.field = EventText.printable(field);
     }
 
     public String getField() {

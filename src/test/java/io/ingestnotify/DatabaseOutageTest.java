@@ -42,6 +42,7 @@ class DatabaseOutageTest extends AppTestSupport {
             HttpResponse<String> refused = post("/api/events", event(newEventId(), "pg-http", "success", user, 1, 2, "pg-http.pdf"));
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.body()).contains("database unavailable");
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
             // The pipeline keeps writing its outbox (directly, not through the cut proxy).
             for (int i = 1; i <= 3; i++) {
                 execute("INSERT INTO file_events (event_id, file_document_id, status, user_email, company_id, bot_id, file_name) "
