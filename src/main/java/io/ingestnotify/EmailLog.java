@@ -15,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Variable;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,19 +32,17 @@ public class EmailLog {
     private final DataSource dataSource;
     private final String fromEmail;
     private final int maxAttempts;
-    private final long firstRetryDelayMs;
-    private final double backOffMultiplier;
+    private final RedeliveryPolicy redelivery;
     private final String smtpServer;
     private final IngestMetrics metrics;
 
-    public EmailLog(DataSource dataSource, String fromEmail, int maxAttempts, long firstRetryDelayMs,
-                    double backOffMultiplier, String smtpServer, IngestMetrics metrics) {
+    /** @param redelivery the same policy the send route redelivers with, so the retry log says when it really retries */
+    public EmailLog(DataSource dataSource, String fromEmail, RedeliveryPolicy redelivery, String smtpServer, IngestMetrics metrics) {
         this.metrics = metrics;
         this.dataSource = dataSource;
         this.fromEmail = fromEmail;
-        this.maxAttempts = maxAttempts;
-        this.firstRetryDelayMs = firstRetryDelayMs;
-        this.backOffMultiplier = backOffMultiplier;
+        this.maxAttempts = redelivery.getMaximumRedeliveries() + 1;
+        this.redelivery = redelivery;
         this.smtpServer = smtpServer;
     }
 
@@ -139,7 +138,10 @@ public class EmailLog {
             }
             Timestamp next = null;
             if (attempt < max) {
-                long delay = (long) (firstRetryDelayMs * Math.pow(backOffMultiplier, attempt - 1));
+                long delay = 0;
+                for (int i = 1; i <= attempt; i++) {
+                    delay = redelivery.calculateRedeliveryDelay(delay, i);
+                }
                 next = BatchRegistry.timestamp(Instant.now().plusMillis(delay));
             }
             try (PreparedStatement ps = c.prepareStatement(Queries.get("insert-retry-log"))) {

@@ -1,6 +1,8 @@
 package io.ingestnotify;
 
 import java.io.File;
+import java.util.ArrayList;
+import java.util.List;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +15,9 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
@@ -185,14 +189,27 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     public EmailLog emailLog(@BeanInject("dataSource") DataSource dataSource,
                              @BeanInject("ingestMetrics") IngestMetrics metrics,
                              @PropertyInject("from.email") String from,
-                             @PropertyInject("notification.max.attempts") String maxAttempts,
-                             @PropertyInject("notification.retry.delay.ms") String delay,
-                             @PropertyInject("notification.retry.multiplier") String multiplier,
+                             @BeanInject("mailRedelivery") RedeliveryPolicy redelivery,
                              @PropertyInject("smtp.server") String server) {
-        return new EmailLog(dataSource, Settings.email("FROM_EMAIL", from, false),
-                Settings.integer("NOTIFICATION_MAX_ATTEMPTS", maxAttempts, 1, 20),
-                Settings.integer("NOTIFICATION_RETRY_DELAY_MS", delay, 1, 86_400_000),
-                Settings.integer("NOTIFICATION_RETRY_MULTIPLIER", multiplier, 1, 10), server, metrics);
+        return new EmailLog(dataSource, Settings.email("FROM_EMAIL", from, false), redelivery, server, metrics);
+    }
+
+    /** The digest's SMTP back-off, one object for the route's redelivery and the retry log's next_retry_at. */
+    @BindToRegistry("mailRedelivery")
+    public RedeliveryPolicy mailRedelivery(@PropertyInject("notification.max.attempts") String maxAttempts,
+                                           @PropertyInject("notification.retry.delay.ms") String delay,
+                                           @PropertyInject("notification.retry.multiplier") String multiplier) {
+        RedeliveryPolicy policy = new RedeliveryPolicy();
+        policy.setMaximumRedeliveries(Settings.integer("NOTIFICATION_MAX_ATTEMPTS", maxAttempts, 1, 20) - 1);
+        policy.setRedeliveryDelay(Settings.integer("NOTIFICATION_RETRY_DELAY_MS", delay, 1, 86_400_000));
+        policy.setUseExponentialBackOff(true);
+        policy.setBackOffMultiplier(Settings.integer("NOTIFICATION_RETRY_MULTIPLIER", multiplier, 1, 10));
+        policy.setMaximumRedeliveryDelay(86_400_000);   // Camel's default caps at 60 s; the settings say how long
+        policy.setAsyncDelayedRedelivery(true);          // no thread sleeps through a back-off
+        policy.setRetryAttemptedLogLevel(LoggingLevel.DEBUG);
+        policy.setLogRetryAttempted(false);
+        policy.setLogExhausted(false);
+        return policy;
     }
 
     @BindToRegistry(value = "mailAttemptFailed", lazy = true)
@@ -319,16 +336,25 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         Settings.integer("MAX_BATCH_AGE_HOURS", pc.resolveProperty("max.batch.age.hours").orElse(""), 1, 8_760);
         Settings.integer("OUTBOX_POLL_LIMIT", pc.resolveProperty("outbox.poll.limit").orElse(""), 1, 10_000);
         Settings.integer("HTTP_PORT", pc.resolveProperty("http.port").orElse(""), 0, 65_535);
-        Settings.bool("ENABLE_AUTO_CORRECTION", pc.resolveProperty("enable.auto.correction").orElse(""));
+        boolean autoCorrection = Settings.bool("ENABLE_AUTO_CORRECTION", pc.resolveProperty("enable.auto.correction").orElse(""));
         Settings.bool("AUTO_CORRECTION_DRY_RUN", pc.resolveProperty("correction.dry.run").orElse(""));
         Settings.integer("MAX_CORRECTION_ATTEMPTS", pc.resolveProperty("max.correction.attempts").orElse(""), 1, 100);
         Settings.url("CHROMA_URL", pc.resolveProperty("chroma.url").orElse(""));
-        int attempts = Settings.integer("NOTIFICATION_MAX_ATTEMPTS", pc.resolveProperty("notification.max.attempts").orElse(""), 1, 20);
         if (Settings.bool("EMBEDDED", pc.resolveProperty("embedded.enabled").orElse(""))
                 && pc.resolveProperty("s3.bucket").orElse("").isBlank() && pc.resolveProperty("s3.endpoint").orElse("").isBlank()) {
             startEmbeddedS3(context, new File(pc.resolveProperty("data.dir").orElse("data"), "s3"));
         }
-        if (Settings.bool("DEMO", pc.resolveProperty("demo").orElse(""))) {
+        boolean demo = Settings.bool("DEMO", pc.resolveProperty("demo").orElse(""));
+        // Routes a setting switches off stay stopped (the YAML DSL schema wants autoStartup to be a literal).
+        List<String> off = new ArrayList<>();
+        if (!autoCorrection) {
+            off.addAll(List.of("correction-poller", "correction-redrive"));
+        }
+        if (!demo) {
+            off.add("demo");
+        }
+        context.setAutoStartupExcludePattern(off.isEmpty() ? null : String.join(",", off));
+        if (demo) {
             // A newcomer sees batches, mails and a correction within a minute: the preferences' "minutes" become seconds.
             pc.addOverrideProperty("notification.delay.unit", "SECONDS");
             pc.addOverrideProperty("auto.correction.delay.seconds", "5");
@@ -338,7 +364,6 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                 Settings.bool("ROUTES_RELOAD", pc.resolveProperty("routes.reload").orElse("")));
         // Derived settings the YAML routes read.
         pc.addOverrideProperty("notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
-        pc.addOverrideProperty("notification.max.redeliveries", String.valueOf(attempts - 1));
     }
 
     /**
