@@ -13,6 +13,8 @@ public class IntakeResult {
     public int rejected;
     public int noRecipient;
     public int fileNotFound;
+    /** Failed events the metadata look-up contradicts: recorded with the reason, no correction task. */
+    public int metadataMismatch;
     public final Map<String, BatchTouch> touched = new LinkedHashMap<>();
 
     /** One batch a group added files to: its state right after the commit. */
@@ -30,6 +32,7 @@ public class IntakeResult {
         m.put("rejected", rejected);
         m.put("no_recipient", noRecipient);
         m.put("file_not_found", fileNotFound);
+        m.put("metadata_mismatch", metadataMismatch);
         m.put("batches", touched.keySet());
         return m;
     }
