@@ -9,7 +9,6 @@ import javax.sql.DataSource;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
-import org.apache.camel.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,8 @@ final class MetadataLookupMode implements ExtendedStartupListener {
                     + "storage key, company and bot");
             return;
         }
-        boolean userRoute = userRoute(context.getRoute("lookup-file"));
+        Object userIds = context.getRegistry().lookupByName(UserRoutes.LOADED_IDS);
+        boolean userRoute = userIds instanceof java.util.Collection<?> ids && ids.contains("lookup-file");
         boolean table = !userRoute && filesTableVisible(context.getRegistry().lookupByNameAndType("dataSource", DataSource.class));
         boolean on = userRoute || table;
         if (!on && mode.equals("true")) {
@@ -64,11 +64,6 @@ final class MetadataLookupMode implements ExtendedStartupListener {
             LOG.info("Metadata look-up does not confirm failed events (METADATA_LOOKUP=auto: no files table in the search path): "
                     + "correction tasks use the events' storage key, company and bot");
         }
-    }
-
-    private static boolean userRoute(Route route) {
-        String source = route == null ? null : route.getSourceLocation();
-        return source != null && !source.startsWith("classpath:");
     }
 
     private static boolean filesTableVisible(DataSource dataSource) throws Exception {
