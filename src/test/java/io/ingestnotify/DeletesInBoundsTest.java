@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -44,8 +45,6 @@ class DeletesInBoundsTest extends AppTestSupport {
         s3 = new EmbeddedS3(null, 0);
         s3.start();
         s3.createBucket(BUCKET);
-        // The CMS's files table is visible before start: METADATA_LOOKUP=auto turns the confirmation on.
-        execute("CREATE TABLE files (id serial PRIMARY KEY, document_id text, company_id int, bot_id int, name text, storage_key text)");
         Map<String, String> p = new HashMap<>(CorrectionCmsTest.correctionProperties());
         p.put("s3.bucket", BUCKET);
         p.put("s3.endpoint", s3.endpoint());
@@ -54,9 +53,19 @@ class DeletesInBoundsTest extends AppTestSupport {
         p.put("s3.key.prefix", "tenants/{company_id}/");
         p.put("chroma.url", "http://127.0.0.1:" + cms.port());
         p.put("chroma.token", "chroma-secret");
+        startApp(p); // migrates the class's schema
+        app.close();
+        // The CMS's files table is visible at start: METADATA_LOOKUP=auto turns the confirmation on.
+        execute("CREATE TABLE files (id serial PRIMARY KEY, document_id text, company_id int, bot_id int, name text, storage_key text)");
         startApp(p);
+        assertThat(app.bean("fileLookup", FileLookup.class).confirmsFailures()).isTrue();
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
         cms.stubFor(put(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(200).withBody("{\"data\":{}}")));
+        // Chroma (v2) on the same WireMock: the collection exists, deletes succeed.
+        cms.stubFor(get(urlPathMatching("/api/v2/tenants/.*/collections/global")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"col-1\",\"name\":\"global\"}")));
+        cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching("/api/v2/tenants/.*/collections/col-1/delete")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{}")));
     }
 
     @AfterAll
@@ -96,7 +105,6 @@ class DeletesInBoundsTest extends AppTestSupport {
             assertThat(t.get("execution_log").toString()).contains("\"step\": \"refused\"", "refused: ", reason)
                     .doesNotContain("redrive");
             assertThat((String) t.get("refused_reason")).contains(reason);
-            assertThat(t.get("deletions_admitted_at")).as("an all-refused task takes no breaker slot").isNull();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -146,12 +154,18 @@ class DeletesInBoundsTest extends AppTestSupport {
             post("/api/events", failedEvent(doc, 7, 2, "processing_error", null));
             assertRefusedAndNotRedriven(doc, "not a plain path segment");
             Map<String, Object> t = task(doc);
+            assertThat(t.get("execution_log").toString()).contains("\"action\": \"cms_delete\"", "\"action\": \"chroma_delete\"");
             assertThat(t.get("cms_cleanup_completed")).isEqualTo(false);
             assertThat(t.get("chroma_cleanup_completed")).isEqualTo(false);
             // Nothing reached the CMS or Chroma for it: no DELETE, no Chroma look-up or delete.
             assertThat(cms.getAllServeEvents().subList(0, cms.getAllServeEvents().size() - before))
                     .noneMatch(e -> e.getRequest().getUrl().startsWith("/api/v2") || e.getRequest().getMethod().getName().equals("DELETE"));
         }
+        // A task whose every action is refused takes no slot of the deletion breaker.
+        post("/api/events", failedEvent("only/../chroma", 7, 2, "storage_error", null));
+        assertRefusedAndNotRedriven("only/../chroma", "not a plain path segment");
+        assertThat(task("only/../chroma").get("deletions_admitted_at")).isNull();
+
         assertThat(Formats.pathSegment("..")).isEqualTo("%2E%2E");
         assertThat(Formats.pathSegment(".")).isEqualTo("%2E");
         assertThat(Formats.pathSegment("a/../b")).isEqualTo("a%2F..%2Fb");
@@ -230,7 +244,7 @@ class DeletesInBoundsTest extends AppTestSupport {
         assertThat(calls).extracting(e -> e.getRequest().getMethod().getName() + " " + e.getRequest().getUrl())
                 .contains("PUT /api/files/hdr-ok", "DELETE /api/files/hdr-fail")
                 .anyMatch(s -> s.startsWith("GET /api/user-notification-preferences/by-user/7/2/"))
-                .anyMatch(s -> s.startsWith("GET /api/v2/tenants/"));
+                .anyMatch(s -> s.startsWith("POST /api/v2/tenants/") && s.endsWith("/collections/col-1/delete"));
         for (ServeEvent call : calls) {
             Set<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
             for (HttpHeader h : call.getRequest().getHeaders().all()) {
