@@ -1,5 +1,6 @@
 package io.ingestnotify;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * <li>for any event that left out company/bot, to fill the blanks (as always);</li>
  * <li>where a look-up is configured (METADATA_LOOKUP), for every failed event too, before its correction task is
  * made: the look-up's storage key, company and bot win, and an event that contradicts them is recorded as
- * metadata_mismatch and gets no task. Successes are not looked up, so intake stays fast.</li>
+ * metadata_mismatch and gets no task. Successes are not looked up, so intake stays fast, and a group's failed events
+ * are looked up in one query ({@code direct:lookup-files}) unless the user replaced lookup-file.</li>
  * </ul>
  * A look-up error propagates: an outage must never make a known file look missing.
  */
@@ -25,14 +27,19 @@ public class FileLookup {
 
     private final ProducerTemplate template;
     private volatile boolean confirmFailures;
+    private volatile boolean grouped;
 
     public FileLookup(ProducerTemplate template) {
         this.template = template;
     }
 
-    /** Set once at start by {@link MetadataLookupMode}. */
-    void confirmFailures(boolean on) {
+    /**
+     * Set once at start by {@link MetadataLookupMode}.
+     * @param grouped the failed events of a group are looked up in one query (direct:lookup-files), else one by one
+     */
+    void confirmFailures(boolean on, boolean grouped) {
         this.confirmFailures = on;
+        this.grouped = grouped;
     }
 
     public boolean confirmsFailures() {
@@ -40,6 +47,7 @@ public class FileLookup {
     }
 
     public List<FileEvent> complete(List<FileEvent> events) {
+        Map<String, Map<?, ?>> failedRows = confirmFailures && grouped ? lookUpFailed(events) : null;
         for (FileEvent e : events) {
             if ("rejected".equals(e.outcome)) {
                 continue;
@@ -48,7 +56,8 @@ public class FileLookup {
             if (e.hasMetadata() && !confirm) {
                 continue;
             }
-            Map<?, ?> row = template.requestBodyAndHeader("direct:lookup-file", null, "documentId", e.fileDocumentId, Map.class);
+            Map<?, ?> row = confirm && failedRows != null ? failedRows.get(e.fileDocumentId)
+                    : template.requestBodyAndHeader("direct:lookup-file", null, "documentId", e.fileDocumentId, Map.class);
             if (row == null || row.isEmpty()) {
                 if (confirm && e.storageKey != null) {
                     // Nothing confirms the key: it is not deleted (the CMS record and chunks go by document id).
@@ -89,6 +98,23 @@ public class FileLookup {
             }
         }
         return events;
+    }
+
+    /** The rows of the group's failed events, by document id, from one query. */
+    private Map<String, Map<?, ?>> lookUpFailed(List<FileEvent> events) {
+        List<String> ids = events.stream().filter(e -> !"rejected".equals(e.outcome) && "failed".equals(e.status))
+                .map(e -> e.fileDocumentId).distinct().toList();
+        Map<String, Map<?, ?>> rows = new HashMap<>();
+        if (ids.isEmpty()) {
+            return rows;
+        }
+        List<?> answer = template.requestBodyAndHeader("direct:lookup-files", null, "documentIds", ids, List.class);
+        for (Object o : answer == null ? List.of() : answer) {
+            if (o instanceof Map<?, ?> row && row.get("document_id") != null) {
+                rows.putIfAbsent(row.get("document_id").toString(), row);
+            }
+        }
+        return rows;
     }
 
     /** Where the event names something other than the look-up: a different storage key, company or bot. */

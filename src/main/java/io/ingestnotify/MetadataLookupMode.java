@@ -56,7 +56,7 @@ final class MetadataLookupMode implements ExtendedStartupListener {
             throw Settings.invalid("METADATA_LOOKUP", "true",
                     "a files table in the database's search path (DB_SCHEMA), or a lookup-file route in ROUTES_DIR; found neither");
         }
-        lookup.confirmFailures(on);
+        lookup.confirmFailures(on, !userRoute);
         if (on) {
             LOG.info("Metadata look-up confirms failed events before their correction (METADATA_LOOKUP={}: {}); "
                     + "its storage key, company and bot win", mode, userRoute ? "route lookup-file from ROUTES_DIR" : "files table found");

@@ -171,8 +171,17 @@ class DeletesInBoundsTest extends AppTestSupport {
         assertThat(Formats.pathSegment("a/../b")).isEqualTo("a%2F..%2Fb");
     }
 
+    /** How many exchanges a route has handled, from /observe/metrics (Camel's route policy meters). */
+    static long exchanges(String routeId) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("camel_exchanges_total\\{[^}]*routeId=\"" + routeId + "\"[^}]*} ([0-9.]+)")
+                .matcher(getHttp("/observe/metrics").body());
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+
     @Test
     void eventContradictingTheLookUpIsRecordedWithTheReasonAndGetsNoTask() throws Exception {
+        long groupLookUps = exchanges("lookup-files");
+        long singleLookUps = exchanges("lookup-file");
         store("tenants/7/real.pdf");
         store("tenants/7/victim.pdf");
         fileRow("conf-1", 7, 2, "tenants/7/real.pdf");
@@ -181,6 +190,9 @@ class DeletesInBoundsTest extends AppTestSupport {
                 + failedEvent("conf-2", 9, 2, "s3_error", null) + "]");
         assertThat(r.statusCode()).isEqualTo(202);
         assertThat(r.body()).contains("\"metadata_mismatch\":2");
+        // Both failed events were confirmed by one query.
+        assertThat(exchanges("lookup-files")).isEqualTo(groupLookUps + 1);
+        assertThat(exchanges("lookup-file")).isEqualTo(singleLookUps);
         assertThat(value("SELECT outcome FROM file_events WHERE file_document_id = 'conf-1'")).isEqualTo("metadata_mismatch");
         assertThat((String) value("SELECT rejected_reason FROM file_events WHERE file_document_id = 'conf-1'"))
                 .contains("storage_key tenants/7/victim.pdf but the look-up has tenants/7/real.pdf");
