@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -148,7 +149,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
 
     /** Whether this attempt must run the branch's action: needed, not refused, and no earlier attempt completed it. */
     public boolean needs(@Body Map<String, Object> task, @Header("action") String action,
-                         @ExchangeProperty("refusedActions") java.util.Set<String> refused) {
+                         @ExchangeProperty("refusedActions") Set<String> refused) {
         return pending(task, action) && (refused == null || !refused.contains(action));
     }
 
