@@ -12,5 +12,5 @@ UPDATE auto_correction_tasks
                ORDER BY next_attempt_at
                LIMIT CAST(:#${properties:correction.poll.limit} AS int)
                  FOR UPDATE SKIP LOCKED)
-RETURNING id, file_document_id, file_name, storage_key, failure_category, correction_actions::text AS actions,
+RETURNING id, file_document_id, company_id, bot_id, file_name, storage_key, failure_category, correction_actions::text AS actions,
           s3_cleanup_completed, cms_cleanup_completed, chroma_cleanup_completed, attempts, created_at

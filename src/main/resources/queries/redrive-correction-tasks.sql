@@ -1,10 +1,12 @@
 -- Re-drive: failed tasks whose back-off passed, and tasks stuck in 'processing' past their lease (crashed
--- instance), go back to 'pending' while attempts remain.
+-- instance), go back to 'pending' while attempts remain. A task with a refused action is never re-driven: the bounds
+-- would refuse it again (an operator's retry checks it afresh).
 UPDATE auto_correction_tasks
    SET status = 'pending',
        execution_log = execution_log || jsonb_build_array(jsonb_build_object('at', now(), 'step', 'redrive',
                            'detail', 'attempt ' || (attempts + 1) || ' of ' || CAST(:#${properties:max.correction.attempts} AS int)))
  WHERE status IN ('failed', 'processing')
    AND next_attempt_at <= now()
+   AND (refused_reason IS NULL OR status = 'processing')
    AND attempts < CAST(:#${properties:max.correction.attempts} AS int)
 RETURNING id

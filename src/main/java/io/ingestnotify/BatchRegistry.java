@@ -158,6 +158,9 @@ public class BatchRegistry {
     }
 
     private void resolveOutcome(FileEvent e) {
+        if (FileEvent.METADATA_MISMATCH.equals(e.outcome)) {
+            return; // decided by the look-up: recorded with its reason, joins no batch, gets no task
+        }
         if (!e.hasMetadata()) {
             e.outcome = "file_not_found";
             e.errorCategory = ErrorCategories.FILE_NOT_FOUND;
@@ -217,6 +220,10 @@ public class BatchRegistry {
                             case "file_not_found" -> {
                                 result.accepted++;
                                 result.fileNotFound++;
+                            }
+                            case FileEvent.METADATA_MISMATCH -> {
+                                result.accepted++;
+                                result.metadataMismatch++;
                             }
                             default -> {
                                 // rejected outbox row: only marked below
@@ -377,14 +384,15 @@ public class BatchRegistry {
                 status.setTimestamp(6, at);
                 status.setString(7, e.failed() ? e.errorMessage : null);
                 status.addBatch();
+                boolean mismatch = FileEvent.METADATA_MISMATCH.equals(e.outcome);
                 if (e.failed()) {
                     errors.setInt(1, rowId);
                     errors.setString(2, e.fileDocumentId);
                     errors.setObject(3, batchId);
-                    errors.setString(4, e.errorCategory);
-                    errors.setString(5, e.errorMessage != null ? e.errorMessage : "Unknown error");
+                    errors.setString(4, mismatch ? FileEvent.METADATA_MISMATCH : e.errorCategory);
+                    errors.setString(5, mismatch ? e.rejectedReason : e.errorMessage != null ? e.errorMessage : "Unknown error");
                     errors.setString(6, e.stage);
-                    errors.setBoolean(7, corrections != null);
+                    errors.setBoolean(7, corrections != null && !mismatch);
                     errors.addBatch();
                 }
             }
@@ -399,7 +407,8 @@ public class BatchRegistry {
             boolean any = false;
             for (Map.Entry<FileEvent, Integer> entry : filed.entrySet()) {
                 FileEvent e = entry.getKey();
-                if ("outbox".equals(e.source)) {
+                // Outbox rows get their outcome here; an HTTP event was recorded with it, a contradicted one gets its reason.
+                if ("outbox".equals(e.source) || e.rejectedReason != null) {
                     ps.setString(1, e.outcome);
                     ps.setString(2, e.rejectedReason);
                     ps.setInt(3, entry.getValue());

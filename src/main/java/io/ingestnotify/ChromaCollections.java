@@ -23,8 +23,9 @@ public class ChromaCollections {
     public String idFor(String name) {
         String id = ids.get(name);
         if (id == null) {
-            Map<?, ?> collection = template.requestBodyAndHeader("direct:chroma-collection-id", null, "collectionName", name, Map.class);
-            if (collection == null || collection.get("id") == null) {
+            // A missing collection answers no map (the route's 404 branch): nothing to delete.
+            Object answer = template.requestBodyAndHeader("direct:chroma-collection-id", null, "collectionName", name);
+            if (!(answer instanceof Map<?, ?> collection) || collection.get("id") == null) {
                 return null;
             }
             id = collection.get("id").toString();

@@ -8,6 +8,7 @@ import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -15,6 +16,7 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +50,11 @@ public class CorrectionTasks implements CorrectionTaskFactory {
     private final int retryBaseSeconds;
     private final ObjectMapper mapper = new ObjectMapper();
     private final IngestMetrics metrics;
+    private final DeletionBounds bounds;
 
-    public CorrectionTasks(DataSource dataSource, int delaySeconds, int retryBaseSeconds, IngestMetrics metrics) {
+    public CorrectionTasks(DataSource dataSource, int delaySeconds, int retryBaseSeconds, IngestMetrics metrics, DeletionBounds bounds) {
         this.metrics = metrics;
+        this.bounds = bounds;
         this.dataSource = dataSource;
         this.delaySeconds = delaySeconds;
         this.retryBaseSeconds = retryBaseSeconds;
@@ -62,7 +66,8 @@ public class CorrectionTasks implements CorrectionTaskFactory {
             boolean any = false;
             for (Map.Entry<FileEvent, Integer> entry : filed.entrySet()) {
                 FileEvent e = entry.getKey();
-                if ("rejected".equals(e.outcome) || !e.failed()) {
+                // A contradicted event names something the look-up does not confirm: nothing of it is deleted.
+                if ("rejected".equals(e.outcome) || FileEvent.METADATA_MISMATCH.equals(e.outcome) || !e.failed()) {
                     continue;
                 }
                 List<String> actions = actionsFor(e.errorCategory);
@@ -79,7 +84,8 @@ public class CorrectionTasks implements CorrectionTaskFactory {
                 ps.setInt(10, entry.getValue());
                 ps.setInt(11, delaySeconds);
                 ps.setString(12, e.errorCategory + ": " + String.join(", ", actions)
-                        + (e.storageKey != null ? "; storage key " + e.storageKey : "; no storage key"));
+                        + (e.storageKey != null ? "; storage key " + e.storageKey : "; no storage key")
+                        + (e.lookupNote != null ? " (" + e.lookupNote + ")" : ""));
                 ps.addBatch();
                 any = true;
             }
@@ -101,8 +107,54 @@ public class CorrectionTasks implements CorrectionTaskFactory {
         }
     }
 
-    /** Whether this attempt must run the branch's action: the task needs it and no earlier attempt completed it. */
-    public boolean needs(@Body Map<String, Object> task, @Header("action") String action) {
+    /**
+     * Before anything is deleted: records each action outside the deletion bounds as "refused: reason" (the task then
+     * ends failed and is not re-driven) and keeps them in the exchange property refusedActions, which the branches skip.
+     * True when nothing is left to run.
+     */
+    public boolean refuseOutOfBounds(Exchange exchange) throws SQLException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> task = exchange.getMessage().getBody(Map.class);
+        int taskId = exchange.getMessage().getHeader("taskId", Integer.class);
+        Map<String, String> refused = bounds.refusals(task);
+        exchange.setProperty("refusedActions", refused.keySet());
+        if (refused.isEmpty()) {
+            return false;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction-refused"))) {
+            for (Map.Entry<String, String> r : refused.entrySet()) {
+                String detail = "refused: " + r.getValue();
+                ps.setString(1, r.getValue());
+                ps.setString(2, r.getKey());
+                ps.setString(3, detail);
+                ps.setString(4, r.getKey());
+                ps.setString(5, detail);
+                ps.setInt(6, taskId);
+                ps.addBatch();
+                LOG.warn("Correction task {}: {} {}", taskId, r.getKey(), detail);
+            }
+            ps.executeBatch();
+        }
+        return parseActions(task).stream().allMatch(a -> !pending(task, a) || refused.containsKey(a));
+    }
+
+    private List<String> parseActions(Map<String, Object> task) {
+        try {
+            return List.of(mapper.readValue(String.valueOf(task.get("actions")), String[].class));
+        } catch (Exception e) {
+            throw new IllegalStateException("correction_actions of task " + task.get("id") + " unreadable", e);
+        }
+    }
+
+    /** Whether this attempt must run the branch's action: needed, not refused, and no earlier attempt completed it. */
+    public boolean needs(@Body Map<String, Object> task, @Header("action") String action,
+                         @ExchangeProperty("refusedActions") Set<String> refused) {
+        return pending(task, action) && (refused == null || !refused.contains(action));
+    }
+
+    /** The task has the action and no earlier attempt completed it. */
+    private static boolean pending(Map<String, Object> task, String action) {
         String actions = String.valueOf(task.get("actions"));
         String flag = switch (action) {
             case S3 -> "s3_cleanup_completed";

@@ -26,9 +26,17 @@ public class FileEvent {
     public Instant occurredAt;
     public String source = "http";
 
-    /** Outcome decided before filing: batched, no_recipient, recipient_not_allowed, file_not_found; rejected rows carry a reason. */
+    /** An event the metadata look-up contradicts (storage key, company or bot): recorded with the reason, no task. */
+    public static final String METADATA_MISMATCH = "metadata_mismatch";
+
+    /**
+     * Outcome decided before filing: batched, no_recipient, recipient_not_allowed, file_not_found, metadata_mismatch;
+     * rejected rows and contradicted events carry a reason.
+     */
     public String outcome;
     public String rejectedReason;
+    /** What the look-up said about a failed file, for its correction task's timeline. */
+    public String lookupNote;
 
     public boolean failed() {
         return "failed".equals(status) || "file_not_found".equals(outcome);

@@ -30,9 +30,16 @@ final class Formats {
         return msg.length() > 2000 ? msg.substring(0, 2000) : msg;
     }
 
-    /** One URL path segment (an email, a document id), percent-encoded; a space is %20, not '+'. */
+    /**
+     * One URL path segment (an email, a document id), percent-encoded; a space is %20, not '+'. '.' and '..' are
+     * encoded too (%2E), so a value can never bend the path; an empty one would, and is refused.
+     */
     static String pathSegment(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException("an empty URL path segment");
+        }
+        String encoded = URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        return encoded.equals(".") || encoded.equals("..") ? encoded.replace(".", "%2E") : encoded;
     }
 
     static String json(Object value) {

@@ -28,6 +28,10 @@ public class IngestMetrics {
             if (cache != null) {
                 watch(r, cache);
             }
+            DeletionBreaker breaker = context.getRegistry().lookupByNameAndType("deletionBreaker", DeletionBreaker.class);
+            if (breaker != null) {
+                Gauge.builder("ingest_corrections_held", breaker, DeletionBreaker::heldCount).register(r);
+            }
         }
         return r;
     }
@@ -46,6 +50,7 @@ public class IngestMetrics {
         count("ingest_events", "outcome", "no_recipient", r.noRecipient);
         count("ingest_events", "outcome", "file_not_found", r.fileNotFound);
         count("ingest_events", "outcome", "recipient_not_allowed", r.recipientNotAllowed);
+        count("ingest_events", "outcome", "metadata_mismatch", r.metadataMismatch);
         r.touched.values().stream().filter(t -> "completed".equals(t.status())).forEach(t -> batchCompleted("size"));
     }
 
@@ -63,7 +68,11 @@ public class IngestMetrics {
     }
 
     public void correction(String status) {
-        count("ingest_corrections", "status", status, 1);
+        correction(status, 1);
+    }
+
+    public void correction(String status, int n) {
+        count("ingest_corrections", "status", status, n);
     }
 
     private static void watch(MeterRegistry r, PreferenceCache cache) {

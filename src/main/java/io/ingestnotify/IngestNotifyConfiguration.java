@@ -139,9 +139,11 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     public CorrectionTasks correctionTasks(@BeanInject("dataSource") DataSource dataSource,
                                            @BeanInject("ingestMetrics") IngestMetrics metrics,
                                            @PropertyInject("auto.correction.delay.seconds") String delay,
-                                           @PropertyInject("correction.retry.base.seconds") String retryBase) {
+                                           @PropertyInject("correction.retry.base.seconds") String retryBase,
+                                           @PropertyInject("s3.key.prefix") String keyPrefix) {
         return new CorrectionTasks(dataSource, Settings.integer("AUTO_CORRECTION_DELAY_SECONDS", delay, 0, 86_400),
-                Settings.integer("CORRECTION_RETRY_BASE_SECONDS", retryBase, 0, 86_400), metrics);
+                Settings.integer("CORRECTION_RETRY_BASE_SECONDS", retryBase, 0, 86_400), metrics,
+                new DeletionBounds(DeletionBounds.prefix("S3_KEY_PREFIX", keyPrefix)));
     }
 
     @BindToRegistry(value = "chromaCollections", lazy = true)
@@ -282,9 +284,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "opsSummary", lazy = true)
     public OpsSummary opsSummary(@BeanInject("dataSource") DataSource dataSource,
+                                 @BeanInject("deletionBreaker") DeletionBreaker breaker,
                                  @PropertyInject("notification.delay.unit.seconds") String unitSeconds,
                                  @PropertyInject("max.batch.age.hours") String maxAge) {
-        return new OpsSummary(dataSource, Double.parseDouble(unitSeconds), Integer.parseInt(maxAge));
+        return new OpsSummary(dataSource, Double.parseDouble(unitSeconds), Integer.parseInt(maxAge), breaker);
     }
 
     @BindToRegistry(value = "demoFiles", lazy = true)
@@ -328,6 +331,19 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return new RequestFailures(5);
     }
 
+    /** The header allow-list of every http call to the CMS and Chroma (endpoint option headerFilterStrategy). */
+    @BindToRegistry("outboundHeaders")
+    public OutboundHeaders outboundHeaders() {
+        return new OutboundHeaders();
+    }
+
+    @BindToRegistry(value = "deletionBreaker", lazy = true)
+    public DeletionBreaker deletionBreaker(@BeanInject("dataSource") DataSource dataSource,
+                                           @BeanInject("ingestMetrics") IngestMetrics metrics,
+                                           @PropertyInject("max.deletions.per.hour") String maxPerHour) {
+        return new DeletionBreaker(dataSource, Settings.integer("MAX_DELETIONS_PER_HOUR", maxPerHour, 1, 1_000_000), metrics);
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         var pc = context.getPropertiesComponent();
@@ -362,6 +378,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         }
         UserRoutes.install(context, pc.resolveProperty("routes.dir").orElse(""),
                 Settings.bool("ROUTES_RELOAD", pc.resolveProperty("routes.reload").orElse("")));
+        // Deletes in bounds: checked now so a bad value stops start-up; the look-up mode is decided after the user's routes load.
+        Settings.integer("MAX_DELETIONS_PER_HOUR", pc.resolveProperty("max.deletions.per.hour").orElse(""), 1, 1_000_000);
+        DeletionBounds.prefix("S3_KEY_PREFIX", pc.resolveProperty("s3.key.prefix").orElse(""));
+        MetadataLookupMode.install(context, pc.resolveProperty("metadata.lookup").orElse(""));
         // Derived settings the YAML routes read.
         pc.addOverrideProperty("notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
     }

@@ -14,6 +14,8 @@ public class IntakeResult {
     public int noRecipient;
     public int recipientNotAllowed;
     public int fileNotFound;
+    /** Failed events the metadata look-up contradicts: recorded with the reason, no correction task. */
+    public int metadataMismatch;
     public final Map<String, BatchTouch> touched = new LinkedHashMap<>();
 
     /** One batch a group added files to: its state right after the commit. */
@@ -26,7 +28,9 @@ public class IntakeResult {
         duplicates += other.duplicates;
         rejected += other.rejected;
         noRecipient += other.noRecipient;
+        recipientNotAllowed += other.recipientNotAllowed;
         fileNotFound += other.fileNotFound;
+        metadataMismatch += other.metadataMismatch;
         other.touched.forEach((id, t) -> touched.merge(id, t, (a, b) ->
                 new BatchTouch(id, a.filesAdded() + b.filesAdded(), b.totalFiles(), b.status(), b.delayMillis())));
     }
@@ -43,6 +47,7 @@ public class IntakeResult {
         m.put("no_recipient", noRecipient);
         m.put("file_not_found", fileNotFound);
         m.put("recipient_not_allowed", recipientNotAllowed);
+        m.put("metadata_mismatch", metadataMismatch);
         m.put("batches", touched.keySet());
         return m;
     }

@@ -19,8 +19,10 @@ public class OpsSummary {
     private final DataSource dataSource;
     private final double delayUnitSeconds;
     private final int maxAgeHours;
+    private final DeletionBreaker breaker;
 
-    public OpsSummary(DataSource dataSource, double delayUnitSeconds, int maxAgeHours) {
+    public OpsSummary(DataSource dataSource, double delayUnitSeconds, int maxAgeHours, DeletionBreaker breaker) {
+        this.breaker = breaker;
         this.dataSource = dataSource;
         this.delayUnitSeconds = delayUnitSeconds;
         this.maxAgeHours = maxAgeHours;
@@ -35,11 +37,12 @@ public class OpsSummary {
             m.put("openBatches", rows(c, "ops-open-batches", delayUnitSeconds, maxAgeHours));
             m.put("recentMails", rows(c, "ops-recent-mails"));
             m.put("failedCorrections", rows(c, "ops-failed-corrections"));
+            m.put("heldCorrections", breaker.summary(c));
         }
         return m;
     }
 
-    private static List<Map<String, Object>> rows(Connection c, String query, Object... args) throws SQLException {
+    static List<Map<String, Object>> rows(Connection c, String query, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(Queries.get(query))) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);

@@ -24,6 +24,9 @@ public final class UserRoutes implements ExtendedStartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(UserRoutes.class);
 
+    /** Registry name of the ids of the routes loaded from ROUTES_DIR. */
+    static final String LOADED_IDS = "userRouteIds";
+
     private final File dir;
 
     private UserRoutes(File dir) {
@@ -65,6 +68,7 @@ public final class UserRoutes implements ExtendedStartupListener {
             resources.add(ResourceHelper.resolveMandatoryResource(context, "file:" + f.getAbsolutePath()));
         }
         Set<String> ids = PluginHelper.getRoutesLoader(context).updateRoutes(resources);
+        context.getRegistry().bind(LOADED_IDS, ids); // so others can tell a replaced built-in route (MetadataLookupMode)
         LOG.info("Loaded {} route(s) from {}: {}", ids.size(), dir.getAbsolutePath(), ids);
     }
 }

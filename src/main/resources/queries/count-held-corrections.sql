@@ -1,0 +1,1 @@
+SELECT count(*) FROM auto_correction_tasks WHERE status = 'held'
