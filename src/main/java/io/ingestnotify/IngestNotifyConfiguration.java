@@ -187,6 +187,20 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return new BatchDigest(dataSource, Settings.bool("ENABLE_EMAIL_NOTIFICATIONS", enabled));
     }
 
+    /** Retries of one clean-up branch within an attempt, before its dead letter; doubling from the first delay. */
+    @BindToRegistry("cleanupRedelivery")
+    public RedeliveryPolicy cleanupRedelivery(@PropertyInject("correction.branch.redeliveries") String redeliveries,
+                                              @PropertyInject("correction.branch.redelivery.delay.ms") String delay) {
+        RedeliveryPolicy policy = new RedeliveryPolicy();
+        policy.setMaximumRedeliveries(Settings.integer("CORRECTION_BRANCH_REDELIVERIES", redeliveries, 0, 20));
+        policy.setRedeliveryDelay(Settings.integer("CORRECTION_BRANCH_REDELIVERY_DELAY_MS", delay, 0, 600_000));
+        policy.setUseExponentialBackOff(true);
+        policy.setBackOffMultiplier(2);
+        policy.setRetryAttemptedLogLevel(LoggingLevel.DEBUG);
+        policy.setLogExhausted(false);
+        return policy;
+    }
+
     @BindToRegistry(value = "emailLog", lazy = true)
     public EmailLog emailLog(@BeanInject("dataSource") DataSource dataSource,
                              @BeanInject("ingestMetrics") IngestMetrics metrics,
