@@ -15,6 +15,7 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.StartupListener;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
@@ -375,15 +376,27 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
             startEmbeddedS3(context, new File(pc.resolveProperty("data.dir").orElse("data"), "s3"));
         }
         boolean demo = Settings.bool("DEMO", pc.resolveProperty("demo").orElse(""));
-        // Routes a setting switches off stay stopped (the YAML DSL schema wants autoStartup to be a literal).
-        List<String> off = new ArrayList<>();
-        if (!autoCorrection) {
-            off.addAll(List.of("correction-poller", "correction-redrive"));
+        // Routes a setting switches on: their YAML says autoStartup: false (the YAML DSL schema wants a literal there).
+        List<String> switchedOn = new ArrayList<>();
+        if (autoCorrection) {
+            switchedOn.addAll(List.of("correction-poller", "correction-redrive"));
         }
-        if (!demo) {
-            off.add("demo");
+        if (demo) {
+            switchedOn.add("demo");
         }
-        context.setAutoStartupExcludePattern(off.isEmpty() ? null : String.join(",", off));
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // routes start once the context is fully started
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
+                for (String id : switchedOn) {
+                    ctx.getRouteController().startRoute(id);
+                }
+            }
+        });
         if (demo) {
             // A newcomer sees batches, mails and a correction within a minute: the preferences' "minutes" become seconds.
             pc.addOverrideProperty("notification.delay.unit", "SECONDS");
