@@ -5,33 +5,27 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
-import org.apache.camel.ProducerTemplate;
 
-/** Chroma collection ids by name, resolved once through {@code direct:chroma-collection-id} and cached. */
+/**
+ * Chroma collection ids by name, as route chroma-delete looked them up (route chroma-collection-id); a leaf: it
+ * only remembers, the route calls Chroma.
+ */
 public class ChromaCollections {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private final ProducerTemplate template;
     private final Map<String, String> ids = new ConcurrentHashMap<>();
 
-    public ChromaCollections(ProducerTemplate template) {
-        this.template = template;
+    /** @return the remembered id, or null when the route must look the collection up */
+    public String cached(String name) {
+        return ids.get(name);
     }
 
-    /** @return the collection's id, or null when Chroma has no such collection (nothing to delete then) */
-    public String idFor(String name) {
-        String id = ids.get(name);
-        if (id == null) {
-            // A missing collection answers no map (the route's 404 branch): nothing to delete.
-            Object answer = template.requestBodyAndHeader("direct:chroma-collection-id", null, "collectionName", name);
-            if (!(answer instanceof Map<?, ?> collection) || collection.get("id") == null) {
-                return null;
-            }
-            id = collection.get("id").toString();
+    /** Remembers a looked-up id; a missing collection (null) is not remembered, so it is looked up next time. */
+    public void remember(String name, String id) {
+        if (id != null) {
             ids.put(name, id);
         }
-        return id;
     }
 
     /** The body of Chroma's delete for one file's chunks, JSON-escaped (a document id cannot bend the filter). */

@@ -14,10 +14,12 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ingestnotify.cms.CmsMisconfigured;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,15 +200,17 @@ public class CorrectionTasks implements CorrectionTaskFactory {
         String action = exchange.getMessage().getHeader("action", String.class);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String message = Formats.describe(error);
+        boolean misconfigured = ObjectHelper.getException(CmsMisconfigured.class, error) != null;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             Map<String, Object> task = new LinkedHashMap<>();
             try (PreparedStatement ps = c.prepareStatement(Queries.get("correction-action-failed"))) {
                 ps.setString(1, action);
                 ps.setString(2, message);
-                ps.setString(3, action);
-                ps.setString(4, message);
-                ps.setInt(5, taskId);
+                ps.setString(3, misconfigured ? "misconfiguration: " + message : null);
+                ps.setString(4, action);
+                ps.setString(5, message);
+                ps.setInt(6, taskId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         task.put("doc", rs.getString(1));
@@ -225,7 +229,11 @@ public class CorrectionTasks implements CorrectionTaskFactory {
             }
             c.commit();
         }
-        LOG.warn("Correction task {}: {} failed after redeliveries: {}", taskId, action, message);
+        if (misconfigured) {
+            LOG.error("Correction task {}: {} failed, not retried (misconfiguration): {}", taskId, action, message);
+        } else {
+            LOG.warn("Correction task {}: {} failed after redeliveries: {}", taskId, action, message);
+        }
     }
 
     /** Ends the attempt: completed, partial or failed (then re-driven after a back-off while attempts remain). */

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.ingestnotify.config.ConfiguredSystems;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -148,8 +149,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "chromaCollections", lazy = true)
-    public ChromaCollections chromaCollections(CamelContext context) {
-        return new ChromaCollections(context.createProducerTemplate());
+    public ChromaCollections chromaCollections() {
+        return new ChromaCollections();
     }
 
     /** The S3 client of the clean-up: endpoint override and path style for S3-compatible stores. */
@@ -357,6 +358,14 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                                            @BeanInject("ingestMetrics") IngestMetrics metrics,
                                            @PropertyInject("max.deletions.per.hour") String maxPerHour) {
         return new DeletionBreaker(dataSource, Settings.integer("MAX_DELETIONS_PER_HOUR", maxPerHour, 1, 1_000_000), metrics);
+    }
+
+    /** Which outside systems are configured; lazy: the embedded S3 store sets S3_BUCKET during configure(). */
+    @BindToRegistry(value = "configuredSystems", lazy = true)
+    public ConfiguredSystems configuredSystems(@PropertyInject("s3.bucket") String s3Bucket,
+                                               @PropertyInject("cms.api.url") String cmsUrl,
+                                               @PropertyInject("chroma.url") String chromaUrl) {
+        return new ConfiguredSystems(s3Bucket, Settings.url("CMS_API_URL", cmsUrl), Settings.url("CHROMA_URL", chromaUrl));
     }
 
     @Override
