@@ -61,6 +61,20 @@ public class BatchRegistry {
         this.corrections = corrections;
     }
 
+    /** The keys whose preferences the group needs (its events that join a batch), for the route to fetch first. */
+    public Set<FileEvent.BatchKey> preferenceKeys(List<FileEvent> events) {
+        Set<FileEvent.BatchKey> keys = new HashSet<>();
+        for (FileEvent e : events) {
+            if (!"rejected".equals(e.outcome)) {
+                resolveOutcome(e);
+                if ("batched".equals(e.outcome)) {
+                    keys.add(e.key());
+                }
+            }
+        }
+        return keys;
+    }
+
     public IntakeResult file(List<FileEvent> events) throws SQLException {
         List<FileEvent> live = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -79,7 +93,7 @@ public class BatchRegistry {
             resolveOutcome(e);
             live.add(e);
         }
-        // Preferences come from the cache before the transaction: no CMS call while row locks are held.
+        // Preferences were fetched before (route file-events); this reads them from the cache, never from the CMS.
         Map<FileEvent.BatchKey, Preferences> prefs = new HashMap<>();
         for (FileEvent e : live) {
             if ("batched".equals(e.outcome)) {

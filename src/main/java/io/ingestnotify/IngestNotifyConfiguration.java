@@ -104,16 +104,17 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("preferenceCache")
-    public PreferenceCache preferenceCache(CamelContext context,
-                                           @PropertyInject("cms.api.url") String cmsUrl,
+    public PreferenceCache preferenceCache(@PropertyInject("cms.timeout.ms") String cmsTimeout,
                                            @PropertyInject("default.batch.size.threshold") String threshold,
                                            @PropertyInject("default.notification.delay.minutes") String delay,
                                            @PropertyInject("preferences.cache.ttl.seconds") String ttl) {
         Preferences defaults = Preferences.defaults(
                 Settings.integer("DEFAULT_BATCH_SIZE_THRESHOLD", threshold, 1, 100),
                 Settings.integer("DEFAULT_NOTIFICATION_DELAY_MINUTES", delay, 1, 1440));
-        return new PreferenceCache(context.createProducerTemplate(), Settings.url("CMS_API_URL", cmsUrl), defaults,
-                Duration.ofSeconds(Settings.integer("PREFERENCES_CACHE_TTL_SECONDS", ttl, 1, 86_400)), 100_000);
+        // A caller waiting for another's fetch waits at most for that fetch's connect and response timeouts.
+        Duration wait = Duration.ofMillis(2L * Settings.integer("CMS_TIMEOUT_MS", cmsTimeout, 100, 600_000));
+        return new PreferenceCache(defaults, Duration.ofSeconds(Settings.integer("PREFERENCES_CACHE_TTL_SECONDS", ttl, 1, 86_400)),
+                wait, 100_000);
     }
 
     @BindToRegistry("eventParser")
@@ -133,7 +134,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                                        @PropertyInject("notification.delay.unit") String unit,
                                        @BeanInject("correctionTasks") CorrectionTasks corrections,
                                        @BeanInject("recipientDomains") RecipientDomains recipientDomains) {
-        return new BatchRegistry(dataSource, preferences::get, Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true),
+        return new BatchRegistry(dataSource, preferences::current, Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true),
                 Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), corrections, recipientDomains);
     }
 

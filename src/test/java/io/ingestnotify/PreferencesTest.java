@@ -22,7 +22,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Preferences from the CMS: bearer token, cache, one call per key, stale value or defaults when the CMS is down. */
+/** Preferences from the CMS (route preferences): bearer token, cache, one call per key, stale value or defaults when the CMS is down. */
 class PreferencesTest extends AppTestSupport {
 
     @BeforeAll
@@ -34,15 +34,20 @@ class PreferencesTest extends AppTestSupport {
         return app.bean("preferenceCache", PreferenceCache.class);
     }
 
+    /** One key's preferences as intake gets them: route preferences, in front of the cache and the CMS. */
+    private static Preferences preferences(FileEvent.BatchKey key) {
+        return app.context().createFluentProducerTemplate().to("direct:preferences").withBody(key).request(Preferences.class);
+    }
+
     @Test
     void fetchesWithBearerTokenAndCachesPerKey() {
         String user = newUser();
         stubPreferences(31, 32, user, prefs(9, 99, "text", true, false, true));
         FileEvent.BatchKey key = new FileEvent.BatchKey(31, 32, user);
 
-        Preferences p = cache().get(key);
-        cache().get(key);
-        cache().get(key);
+        Preferences p = preferences(key);
+        preferences(key);
+        preferences(key);
 
         assertThat(p).isEqualTo(new Preferences(true, 9, 99, "text", false, true));
         String path = "/api/user-notification-preferences/by-user/31/32/" + user.replace("@", "%40");
@@ -58,7 +63,7 @@ class PreferencesTest extends AppTestSupport {
         FileEvent.BatchKey key = new FileEvent.BatchKey(41, 42, user);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
-            List<Callable<Preferences>> calls = java.util.Collections.nCopies(16, () -> cache().get(key));
+            List<Callable<Preferences>> calls = java.util.Collections.nCopies(16, () -> preferences(key));
             for (Future<Preferences> f : pool.invokeAll(calls)) {
                 assertThat(f.get().batchSizeThreshold()).isEqualTo(4);
             }
@@ -89,24 +94,24 @@ class PreferencesTest extends AppTestSupport {
         String path = "/api/user-notification-preferences/by-user/61/62/" + user.replace("@", "%40");
         stubPreferences(61, 62, user, prefs(7, 20, "text", true, true, true));
         FileEvent.BatchKey key = new FileEvent.BatchKey(61, 62, user);
-        assertThat(cache().get(key).batchSizeThreshold()).isEqualTo(7);
+        assertThat(preferences(key).batchSizeThreshold()).isEqualTo(7);
 
         // Now the CMS breaks in every way: connection reset, then a timeout.
         cms.stubFor(get(urlEqualTo(path)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
         long failures = cache().cmsFailures();
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            cache().get(key); // after the TTL each read triggers a refresh, which fails
+            preferences(key); // after the TTL each read triggers a refresh, which fails
             return cache().cmsFailures() > failures;
         });
-        assertThat(cache().get(key).batchSizeThreshold()).isEqualTo(7);
+        assertThat(preferences(key).batchSizeThreshold()).isEqualTo(7);
 
         cms.stubFor(get(urlEqualTo(path)).willReturn(aResponse().withFixedDelay(2000).withStatus(200)
                 .withBody("{\"data\":" + prefs(1, 1, "html", true, true, true) + "}")));
         long failures2 = cache().cmsFailures();
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            cache().get(key);
+            preferences(key);
             return cache().cmsFailures() > failures2;
         });
-        assertThat(cache().get(key).batchSizeThreshold()).isEqualTo(7);
+        assertThat(preferences(key).batchSizeThreshold()).isEqualTo(7);
     }
 }
