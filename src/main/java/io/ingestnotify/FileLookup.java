@@ -5,13 +5,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import org.apache.camel.ProducerTemplate;
+import org.apache.camel.Body;
+import org.apache.camel.Header;
+import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the {@code direct:lookup-file} route (the reference design's query on the CMS's files table; a deployment can
- * point that route at the CMS API instead) for a file's metadata:
+ * A file's metadata from the look-up (route file-events runs it before the transaction: route lookup-file, the
+ * reference design's query on the CMS's files table, which a deployment can point at the CMS API instead); a leaf: it
+ * says which documents to look up and applies the answers:
  * <ul>
  * <li>for any event that left out company/bot, to fill the blanks (as always);</li>
  * <li>where a look-up is configured (METADATA_LOOKUP), for every failed event too, before its correction task is
@@ -19,19 +22,14 @@ import org.slf4j.LoggerFactory;
  * metadata_mismatch and gets no task. Successes are not looked up, so intake stays fast, and a group's failed events
  * are looked up in one query ({@code direct:lookup-files}) unless the user replaced lookup-file.</li>
  * </ul>
- * A look-up error propagates: an outage must never make a known file look missing.
+ * A look-up error fails the group in the route: an outage must never make a known file look missing.
  */
 public class FileLookup {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileLookup.class);
 
-    private final ProducerTemplate template;
     private volatile boolean confirmFailures;
     private volatile boolean grouped;
-
-    public FileLookup(ProducerTemplate template) {
-        this.template = template;
-    }
 
     /**
      * Set once at start by {@link MetadataLookupMode}.
@@ -46,18 +44,51 @@ public class FileLookup {
         return confirmFailures;
     }
 
-    public List<FileEvent> complete(List<FileEvent> events) {
-        Map<String, Map<?, ?>> failedRows = confirmFailures && grouped ? lookUpFailed(events) : null;
+    private boolean confirms(FileEvent e) {
+        return confirmFailures && "failed".equals(e.status);
+    }
+
+    /** Documents to look up in one query (direct:lookup-files): the group's failed events, when they are confirmed so. */
+    public List<String> groupLookUps(@Body List<FileEvent> events) {
+        if (!confirmFailures || !grouped) {
+            return List.of();
+        }
+        return events.stream().filter(e -> !"rejected".equals(e.outcome) && confirms(e)).map(e -> e.fileDocumentId).distinct().toList();
+    }
+
+    /** Documents to look up one by one (direct:lookup-file): events without metadata, and failed events not in the group query. */
+    public List<String> singleLookUps(@Body List<FileEvent> events) {
+        return events.stream()
+                .filter(e -> !"rejected".equals(e.outcome) && !(confirms(e) && grouped) && (!e.hasMetadata() || confirms(e)))
+                .map(e -> e.fileDocumentId).distinct().toList();
+    }
+
+    /** One answer of lookup-file with its document id (that route answers the row alone, or nothing). */
+    public Map<String, Object> answer(@Header("documentId") String documentId, @Body Map<?, ?> row) {
+        Map<String, Object> answer = new HashMap<>();
+        answer.put("document_id", documentId);
+        answer.put("row", row);
+        return answer;
+    }
+
+    /**
+     * Applies the look-up's answers to the events.
+     * @param groupRows rows of direct:lookup-files (each with its document_id), or null
+     * @param singleAnswers {@link #answer}s of direct:lookup-file, or null
+     */
+    public List<FileEvent> complete(@Body List<FileEvent> events, @Variable("groupRows") List<?> groupRows,
+                                    @Variable("singleAnswers") List<?> singleAnswers) {
+        Map<String, Map<?, ?>> inGroup = byDocument(groupRows, false);
+        Map<String, Map<?, ?>> single = byDocument(singleAnswers, true);
         for (FileEvent e : events) {
             if ("rejected".equals(e.outcome)) {
                 continue;
             }
-            boolean confirm = confirmFailures && "failed".equals(e.status);
+            boolean confirm = confirms(e);
             if (e.hasMetadata() && !confirm) {
                 continue;
             }
-            Map<?, ?> row = confirm && failedRows != null ? failedRows.get(e.fileDocumentId)
-                    : template.requestBodyAndHeader("direct:lookup-file", null, "documentId", e.fileDocumentId, Map.class);
+            Map<?, ?> row = confirm && grouped ? inGroup.get(e.fileDocumentId) : single.get(e.fileDocumentId);
             if (row == null || row.isEmpty()) {
                 if (confirm && e.storageKey != null) {
                     // Nothing confirms the key: it is not deleted (the CMS record and chunks go by document id).
@@ -100,21 +131,18 @@ public class FileLookup {
         return events;
     }
 
-    /** The rows of the group's failed events, by document id, from one query. */
-    private Map<String, Map<?, ?>> lookUpFailed(List<FileEvent> events) {
-        List<String> ids = events.stream().filter(e -> !"rejected".equals(e.outcome) && "failed".equals(e.status))
-                .map(e -> e.fileDocumentId).distinct().toList();
-        Map<String, Map<?, ?>> rows = new HashMap<>();
-        if (ids.isEmpty()) {
-            return rows;
-        }
-        List<?> answer = template.requestBodyAndHeader("direct:lookup-files", null, "documentIds", ids, List.class);
-        for (Object o : answer == null ? List.of() : answer) {
-            if (o instanceof Map<?, ?> row && row.get("document_id") != null) {
-                rows.putIfAbsent(row.get("document_id").toString(), row);
+    /** Rows by document id; the first row of a document wins. */
+    private static Map<String, Map<?, ?>> byDocument(List<?> rows, boolean answers) {
+        Map<String, Map<?, ?>> byDoc = new HashMap<>();
+        for (Object o : rows == null ? List.of() : rows) {
+            if (o instanceof Map<?, ?> m && m.get("document_id") != null) {
+                Object row = answers ? m.get("row") : m;
+                if (row instanceof Map<?, ?> r) {
+                    byDoc.putIfAbsent(m.get("document_id").toString(), r);
+                }
             }
         }
-        return rows;
+        return byDoc;
     }
 
     /** Where the event names something other than the look-up: a different storage key, company or bot. */

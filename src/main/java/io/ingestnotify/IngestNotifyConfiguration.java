@@ -123,8 +123,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("fileLookup")
-    public FileLookup fileLookup(CamelContext context) {
-        return new FileLookup(context.createProducerTemplate());
+    public FileLookup fileLookup() {
+        return new FileLookup();
     }
 
     @BindToRegistry(value = "batchRegistry", lazy = true)
