@@ -1,11 +1,12 @@
 package io.ingestnotify;
 
+import io.ingestnotify.batching.PreferenceCache;
+import io.ingestnotify.support.AppTestSupport;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.ingestnotify.support.AppTestSupport;
 import org.apache.camel.spi.AggregationRepository;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;

@@ -1,5 +1,9 @@
 package io.ingestnotify;
 
+import io.ingestnotify.config.Formats;
+import io.ingestnotify.embedded.EmbeddedS3;
+import io.ingestnotify.intake.FileLookup;
+import io.ingestnotify.support.AppTestSupport;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,7 +15,6 @@ import java.util.TreeSet;
 
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.ingestnotify.support.AppTestSupport;
 import org.jclouds.blobstore.BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
