@@ -1,15 +1,15 @@
 package io.ingestnotify;
 
-import io.ingestnotify.batching.PreferenceCache;
-import io.ingestnotify.support.AppTestSupport;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.camel.spi.AggregationRepository;
+import io.ingestnotify.batching.PreferenceCache;
+import io.ingestnotify.support.AppTestSupport;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
+import org.apache.camel.spi.AggregationRepository;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

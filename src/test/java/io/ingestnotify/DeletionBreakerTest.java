@@ -1,13 +1,13 @@
 package io.ingestnotify;
 
-import io.ingestnotify.embedded.EmbeddedS3;
-import io.ingestnotify.support.AppTestSupport;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.ingestnotify.embedded.EmbeddedS3;
+import io.ingestnotify.support.AppTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,5 @@
 package io.ingestnotify;
 
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.RunningApp;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -14,6 +12,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.RunningApp;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package io.ingestnotify;
 
-import io.ingestnotify.support.AppTestSupport;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
+import io.ingestnotify.support.AppTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

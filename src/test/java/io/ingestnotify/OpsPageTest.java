@@ -1,6 +1,5 @@
 package io.ingestnotify;
 
-import io.ingestnotify.support.AppTestSupport;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,6 +8,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
+import io.ingestnotify.support.AppTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,11 @@
 package io.ingestnotify;
 
-import io.ingestnotify.support.AppTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
+import io.ingestnotify.support.AppTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,16 @@
 package io.ingestnotify.config;
 
+import java.io.File;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.ingestnotify.batching.BatchAssigner;
 import io.ingestnotify.batching.BatchCompletion;
 import io.ingestnotify.batching.BatchCountStrategy;
 import io.ingestnotify.batching.BatchTableAggregationRepository;
@@ -13,9 +24,10 @@ import io.ingestnotify.embedded.DemoFiles;
 import io.ingestnotify.embedded.EmbeddedPostgres;
 import io.ingestnotify.embedded.EmbeddedS3;
 import io.ingestnotify.embedded.EmbeddedSmtp;
-import io.ingestnotify.intake.BatchRegistry;
 import io.ingestnotify.intake.EventParser;
+import io.ingestnotify.intake.EventRecorder;
 import io.ingestnotify.intake.FileLookup;
+import io.ingestnotify.intake.IntakeTransaction;
 import io.ingestnotify.intake.MetadataLookupMode;
 import io.ingestnotify.intake.RecipientDomains;
 import io.ingestnotify.intake.RequestFailures;
@@ -26,28 +38,18 @@ import io.ingestnotify.notification.SmtpTransportSecurity;
 import io.ingestnotify.ops.IngestMetrics;
 import io.ingestnotify.ops.OpsSummary;
 import io.ingestnotify.ops.ReachabilityCheck;
-import java.io.File;
-import java.util.ArrayList;
-import java.util.List;
-import java.net.URI;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-
-import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.apache.camel.StartupListener;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.spi.AggregationRepository;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -151,15 +153,16 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return new FileLookup(context.createProducerTemplate());
     }
 
-    @BindToRegistry(value = "batchRegistry", lazy = true)
-    public BatchRegistry batchRegistry(@BeanInject("dataSource") DataSource dataSource,
-                                       @BeanInject("preferenceCache") PreferenceCache preferences,
-                                       @PropertyInject("default.recipient") String defaultRecipient,
-                                       @PropertyInject("notification.delay.unit") String unit,
-                                       @BeanInject("correctionTasks") CorrectionTasks corrections,
-                                       @BeanInject("recipientDomains") RecipientDomains recipientDomains) {
-        return new BatchRegistry(dataSource, preferences::get, Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true),
-                Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), corrections, recipientDomains);
+    @BindToRegistry(value = "intakeTransaction", lazy = true)
+    public IntakeTransaction intakeTransaction(@BeanInject("dataSource") DataSource dataSource,
+                                               @BeanInject("preferenceCache") PreferenceCache preferences,
+                                               @PropertyInject("default.recipient") String defaultRecipient,
+                                               @PropertyInject("notification.delay.unit") String unit,
+                                               @BeanInject("correctionTasks") CorrectionTasks corrections,
+                                               @BeanInject("recipientDomains") RecipientDomains recipientDomains) {
+        return new IntakeTransaction(dataSource, new EventRecorder(dataSource),
+                new BatchAssigner(Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit)), preferences::get,
+                Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true), recipientDomains, corrections);
     }
 
     @BindToRegistry(value = "correctionTasks", lazy = true)

@@ -1,11 +1,8 @@
 package io.ingestnotify.notification;
 
-import io.ingestnotify.batching.Preferences;
-import io.ingestnotify.config.Queries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.format.DateTimeFormatter;
@@ -19,6 +16,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ingestnotify.batching.Preferences;
+import io.ingestnotify.config.Queries;
 import org.apache.camel.Header;
 
 /**

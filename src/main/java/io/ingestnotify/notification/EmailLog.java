@@ -1,9 +1,5 @@
 package io.ingestnotify.notification;
 
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.config.Jdbc;
-import io.ingestnotify.config.Queries;
-import io.ingestnotify.ops.IngestMetrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,12 +11,16 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import org.apache.camel.Exchange;
+import io.ingestnotify.config.Formats;
+import io.ingestnotify.config.Jdbc;
+import io.ingestnotify.config.Queries;
+import io.ingestnotify.ops.IngestMetrics;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Message;
 import org.apache.camel.Variable;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
-import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
