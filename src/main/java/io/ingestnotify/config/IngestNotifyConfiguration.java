@@ -33,6 +33,7 @@ import io.ingestnotify.intake.RecipientDomains;
 import io.ingestnotify.intake.RequestFailures;
 import io.ingestnotify.notification.BatchDigest;
 import io.ingestnotify.notification.DigestTemplates;
+import io.ingestnotify.notification.DigestMail;
 import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.SmtpTransportSecurity;
 import io.ingestnotify.ops.IngestMetrics;
@@ -234,10 +235,14 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "emailLog", lazy = true)
     public EmailLog emailLog(@BeanInject("dataSource") DataSource dataSource,
                              @BeanInject("ingestMetrics") IngestMetrics metrics,
-                             @PropertyInject("from.email") String from,
                              @BeanInject("mailRedelivery") RedeliveryPolicy redelivery,
                              @PropertyInject("smtp.server") String server) {
-        return new EmailLog(dataSource, Settings.email("FROM_EMAIL", from, false), redelivery, server, metrics);
+        return new EmailLog(dataSource, redelivery, server, metrics);
+    }
+
+    @BindToRegistry(value = "digestMail", lazy = true)
+    public DigestMail digestMail(@BeanInject("dataSource") DataSource dataSource, @PropertyInject("from.email") String from) {
+        return new DigestMail(dataSource, Settings.email("FROM_EMAIL", from, false));
     }
 
     /** The digest's SMTP back-off, one object for the route's redelivery and the retry log's next_retry_at. */
@@ -400,6 +405,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         Settings.bool("AUTO_CORRECTION_DRY_RUN", pc.resolveProperty("correction.dry.run").orElse(""));
         Settings.integer("MAX_CORRECTION_ATTEMPTS", pc.resolveProperty("max.correction.attempts").orElse(""), 1, 100);
         Settings.url("CHROMA_URL", pc.resolveProperty("chroma.url").orElse(""));
+        Settings.email("FROM_EMAIL", pc.resolveProperty("from.email").orElse(""), false);
         if (Settings.bool("EMBEDDED", pc.resolveProperty("embedded.enabled").orElse(""))
                 && pc.resolveProperty("s3.bucket").orElse("").isBlank() && pc.resolveProperty("s3.endpoint").orElse("").isBlank()) {
             startEmbeddedS3(context, new File(pc.resolveProperty("data.dir").orElse("data"), "s3"));

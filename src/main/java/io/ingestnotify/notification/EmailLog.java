@@ -18,7 +18,6 @@ import io.ingestnotify.ops.IngestMetrics;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
-import org.apache.camel.Message;
 import org.apache.camel.Variable;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.slf4j.Logger;
@@ -31,20 +30,17 @@ import org.slf4j.LoggerFactory;
 public class EmailLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmailLog.class);
-    static final String MAIL_ALTERNATIVE_BODY = "CamelMailAlternativeBody";
 
     private final DataSource dataSource;
-    private final String fromEmail;
     private final int maxAttempts;
     private final RedeliveryPolicy redelivery;
     private final String smtpServer;
     private final IngestMetrics metrics;
 
     /** @param redelivery the same policy the send route redelivers with, so the retry log says when it really retries */
-    public EmailLog(DataSource dataSource, String fromEmail, RedeliveryPolicy redelivery, String smtpServer, IngestMetrics metrics) {
+    public EmailLog(DataSource dataSource, RedeliveryPolicy redelivery, String smtpServer, IngestMetrics metrics) {
         this.metrics = metrics;
         this.dataSource = dataSource;
-        this.fromEmail = fromEmail;
         this.maxAttempts = redelivery.getMaximumRedeliveries() + 1;
         this.redelivery = redelivery;
         this.smtpServer = smtpServer;
@@ -90,33 +86,6 @@ public class EmailLog {
         }
         LOG.info("Batch {} completed; no digest sent ({})", batchId, digest.get("skipReason"));
         metrics.mail("skipped");
-    }
-
-    /** Sets the mail's body and its only headers from the logged digest. Nothing from an event becomes a header. */
-    public void prepareMail(Exchange exchange) throws SQLException {
-        String batchId = exchange.getProperty("batchId", String.class);
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("email-for-send"))) {
-            ps.setObject(1, UUID.fromString(batchId));
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("No digest logged for batch " + batchId);
-                }
-                Message m = exchange.getMessage();
-                m.setHeader("To", rs.getString("recipient_email"));
-                m.setHeader("From", fromEmail);
-                m.setHeader("Subject", rs.getString("email_subject"));
-                String html = rs.getString("email_content_html");
-                if (html != null) {
-                    m.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=UTF-8");
-                    m.setHeader(MAIL_ALTERNATIVE_BODY, rs.getString("email_content_text"));
-                    m.setBody(html);
-                } else {
-                    m.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=UTF-8");
-                    m.setBody(rs.getString("email_content_text"));
-                }
-            }
-        }
     }
 
     /** Called on every failed SMTP attempt (onExceptionOccurred): counts it and writes its retry log row. */
