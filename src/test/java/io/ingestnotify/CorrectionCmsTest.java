@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import io.ingestnotify.support.RunningApp;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,9 +40,9 @@ class CorrectionCmsTest extends AppTestSupport {
     }
 
     static String failed(String doc, String category, String storageKey) {
-        return "{\"event_id\":\"" + newEventId() + "\",\"file_document_id\":\"" + doc + "\",\"status\":\"failed\",\"company_id\":1,"
-                + "\"bot_id\":2,\"user_email\":\"" + newUser() + "\",\"file_name\":\"" + doc + ".pdf\",\"error_category\":\"" + category + "\""
-                + (storageKey == null ? "" : ",\"storage_key\":\"" + storageKey + "\"") + ",\"error_message\":\"boom " + doc + "\"}";
+        return Json.write(Json.object("event_id", newEventId(), "file_document_id", doc, "status", "failed", "company_id", 1,
+                "bot_id", 2, "user_email", newUser(), "file_name", doc + ".pdf", "error_category", category,
+                "storage_key", storageKey, "error_message", "boom " + doc));
     }
 
     static Map<String, Object> task(String doc) throws Exception {
@@ -67,7 +68,7 @@ class CorrectionCmsTest extends AppTestSupport {
         assertThat(CorrectionTasks.actionsFor("storage_error")).containsExactly("chroma_delete");
         assertThat(CorrectionTasks.actionsFor("gremlins")).containsExactly("s3_delete", "cms_delete", "chroma_delete");
 
-        post("/api/events", "[" + failed("cat-s3", "s3_error", "k/cat-s3.pdf") + "," + failed("cat-st", "storage_error", null) + "]");
+        post("/api/events", Json.array(failed("cat-s3", "s3_error", "k/cat-s3.pdf"), failed("cat-st", "storage_error", null)));
         assertThat(value("SELECT correction_actions::text FROM auto_correction_tasks WHERE file_document_id = 'cat-s3'"))
                 .isEqualTo("[\"s3_delete\", \"cms_delete\"]");
         assertThat(value("SELECT storage_key FROM auto_correction_tasks WHERE file_document_id = 'cat-s3'")).isEqualTo("k/cat-s3.pdf");
