@@ -64,7 +64,7 @@ class BatchingTest extends AppTestSupport {
         stubPreferences(1, 2, user, prefs(2, 1440, "html", true, true, true));
         cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
                 com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/files/mark-1"))
-                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withBody("{\"data\":{}}")));
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withBody(Json.write(Json.object("data", Json.object())))));
         cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
                 com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/files/mark-2"))
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(502)));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.Json;
 import io.ingestnotify.support.RunningApp;
@@ -57,7 +58,8 @@ class CorrectionCmsTest extends AppTestSupport {
     static void stubCmsDelete(String doc, int status) {
         cms.stubFor(delete(urlEqualTo("/api/files/" + doc)).willReturn(aResponse().withStatus(status)
                 .withHeader("Content-Type", "application/json")
-                .withBody(status == 404 ? "{\"data\":null,\"error\":{\"status\":404,\"name\":\"NotFoundError\",\"message\":\"Not Found\"}}" : "")));
+                .withBody(status == 404 ? Json.write(Json.object("data", NullNode.getInstance(),
+                        "error", Json.object("status", 404, "name", "NotFoundError", "message", "Not Found"))) : "")));
     }
 
     @Test
@@ -117,7 +119,7 @@ class CorrectionCmsTest extends AppTestSupport {
         for (Object[] fault : new Object[][] {{"down-500", 500}, {"down-reset", -1}, {"down-slow", -2}}) {
             String doc = (String) fault[0];
             int kind = (Integer) fault[1];
-            var response = kind == 500 ? aResponse().withStatus(500).withBody("{\"error\":{\"status\":500}}")
+            var response = kind == 500 ? aResponse().withStatus(500).withBody(Json.write(Json.object("error", Json.object("status", 500))))
                     : kind == -1 ? aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)
                     : aResponse().withStatus(204).withFixedDelay(3000);
             cms.stubFor(delete(urlEqualTo("/api/files/" + doc)).willReturn(response));

@@ -61,10 +61,10 @@ class DeletesInBoundsTest extends AppTestSupport {
         startApp(p);
         assertThat(app.bean("fileLookup", FileLookup.class).confirmsFailures()).isTrue();
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
-        cms.stubFor(put(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(200).withBody("{\"data\":{}}")));
+        cms.stubFor(put(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(200).withBody(Json.write(Json.object("data", Json.object())))));
         // Chroma (v2) on the same WireMock: the collection exists, deletes succeed.
         cms.stubFor(get(urlPathMatching("/api/v2/tenants/.*/collections/global")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"col-1\",\"name\":\"global\"}")));
+                .withHeader("Content-Type", "application/json").withBody(Json.write(Json.object("id", "col-1", "name", "global")))));
         cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching("/api/v2/tenants/.*/collections/col-1/delete")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{}")));
     }

@@ -73,7 +73,7 @@ class PreferencesTest extends AppTestSupport {
     void cmsDownGivesDefaultsWhenNothingIsCached() throws Exception {
         String user = newUser();
         cms.stubFor(get(urlEqualTo("/api/user-notification-preferences/by-user/51/52/" + user.replace("@", "%40")))
-                .willReturn(aResponse().withStatus(500).withBody("{\"error\":{\"status\":500,\"name\":\"InternalServerError\"}}")));
+                .willReturn(aResponse().withStatus(500).withBody(Json.write(Json.object("error", Json.object("status", 500, "name", "InternalServerError"))))));
 
         // The batch still forms, with the default threshold (2 here) frozen in its snapshot, and mails.
         post("/api/events", Json.array(event(newEventId(), "d1", "success", user, 51, 52, "d1.pdf"),
