@@ -130,7 +130,7 @@ class CorrectionChromaTest extends AppTestSupport {
     @Test
     void documentIdCannotBendTheChromaFilter() throws Exception {
         chroma.addChunks(collection, "victim", 2);
-        String tricky = "x\\\"},\\\"$or\\\":[{\\\"document_id\\\":\\\"victim";
+        String tricky = "x\"},\"$or\":[{\"document_id\":\"victim";
         post("/api/events", failed(tricky, "storage_error", null));
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             Object s = value("SELECT status FROM auto_correction_tasks WHERE file_document_id LIKE 'x\"%'");

@@ -1,5 +1,7 @@
 package io.ingestnotify.batching;
 
+import io.ingestnotify.config.Queries;
+import io.ingestnotify.ops.IngestMetrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,8 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import io.ingestnotify.config.Queries;
-import io.ingestnotify.ops.IngestMetrics;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,7 @@
 package io.ingestnotify.batching;
 
+import io.ingestnotify.config.Formats;
+import io.ingestnotify.intake.FileEvent;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -7,8 +9,6 @@ import java.util.concurrent.atomic.LongAdder;
 import com.github.benmanes.caffeine.cache.CacheLoader;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.intake.FileEvent;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,15 +1,5 @@
 package io.ingestnotify.config;
 
-import java.io.File;
-import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariDataSource;
 import io.ingestnotify.batching.BatchAssigner;
 import io.ingestnotify.batching.BatchCompletion;
 import io.ingestnotify.batching.BatchCountStrategy;
@@ -33,12 +23,22 @@ import io.ingestnotify.intake.RecipientDomains;
 import io.ingestnotify.intake.RequestFailures;
 import io.ingestnotify.notification.BatchDigest;
 import io.ingestnotify.notification.DigestTemplates;
-import io.ingestnotify.notification.DigestMail;
 import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.SmtpTransportSecurity;
 import io.ingestnotify.ops.IngestMetrics;
 import io.ingestnotify.ops.OpsSummary;
 import io.ingestnotify.ops.ReachabilityCheck;
+import java.io.File;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.ingestnotify.notification.DigestMail;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -52,6 +52,7 @@ import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.spi.AggregationRepository;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -406,6 +407,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         Settings.integer("MAX_CORRECTION_ATTEMPTS", pc.resolveProperty("max.correction.attempts").orElse(""), 1, 100);
         Settings.url("CHROMA_URL", pc.resolveProperty("chroma.url").orElse(""));
         Settings.email("FROM_EMAIL", pc.resolveProperty("from.email").orElse(""), false);
+        checkPaceAndLeases(pc);
         if (Settings.bool("EMBEDDED", pc.resolveProperty("embedded.enabled").orElse(""))
                 && pc.resolveProperty("s3.bucket").orElse("").isBlank() && pc.resolveProperty("s3.endpoint").orElse("").isBlank()) {
             startEmbeddedS3(context, new File(pc.resolveProperty("data.dir").orElse("data"), "s3"));
@@ -446,6 +448,25 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         MetadataLookupMode.install(context, pc.resolveProperty("metadata.lookup").orElse(""));
         // Derived settings the YAML routes read.
         pc.addOverrideProperty("notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
+    }
+
+    /**
+     * Settings only the YAML routes and SQL read (poll paces, leases, timeouts): checked here, since no bean parses
+     * them, so a bad value stops start-up naming its variable instead of failing inside an endpoint later.
+     */
+    private static void checkPaceAndLeases(PropertiesComponent pc) {
+        Settings.integer("OUTBOX_POLL_DELAY_MS", pc.resolveProperty("outbox.poll.delay.ms").orElse(""), 10, 3_600_000);
+        Settings.integer("OUTBOX_CLAIM_LEASE_SECONDS", pc.resolveProperty("outbox.claim.lease.seconds").orElse(""), 1, 86_400);
+        Settings.integer("SWEEPER_INTERVAL_MS", pc.resolveProperty("sweeper.interval.ms").orElse(""), 100, 86_400_000);
+        Settings.integer("SWEEPER_GRACE_SECONDS", pc.resolveProperty("sweeper.grace.seconds").orElse(""), 0, 3_600);
+        Settings.integer("NOTIFICATION_STALL_SECONDS", pc.resolveProperty("notification.stall.seconds").orElse(""), 1, 604_800);
+        Settings.integer("CORRECTION_POLL_DELAY_MS", pc.resolveProperty("correction.poll.delay.ms").orElse(""), 10, 3_600_000);
+        Settings.integer("CORRECTION_POLL_LIMIT", pc.resolveProperty("correction.poll.limit").orElse(""), 1, 10_000);
+        Settings.integer("CORRECTION_LEASE_SECONDS", pc.resolveProperty("correction.lease.seconds").orElse(""), 5, 86_400);
+        Settings.integer("CORRECTION_REDRIVE_INTERVAL_MS", pc.resolveProperty("correction.redrive.interval.ms").orElse(""), 100, 86_400_000);
+        Settings.integer("CMS_TIMEOUT_MS", pc.resolveProperty("cms.timeout.ms").orElse(""), 100, 600_000);
+        Settings.integer("CHROMA_TIMEOUT_MS", pc.resolveProperty("chroma.timeout.ms").orElse(""), 100, 600_000);
+        Settings.integer("EMBEDDED_SMTP_PORT", pc.resolveProperty("embedded.smtp.port").orElse(""), 0, 65_535);
     }
 
     /**

@@ -1,10 +1,10 @@
 package io.ingestnotify.correction;
 
+import io.ingestnotify.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.ingestnotify.config.Settings;
 
 /**
  * What a correction task may delete. Event data is untrusted: an S3 key must lie inside S3_KEY_PREFIX (filled with the

@@ -1,5 +1,7 @@
 package io.ingestnotify.intake;
 
+import io.ingestnotify.config.Jdbc;
+import io.ingestnotify.config.Queries;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,8 +18,6 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import io.ingestnotify.config.Jdbc;
-import io.ingestnotify.config.Queries;
 
 
 /**

@@ -1,5 +1,8 @@
 package io.ingestnotify.intake;
 
+import io.ingestnotify.batching.BatchAssigner;
+import io.ingestnotify.batching.Preferences;
+import io.ingestnotify.correction.CorrectionTaskFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -15,9 +18,6 @@ import java.util.function.Function;
 
 import javax.sql.DataSource;
 
-import io.ingestnotify.batching.BatchAssigner;
-import io.ingestnotify.batching.Preferences;
-import io.ingestnotify.correction.CorrectionTaskFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,5 +1,7 @@
 package io.ingestnotify.notification;
 
+import io.ingestnotify.batching.Preferences;
+import io.ingestnotify.config.Queries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,8 +18,6 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ingestnotify.batching.Preferences;
-import io.ingestnotify.config.Queries;
 import org.apache.camel.Header;
 
 /**

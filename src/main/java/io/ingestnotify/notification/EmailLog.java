@@ -1,5 +1,9 @@
 package io.ingestnotify.notification;
 
+import io.ingestnotify.config.Formats;
+import io.ingestnotify.config.Jdbc;
+import io.ingestnotify.config.Queries;
+import io.ingestnotify.ops.IngestMetrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,10 +15,6 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.config.Jdbc;
-import io.ingestnotify.config.Queries;
-import io.ingestnotify.ops.IngestMetrics;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;

@@ -1,5 +1,6 @@
 package io.ingestnotify.notification;
 
+import io.ingestnotify.config.Settings;
 import java.io.File;
 import java.security.KeyStore;
 import java.util.Properties;
@@ -8,7 +9,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
-import io.ingestnotify.config.Settings;
 
 /**
  * How digests reach a real SMTP server: implicit TLS (SMTP_SSL) or STARTTLS that is required, never opportunistic,

@@ -1,5 +1,7 @@
 package io.ingestnotify.ops;
 
+import io.ingestnotify.config.Jdbc;
+import io.ingestnotify.correction.DeletionBreaker;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -7,8 +9,6 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import io.ingestnotify.config.Jdbc;
-import io.ingestnotify.correction.DeletionBreaker;
 
 /** The ops page's data: the reference design's operational queries and the lists an operator acts on, as one JSON document. */
 public class OpsSummary {
