@@ -1,3 +1,9 @@
+import io.ingestnotify.config.Database;
+import io.ingestnotify.config.Queries;
+import io.ingestnotify.embedded.EmbeddedS3;
+import io.ingestnotify.support.ChromaServer;
+import io.ingestnotify.support.RunningApp;
+import io.ingestnotify.support.TestPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,10 +24,6 @@ import java.util.concurrent.Future;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.zaxxer.hikari.HikariDataSource;
-import io.ingestnotify.Database;
-import io.ingestnotify.Queries;
-import io.ingestnotify.support.RunningApp;
-import io.ingestnotify.support.TestPostgres;
 import org.apache.camel.test.AvailablePortFinder;
 
 /**
@@ -310,7 +312,7 @@ public class IntakeBenchmark {
         cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.delete(
                 com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/api/files/.*"))
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(204)));
-        io.ingestnotify.EmbeddedS3 s3 = new io.ingestnotify.EmbeddedS3(null, 0);
+        io.ingestnotify.embedded.EmbeddedS3 s3 = new io.ingestnotify.embedded.EmbeddedS3(null, 0);
         s3.start();
         s3.createBucket("bench-files");
         String schema = TestPostgres.newSchema();
@@ -324,8 +326,8 @@ public class IntakeBenchmark {
             p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
             p.put("s3.bucket", "bench-files");
             p.put("s3.endpoint", s3.endpoint());
-            p.put("s3.access-key", io.ingestnotify.EmbeddedS3.IDENTITY);
-            p.put("s3.secret-key", io.ingestnotify.EmbeddedS3.CREDENTIAL);
+            p.put("s3.access-key", io.ingestnotify.embedded.EmbeddedS3.IDENTITY);
+            p.put("s3.secret-key", io.ingestnotify.embedded.EmbeddedS3.CREDENTIAL);
             p.put("chroma.url", chroma.url());
             p.put("auto.correction.delay.seconds", "1");
             RunningApp app = new RunningApp(p);

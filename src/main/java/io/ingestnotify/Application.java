@@ -1,5 +1,6 @@
 package io.ingestnotify;
 
+import io.ingestnotify.config.IngestNotifyConfiguration;
 import java.util.Arrays;
 
 import org.apache.camel.main.Main;

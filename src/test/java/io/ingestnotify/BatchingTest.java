@@ -5,10 +5,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ingestnotify.batching.PreferenceCache;
 import io.ingestnotify.support.AppTestSupport;
-import org.apache.camel.spi.AggregationRepository;
+import io.ingestnotify.support.Json;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
+import org.apache.camel.spi.AggregationRepository;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +31,9 @@ class BatchingTest extends AppTestSupport {
         String user = newUser();
         stubPreferences(1, 2, user, prefs(3, 1440, "html", true, true, true));
 
-        HttpResponse<String> r = post("/api/events", "[" + event(newEventId(), "docA", "success", user, 1, 2, "a.pdf") + ","
-                + event(newEventId(), "docB", "failed", user, 1, 2, "b.pdf") + ","
-                + event(newEventId(), "docC", "success", user, 1, 2, "c.pdf") + "]");
+        HttpResponse<String> r = post("/api/events", Json.array(event(newEventId(), "docA", "success", user, 1, 2, "a.pdf"),
+                event(newEventId(), "docB", "failed", user, 1, 2, "b.pdf"),
+                event(newEventId(), "docC", "success", user, 1, 2, "c.pdf")));
 
         assertThat(r.statusCode()).isEqualTo(202);
         assertThat(r.body()).contains("\"accepted\":3");
@@ -62,12 +65,12 @@ class BatchingTest extends AppTestSupport {
         stubPreferences(1, 2, user, prefs(2, 1440, "html", true, true, true));
         cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
                 com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/files/mark-1"))
-                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withBody("{\"data\":{}}")));
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200).withBody(Json.write(Json.object("data", Json.object())))));
         cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
                 com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/files/mark-2"))
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(502)));
-        post("/api/events", "[" + event(newEventId(), "mark-1", "success", user, 1, 2, "mark-1.pdf") + ","
-                + event(newEventId(), "mark-2", "success", user, 1, 2, "mark-2.pdf") + "]");
+        post("/api/events", Json.array(event(newEventId(), "mark-1", "success", user, 1, 2, "mark-1.pdf"),
+                event(newEventId(), "mark-2", "success", user, 1, 2, "mark-2.pdf")));
         awaitMails(user, 1);
         String batchId = value("SELECT batch_id::text FROM batch_processing_sessions WHERE user_email = ?", user).toString();
 
@@ -76,7 +79,7 @@ class BatchingTest extends AppTestSupport {
                 com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/files/mark-1"))
                 .withHeader("Authorization", com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + CMS_TOKEN))
                 .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.equalToJson(
-                        "{\"data\":{\"notification_sent\":true,\"last_notification_batch\":\"" + batchId + "\"}}")));
+                        Json.write(Json.object("data", Json.object("notification_sent", true, "last_notification_batch", batchId))))));
         assertThat(value("SELECT cms_marked_at FROM batch_files WHERE file_document_id = 'mark-2'")).isNull();
 
         // The CMS is back: the sweeper's mark step (run here directly) marks the deferred file.
@@ -153,8 +156,8 @@ class BatchingTest extends AppTestSupport {
         assertThat(count("SELECT total_files FROM batch_processing_sessions WHERE user_email = ? AND status = 'completed'", user)).isEqualTo(3);
 
         // The next batch opens with the new preferences: text only, no file lists, closes at 2.
-        post("/api/events", "[" + event(newEventId(), "f4", "success", user, 3, 4, "f4.pdf") + ","
-                + event(newEventId(), "f5", "success", user, 3, 4, "f5.pdf") + "]");
+        post("/api/events", Json.array(event(newEventId(), "f4", "success", user, 3, 4, "f4.pdf"),
+                event(newEventId(), "f5", "success", user, 3, 4, "f5.pdf")));
         MimeMessage second = awaitMails(user, 2).get(1);
         assertThat(second.getContentType()).startsWith("text/plain");
         assertThat((String) second.getContent()).doesNotContain("f4.pdf").contains("Successful: 2");
@@ -166,8 +169,8 @@ class BatchingTest extends AppTestSupport {
         stubPreferences(1, 2, user, prefs(2, 1440, "html", true, true, true));
         String id = newEventId();
         HttpResponse<String> first = post("/api/events", event(id, "dup", "success", user, 1, 2, "dup.pdf"));
-        HttpResponse<String> second = post("/api/events", "[" + event(id, "dup", "success", user, 1, 2, "dup.pdf") + ","
-                + event(id, "dup", "success", user, 1, 2, "dup.pdf") + "]");
+        HttpResponse<String> second = post("/api/events", Json.array(event(id, "dup", "success", user, 1, 2, "dup.pdf"),
+                event(id, "dup", "success", user, 1, 2, "dup.pdf")));
 
         assertThat(first.body()).contains("\"accepted\":1", "\"duplicates\":0");
         assertThat(second.statusCode()).isEqualTo(202);
@@ -194,8 +197,8 @@ class BatchingTest extends AppTestSupport {
     void textFormatWithoutDetailsSendsPlainTextOnly() throws Exception {
         String user = newUser();
         stubPreferences(1, 2, user, prefs(2, 1440, "text", true, false, false));
-        post("/api/events", "[" + event(newEventId(), "x1", "success", user, 1, 2, "secret-name-1.pdf") + ","
-                + event(newEventId(), "x2", "failed", user, 1, 2, "secret-name-2.pdf") + "]");
+        post("/api/events", Json.array(event(newEventId(), "x1", "success", user, 1, 2, "secret-name-1.pdf"),
+                event(newEventId(), "x2", "failed", user, 1, 2, "secret-name-2.pdf")));
 
         MimeMessage mail = awaitMails(user, 1).get(0);
         assertThat(mail.getContentType()).startsWith("text/plain");
@@ -209,10 +212,10 @@ class BatchingTest extends AppTestSupport {
         String user = newUser();
         stubPreferences(1, 2, user, prefs(1, 1440, "html", true, true, true));
         // CR/LF are refused in a name (400, IntakeValidationTest); a tab is allowed, and the error message may span lines.
-        String evil = "<script>alert(1)</script>\\tBcc: victim@evil.example\\tX-Injected: yes";
-        String body = "{\"event_id\":\"" + newEventId() + "\",\"file_document_id\":\"inj\",\"status\":\"failed\","
-                + "\"user_email\":\"" + user + "\",\"company_id\":1,\"bot_id\":2,\"file_name\":\"" + evil + "\","
-                + "\"error_message\":\"<img src=x onerror=alert(2)>\\r\\nSubject: hacked\"}";
+        String evil = "<script>alert(1)</script>\tBcc: victim@evil.example\tX-Injected: yes";
+        JsonNode body = Json.object("event_id", newEventId(), "file_document_id", "inj", "status", "failed",
+                "user_email", user, "company_id", 1, "bot_id", 2, "file_name", evil,
+                "error_message", "<img src=x onerror=alert(2)>\r\nSubject: hacked");
         assertThat(post("/api/events", body).statusCode()).isEqualTo(202);
 
         MimeMessage mail = awaitMails(user, 1).get(0);
@@ -227,8 +230,8 @@ class BatchingTest extends AppTestSupport {
         assertThat(smtp.getReceivedMessagesForDomain("evil.example")).isEmpty();
 
         // A recipient address with CRLF is refused outright.
-        HttpResponse<String> r = post("/api/events", "{\"event_id\":\"x\",\"file_document_id\":\"d\",\"status\":\"success\","
-                + "\"user_email\":\"a@b.com\\r\\nBcc: c@evil.example\"}");
+        HttpResponse<String> r = post("/api/events", Json.object("event_id", "x", "file_document_id", "d", "status", "success",
+                "user_email", "a@b.com\r\nBcc: c@evil.example"));
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("\"field\":\"user_email\"");
     }
@@ -240,9 +243,9 @@ class BatchingTest extends AppTestSupport {
         String user = newUser();
         stubPreferences(11, 12, user, prefs(1, 1440, "html", true, true, true));
 
-        HttpResponse<String> r = post("/api/events", "[{\"event_id\":\"" + newEventId() + "\",\"file_document_id\":\"known-doc\","
-                + "\"status\":\"success\",\"user_email\":\"" + user + "\"},{\"event_id\":\"" + newEventId()
-                + "\",\"file_document_id\":\"ghost-doc\",\"status\":\"success\",\"user_email\":\"" + user + "\"}]");
+        HttpResponse<String> r = post("/api/events", Json.array(
+                Json.object("event_id", newEventId(), "file_document_id", "known-doc", "status", "success", "user_email", user),
+                Json.object("event_id", newEventId(), "file_document_id", "ghost-doc", "status", "success", "user_email", user)));
 
         assertThat(r.body()).contains("\"accepted\":2", "\"file_not_found\":1");
         assertThat(html(awaitMails(user, 1).get(0))).contains("report.docx");
@@ -254,8 +257,8 @@ class BatchingTest extends AppTestSupport {
 
     @Test
     void eventWithoutRecipientIsRecordedButJoinsNoBatch() throws Exception {
-        HttpResponse<String> r = post("/api/events", "{\"event_id\":\"" + newEventId() + "\",\"file_document_id\":\"nobody\","
-                + "\"status\":\"failed\",\"company_id\":5,\"bot_id\":5,\"error_message\":\"S3 bucket unreachable\"}");
+        HttpResponse<String> r = post("/api/events", Json.object("event_id", newEventId(), "file_document_id", "nobody",
+                "status", "failed", "company_id", 5, "bot_id", 5, "error_message", "S3 bucket unreachable"));
         assertThat(r.body()).contains("\"no_recipient\":1");
         assertThat(value("SELECT outcome FROM file_events WHERE file_document_id = 'nobody'")).isEqualTo("no_recipient");
         assertThat(value("SELECT error_category FROM processing_errors WHERE file_document_id = 'nobody'")).isEqualTo("s3_error");

@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import io.ingestnotify.support.LogCapture;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
@@ -37,7 +38,7 @@ class CmsMisconfigurationTest extends AppTestSupport {
     }
 
     private static String strapiError(int status, String name, String message) {
-        return Formats.json(Map.of("data", Map.of(), "error", Map.of("status", status, "name", name, "message", message)));
+        return Json.write(Json.object("data", Map.of(), "error", Json.object("status", status, "name", name, "message", message)));
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.ingestnotify.embedded.EmbeddedS3;
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.ChromaServer;
 import io.ingestnotify.support.TcpProxy;
@@ -129,7 +130,7 @@ class CorrectionChromaTest extends AppTestSupport {
     @Test
     void documentIdCannotBendTheChromaFilter() throws Exception {
         chroma.addChunks(collection, "victim", 2);
-        String tricky = "x\\\"},\\\"$or\\\":[{\\\"document_id\\\":\\\"victim";
+        String tricky = "x\"},\"$or\":[{\"document_id\":\"victim";
         post("/api/events", failed(tricky, "storage_error", null));
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             Object s = value("SELECT status FROM auto_correction_tasks WHERE file_document_id LIKE 'x\"%'");

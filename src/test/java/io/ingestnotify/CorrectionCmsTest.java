@@ -4,8 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.github.tomakehurst.wiremock.http.Fault;
+import io.ingestnotify.correction.CorrectionTasks;
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import io.ingestnotify.support.RunningApp;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,9 +42,9 @@ class CorrectionCmsTest extends AppTestSupport {
     }
 
     static String failed(String doc, String category, String storageKey) {
-        return "{\"event_id\":\"" + newEventId() + "\",\"file_document_id\":\"" + doc + "\",\"status\":\"failed\",\"company_id\":1,"
-                + "\"bot_id\":2,\"user_email\":\"" + newUser() + "\",\"file_name\":\"" + doc + ".pdf\",\"error_category\":\"" + category + "\""
-                + (storageKey == null ? "" : ",\"storage_key\":\"" + storageKey + "\"") + ",\"error_message\":\"boom " + doc + "\"}";
+        return Json.write(Json.object("event_id", newEventId(), "file_document_id", doc, "status", "failed", "company_id", 1,
+                "bot_id", 2, "user_email", newUser(), "file_name", doc + ".pdf", "error_category", category,
+                "storage_key", storageKey, "error_message", "boom " + doc));
     }
 
     static Map<String, Object> task(String doc) throws Exception {
@@ -56,7 +59,8 @@ class CorrectionCmsTest extends AppTestSupport {
     static void stubCmsDelete(String doc, int status) {
         cms.stubFor(delete(urlEqualTo("/api/files/" + doc)).willReturn(aResponse().withStatus(status)
                 .withHeader("Content-Type", "application/json")
-                .withBody(status == 404 ? "{\"data\":null,\"error\":{\"status\":404,\"name\":\"NotFoundError\",\"message\":\"Not Found\"}}" : "")));
+                .withBody(status == 404 ? Json.write(Json.object("data", NullNode.getInstance(),
+                        "error", Json.object("status", 404, "name", "NotFoundError", "message", "Not Found"))) : "")));
     }
 
     @Test
@@ -67,7 +71,7 @@ class CorrectionCmsTest extends AppTestSupport {
         assertThat(CorrectionTasks.actionsFor("storage_error")).containsExactly("chroma_delete");
         assertThat(CorrectionTasks.actionsFor("gremlins")).containsExactly("s3_delete", "cms_delete", "chroma_delete");
 
-        post("/api/events", "[" + failed("cat-s3", "s3_error", "k/cat-s3.pdf") + "," + failed("cat-st", "storage_error", null) + "]");
+        post("/api/events", Json.array(failed("cat-s3", "s3_error", "k/cat-s3.pdf"), failed("cat-st", "storage_error", null)));
         assertThat(value("SELECT correction_actions::text FROM auto_correction_tasks WHERE file_document_id = 'cat-s3'"))
                 .isEqualTo("[\"s3_delete\", \"cms_delete\"]");
         assertThat(value("SELECT storage_key FROM auto_correction_tasks WHERE file_document_id = 'cat-s3'")).isEqualTo("k/cat-s3.pdf");
@@ -116,7 +120,7 @@ class CorrectionCmsTest extends AppTestSupport {
         for (Object[] fault : new Object[][] {{"down-500", 500}, {"down-reset", -1}, {"down-slow", -2}}) {
             String doc = (String) fault[0];
             int kind = (Integer) fault[1];
-            var response = kind == 500 ? aResponse().withStatus(500).withBody("{\"error\":{\"status\":500}}")
+            var response = kind == 500 ? aResponse().withStatus(500).withBody(Json.write(Json.object("error", Json.object("status", 500))))
                     : kind == -1 ? aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)
                     : aResponse().withStatus(204).withFixedDelay(3000);
             cms.stubFor(delete(urlEqualTo("/api/files/" + doc)).willReturn(response));

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.ingestnotify.embedded.EmbeddedS3;
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.TcpProxy;
 import org.jclouds.blobstore.BlobStore;

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +41,7 @@ class CorrectionServerErrorTest extends AppTestSupport {
         startApp(p);
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
         cms.stubFor(get(urlEqualTo(CHROMA + "/global")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"7d3f0c1e-0000-4000-8000-000000000001\",\"name\":\"global\"}")));
+                .withHeader("Content-Type", "application/json").withBody(Json.write(Json.object("id", "7d3f0c1e-0000-4000-8000-000000000001", "name", "global")))));
     }
 
     @Test
@@ -61,7 +62,7 @@ class CorrectionServerErrorTest extends AppTestSupport {
     void chromaAnswering500FailsTheTaskThenTheRedriveCompletesIt() throws Exception {
         String delete = CHROMA + "/7d3f0c1e-0000-4000-8000-000000000001/delete";
         cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo(delete)).willReturn(aResponse().withStatus(500)
-                .withBody("{\"error\":\"InternalError\",\"message\":\"boom\"}")));
+                .withBody(Json.write(Json.object("error", "InternalError", "message", "boom")))));
         post("/api/events", failed("chroma-500", "storage_error", null));
         await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(task("chroma-500").get("status")));
         assertThat((String) task("chroma-500").get("error_during_correction")).contains("500");
@@ -69,6 +70,7 @@ class CorrectionServerErrorTest extends AppTestSupport {
         cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo(delete)).willReturn(aResponse().withStatus(200).withBody("{}")));
         awaitStatus("chroma-500", "completed");
         cms.verify(postRequestedFor(urlEqualTo(delete))
-                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.equalToJson("{\"where\":{\"document_id\":{\"$eq\":\"chroma-500\"}}}")));
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.equalToJson(
+                        Json.write(Json.object("where", Json.object("document_id", Json.object("$eq", "chroma-500")))))));
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import io.ingestnotify.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,8 +54,8 @@ class CrashTest extends AppTestSupport {
         // 24 min: the batch stays open however slow the restart is; its third file completes it by size.
         stubPreferences(1, 2, user, prefs(3, 1440, "html", true, true, true));
         process = startService();
-        post("/api/events", "[" + event(newEventId(), "k1", "success", user, 1, 2, "k1.pdf") + ","
-                + event(newEventId(), "k2", "failed", user, 1, 2, "k2.pdf") + "]");
+        post("/api/events", Json.array(event(newEventId(), "k1", "success", user, 1, 2, "k1.pdf"),
+                event(newEventId(), "k2", "failed", user, 1, 2, "k2.pdf")));
 
         process.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no graceful stop
         assertThat(value("SELECT status FROM batch_processing_sessions WHERE user_email = ?", user)).isEqualTo("processing");

@@ -11,7 +11,11 @@ import java.util.TreeSet;
 
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.ingestnotify.config.Formats;
+import io.ingestnotify.embedded.EmbeddedS3;
+import io.ingestnotify.intake.FileLookup;
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.jclouds.blobstore.BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,10 +64,10 @@ class DeletesInBoundsTest extends AppTestSupport {
         startApp(p);
         assertThat(app.bean("fileLookup", FileLookup.class).confirmsFailures()).isTrue();
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
-        cms.stubFor(put(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(200).withBody("{\"data\":{}}")));
+        cms.stubFor(put(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(200).withBody(Json.write(Json.object("data", Json.object())))));
         // Chroma (v2) on the same WireMock: the collection exists, deletes succeed.
         cms.stubFor(get(urlPathMatching("/api/v2/tenants/.*/collections/global")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"id\":\"col-1\",\"name\":\"global\"}")));
+                .withHeader("Content-Type", "application/json").withBody(Json.write(Json.object("id", "col-1", "name", "global")))));
         cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathMatching("/api/v2/tenants/.*/collections/col-1/delete")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody("{}")));
     }
@@ -88,9 +92,9 @@ class DeletesInBoundsTest extends AppTestSupport {
     }
 
     static String failedEvent(String doc, int company, int bot, String category, String storageKey) {
-        return "{\"event_id\":\"" + newEventId() + "\",\"file_document_id\":\"" + doc + "\",\"status\":\"failed\",\"company_id\":"
-                + company + ",\"bot_id\":" + bot + ",\"user_email\":\"" + newUser() + "\",\"file_name\":\"f.pdf\",\"error_category\":\""
-                + category + "\"" + (storageKey == null ? "" : ",\"storage_key\":\"" + storageKey + "\"") + ",\"error_message\":\"boom\"}";
+        return Json.write(Json.object("event_id", newEventId(), "file_document_id", doc, "status", "failed", "company_id", company,
+                "bot_id", bot, "user_email", newUser(), "file_name", "f.pdf", "error_category", category,
+                "storage_key", storageKey, "error_message", "boom"));
     }
 
     /** Refused: failed, the reason on the timeline, and the re-drive (every 300 ms here) leaves it alone. */
@@ -186,8 +190,8 @@ class DeletesInBoundsTest extends AppTestSupport {
         store("tenants/7/victim.pdf");
         fileRow("conf-1", 7, 2, "tenants/7/real.pdf");
         fileRow("conf-2", 7, 2, "tenants/7/real2.pdf");
-        HttpResponse<String> r = post("/api/events", "[" + failedEvent("conf-1", 7, 2, "s3_error", "tenants/7/victim.pdf") + ","
-                + failedEvent("conf-2", 9, 2, "s3_error", null) + "]");
+        HttpResponse<String> r = post("/api/events", Json.array(failedEvent("conf-1", 7, 2, "s3_error", "tenants/7/victim.pdf"),
+                failedEvent("conf-2", 9, 2, "s3_error", null)));
         assertThat(r.statusCode()).isEqualTo(202);
         assertThat(r.body()).contains("\"metadata_mismatch\":2");
         // Both failed events were confirmed by one query.
@@ -245,8 +249,8 @@ class DeletesInBoundsTest extends AppTestSupport {
         store("tenants/7/hdr.pdf");
         fileRow("hdr-fail", 7, 2, "tenants/7/hdr.pdf");
         cms.resetRequests();
-        post("/api/events", "[" + event(newEventId(), "hdr-ok", "success", user, 7, 2, "ok.pdf") + ","
-                + failedEvent("hdr-fail", 7, 2, "processing_error", "tenants/7/hdr.pdf") + "]");
+        post("/api/events", Json.array(event(newEventId(), "hdr-ok", "success", user, 7, 2, "ok.pdf"),
+                failedEvent("hdr-fail", 7, 2, "processing_error", "tenants/7/hdr.pdf")));
         awaitMails(user, 1);
         awaitStatus("hdr-fail", "completed");
         await().atMost(Duration.ofSeconds(10)).until(() -> cms.getAllServeEvents().stream()

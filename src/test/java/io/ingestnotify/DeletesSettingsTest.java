@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.ingestnotify.intake.FileLookup;
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.RunningApp;
 import org.junit.jupiter.api.Test;

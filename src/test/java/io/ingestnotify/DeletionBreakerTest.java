@@ -6,7 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.ingestnotify.embedded.EmbeddedS3;
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,7 +106,7 @@ class DeletionBreakerTest extends AppTestSupport {
         // The hour is used up: two more are held; cancel deletes nothing.
         store("k/br-c1.pdf");
         store("k/br-c2.pdf");
-        post("/api/events", "[" + failed("br-c1", "s3_error", "k/br-c1.pdf") + "," + failed("br-c2", "s3_error", "k/br-c2.pdf") + "]");
+        post("/api/events", Json.array(failed("br-c1", "s3_error", "k/br-c1.pdf"), failed("br-c2", "s3_error", "k/br-c2.pdf")));
         awaitStatus("br-c1", "held");
         awaitStatus("br-c2", "held");
         HttpResponse<String> cancelled = post("/api/corrections/held/cancel", "{}");

@@ -1,5 +1,6 @@
 package io.ingestnotify;
 
+import io.ingestnotify.intake.ErrorCategories;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -12,7 +12,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import io.ingestnotify.support.RunningApp;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.BeforeAll;
@@ -133,8 +135,8 @@ class HttpSecurityTest extends AppTestSupport {
     @Test
     void aCrossSiteFormPostCannotRetryACorrection() throws Exception {
         cms.stubFor(delete(urlEqualTo("/api/files/sec-fail")).willReturn(aResponse().withStatus(500)));
-        post("/api/events", "{\"event_id\":\"" + newEventId() + "\",\"file_document_id\":\"sec-fail\",\"status\":\"failed\","
-                + "\"company_id\":1,\"bot_id\":2,\"error_category\":\"file_not_found\"}");
+        post("/api/events", Json.object("event_id", newEventId(), "file_document_id", "sec-fail", "status", "failed",
+                "company_id", 1, "bot_id", 2, "error_category", "file_not_found"));
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 "failed".equals(value("SELECT status FROM auto_correction_tasks WHERE file_document_id = 'sec-fail'")));
         long id = ((Number) value("SELECT id FROM auto_correction_tasks WHERE file_document_id = 'sec-fail'")).longValue();
@@ -154,11 +156,11 @@ class HttpSecurityTest extends AppTestSupport {
 
     @Test
     void bodiesOverTheLimitAre413AndNothingIsRecorded() throws Exception {
-        StringBuilder big = new StringBuilder("[");
-        for (int i = 0; big.length() < 5000; i++) {
-            big.append(i == 0 ? "" : ",").append(oneEvent("sec-big"));
+        ArrayNode events = Json.array();
+        while (Json.write(events).length() < 5000) {
+            events.add(Json.parse(oneEvent("sec-big")));
         }
-        String body = big.append(']').toString();
+        String body = Json.write(events);
         assertRefused(send("POST", "/api/events", body, "Content-Type", "application/json", "Authorization", "Bearer " + INTAKE_TOKEN),
                 413, "MAX_REQUEST_BYTES");
 

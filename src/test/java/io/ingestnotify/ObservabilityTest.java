@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -47,9 +48,9 @@ class ObservabilityTest extends AppTestSupport {
     void metricsCountEventsBatchesAndMails() throws Exception {
         String user = newUser();
         stubPreferences(1, 2, user, prefs(2, 1440, "html", true, true, true));
-        post("/api/events", "[" + event(newEventId(), "m1", "success", user, 1, 2, "m1.pdf") + ","
-                + event(newEventId(), "m2", "success", user, 1, 2, "m2.pdf") + "]");
-        post("/api/events", "{\"event_id\":\"bad\"}");
+        post("/api/events", Json.array(event(newEventId(), "m1", "success", user, 1, 2, "m1.pdf"),
+                event(newEventId(), "m2", "success", user, 1, 2, "m2.pdf")));
+        post("/api/events", Json.object("event_id", "bad"));
         awaitMails(user, 1);
 
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,11 +72,11 @@ class OpsPageTest extends AppTestSupport {
         // Its delay (1440 s: this class counts delays in seconds) keeps it open however slow the machine is.
         stubPreferences(1, 2, open, prefs(10, 1440, "html", true, true, true));
         cms.stubFor(delete(urlEqualTo("/api/files/ops-fail")).willReturn(aResponse().withStatus(500)));
-        post("/api/events", "[" + event(newEventId(), "ops-1", "success", mailed, 1, 2, "<b>bold</b>.pdf") + ","
-                + event(newEventId(), "ops-2", "success", mailed, 1, 2, "ops-2.pdf") + "]");
+        post("/api/events", Json.array(event(newEventId(), "ops-1", "success", mailed, 1, 2, "<b>bold</b>.pdf"),
+                event(newEventId(), "ops-2", "success", mailed, 1, 2, "ops-2.pdf")));
         post("/api/events", event(newEventId(), "ops-3", "success", open, 1, 2, "ops-3.pdf"));
-        post("/api/events", "{\"event_id\":\"" + newEventId() + "\",\"file_document_id\":\"ops-fail\",\"status\":\"failed\","
-                + "\"company_id\":1,\"bot_id\":2,\"error_category\":\"file_not_found\"}");
+        post("/api/events", Json.object("event_id", newEventId(), "file_document_id", "ops-fail", "status", "failed",
+                "company_id", 1, "bot_id", 2, "error_category", "file_not_found"));
         awaitMails(mailed, 1);
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 "failed".equals(value("SELECT status FROM auto_correction_tasks WHERE file_document_id = 'ops-fail'")));

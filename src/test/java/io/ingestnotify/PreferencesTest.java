@@ -9,7 +9,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.github.tomakehurst.wiremock.http.Fault;
+import io.ingestnotify.batching.PreferenceCache;
+import io.ingestnotify.batching.Preferences;
+import io.ingestnotify.intake.FileEvent;
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -59,7 +63,7 @@ class PreferencesTest extends AppTestSupport {
         String user = newUser();
         cms.stubFor(get(urlEqualTo("/api/user-notification-preferences/by-user/41/42/" + user.replace("@", "%40")))
                 .willReturn(aResponse().withStatus(200).withFixedDelay(300).withHeader("Content-Type", "application/json")
-                        .withBody("{\"data\":" + prefs(4, 10, "html", true, true, true) + "}")));
+                        .withBody(Json.write(Json.object("data", Json.parse(prefs(4, 10, "html", true, true, true)))))));
         FileEvent.BatchKey key = new FileEvent.BatchKey(41, 42, user);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -77,11 +81,11 @@ class PreferencesTest extends AppTestSupport {
     void cmsDownGivesDefaultsWhenNothingIsCached() throws Exception {
         String user = newUser();
         cms.stubFor(get(urlEqualTo("/api/user-notification-preferences/by-user/51/52/" + user.replace("@", "%40")))
-                .willReturn(aResponse().withStatus(500).withBody("{\"error\":{\"status\":500,\"name\":\"InternalServerError\"}}")));
+                .willReturn(aResponse().withStatus(500).withBody(Json.write(Json.object("error", Json.object("status", 500, "name", "InternalServerError"))))));
 
         // The batch still forms, with the default threshold (2 here) frozen in its snapshot, and mails.
-        post("/api/events", "[" + event(newEventId(), "d1", "success", user, 51, 52, "d1.pdf") + ","
-                + event(newEventId(), "d2", "success", user, 51, 52, "d2.pdf") + "]");
+        post("/api/events", Json.array(event(newEventId(), "d1", "success", user, 51, 52, "d1.pdf"),
+                event(newEventId(), "d2", "success", user, 51, 52, "d2.pdf")));
         awaitMails(user, 1);
         assertThat(value("SELECT user_preferences_snapshot->>'batch_size_threshold' FROM batch_processing_sessions WHERE user_email = ?", user))
                 .isEqualTo("2");
@@ -106,7 +110,7 @@ class PreferencesTest extends AppTestSupport {
         assertThat(preferences(key).batchSizeThreshold()).isEqualTo(7);
 
         cms.stubFor(get(urlEqualTo(path)).willReturn(aResponse().withFixedDelay(2000).withStatus(200)
-                .withBody("{\"data\":" + prefs(1, 1, "html", true, true, true) + "}")));
+                .withBody(Json.write(Json.object("data", Json.parse(prefs(1, 1, "html", true, true, true)))))));
         long failures2 = cache().cmsFailures();
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
             preferences(key);

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import io.ingestnotify.support.RunningApp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,9 +33,9 @@ class RecipientDomainsTest extends AppTestSupport {
         String subdomain = newUser().replace("@example.com", "@mail.allowed.example");
         stubPreferences(31, 32, allowed, prefs(1, 1440, "text", true, true, true));
 
-        HttpResponse<String> r = post("/api/events", "[" + event(newEventId(), "rd-ok", "success", allowed, 31, 32, "ok.pdf") + ","
-                + event(newEventId(), "rd-foreign", "failed", foreign, 31, 32, "foreign.pdf") + ","
-                + event(newEventId(), "rd-sub", "success", subdomain, 31, 32, "sub.pdf") + "]");
+        HttpResponse<String> r = post("/api/events", Json.array(event(newEventId(), "rd-ok", "success", allowed, 31, 32, "ok.pdf"),
+                event(newEventId(), "rd-foreign", "failed", foreign, 31, 32, "foreign.pdf"),
+                event(newEventId(), "rd-sub", "success", subdomain, 31, 32, "sub.pdf")));
 
         assertThat(r.statusCode()).isEqualTo(202);
         assertThat(r.body()).contains("\"accepted\":3", "\"recipient_not_allowed\":2");

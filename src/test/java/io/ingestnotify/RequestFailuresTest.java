@@ -6,6 +6,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
+import io.ingestnotify.intake.RequestFailure;
+import io.ingestnotify.intake.RequestFailures;
 import io.ingestnotify.support.TestPostgres;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;

@@ -5,8 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
-import org.apache.camel.spi.AggregationRepository;
+import io.ingestnotify.support.Json;
 import io.ingestnotify.support.RunningApp;
+import org.apache.camel.spi.AggregationRepository;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +24,8 @@ class RestartTest extends AppTestSupport {
         startApp(p);
         String user = newUser();
         stubPreferences(1, 2, user, prefs(3, 1440, "html", true, true, true));
-        post("/api/events", "[" + event(newEventId(), "r1", "success", user, 1, 2, "r1.pdf") + ","
-                + event(newEventId(), "r2", "failed", user, 1, 2, "r2.pdf") + "]");
+        post("/api/events", Json.array(event(newEventId(), "r1", "success", user, 1, 2, "r1.pdf"),
+                event(newEventId(), "r2", "failed", user, 1, 2, "r2.pdf")));
         app.close();
         assertThat(value("SELECT status FROM batch_processing_sessions WHERE user_email = ?", user)).isEqualTo("processing");
 

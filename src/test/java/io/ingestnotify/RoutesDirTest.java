@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class RoutesDirTest extends AppTestSupport {
     }
 
     private static String eventWithoutMetadata(String user) {
-        return "{\"event_id\":\"" + newEventId() + "\",\"file_document_id\":\"d-" + user + "\",\"status\":\"success\",\"user_email\":\"" + user + "\"}";
+        return Json.write(Json.object("event_id", newEventId(), "file_document_id", "d-" + user, "status", "success", "user_email", user));
     }
 
     @Test

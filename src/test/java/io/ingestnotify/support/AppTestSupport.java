@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -131,21 +132,21 @@ public abstract class AppTestSupport {
     protected static void stubPreferences(int company, int bot, String email, String dataJson) {
         cms.stubFor(get(urlEqualTo("/api/user-notification-preferences/by-user/" + company + "/" + bot + "/" + email.replace("@", "%40")))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody("{\"data\":" + dataJson + ",\"meta\":{}}")));
+                        .withBody(Json.write(Json.object("data", Json.parse(dataJson), "meta", Json.object())))));
     }
 
+    /** One preferences record as Strapi 5 returns it. */
     protected static String prefs(int threshold, int delay, String format, boolean enabled, boolean success, boolean errors) {
-        return "{\"id\":1,\"documentId\":\"p1\",\"notification_enabled\":" + enabled + ",\"batch_size_threshold\":" + threshold
-                + ",\"notification_delay_minutes\":" + delay + ",\"email_format\":\"" + format + "\",\"include_success_details\":"
-                + success + ",\"include_error_details\":" + errors + "}";
+        return Json.write(Json.object("id", 1, "documentId", "p1", "notification_enabled", enabled, "batch_size_threshold", threshold,
+                "notification_delay_minutes", delay, "email_format", format, "include_success_details", success,
+                "include_error_details", errors));
     }
 
+    /** One event with its metadata; a failed one carries an error message; a null email leaves user_email out. */
     protected static String event(String eventId, String doc, String status, String email, int company, int bot, String fileName) {
-        return "{\"event_id\":\"" + eventId + "\",\"file_document_id\":\"" + doc + "\",\"status\":\"" + status + "\""
-                + (email == null ? "" : ",\"user_email\":\"" + email + "\"")
-                + ",\"company_id\":" + company + ",\"bot_id\":" + bot + ",\"file_name\":\"" + fileName + "\""
-                + ",\"chunks_created\":7,\"processing_time_seconds\":3"
-                + ("failed".equals(status) ? ",\"error_message\":\"Processing failed: parser crashed\"" : "") + "}";
+        return Json.write(Json.object("event_id", eventId, "file_document_id", doc, "status", status, "user_email", email,
+                "company_id", company, "bot_id", bot, "file_name", fileName, "chunks_created", 7, "processing_time_seconds", 3,
+                "error_message", "failed".equals(status) ? "Processing failed: parser crashed" : null));
     }
 
     /** The credential of the role a path belongs to: the intake token for /api/events, the operator's otherwise. */
@@ -157,6 +158,11 @@ public abstract class AppTestSupport {
     protected static HttpResponse<String> post(String path, String body) throws Exception {
         return HTTP.send(request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POST of a JSON document (from {@link Json}) with the path's credential. */
+    protected static HttpResponse<String> post(String path, JsonNode body) throws Exception {
+        return post(path, Json.write(body));
     }
 
     /** GET with the path's credential. */

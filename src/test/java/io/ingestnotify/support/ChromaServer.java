@@ -54,9 +54,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A real Chroma server (npm {@code chromadb}, installed in {@code src/test/chroma} by {@code npm ci}) as a child

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.ingestnotify.IngestNotifyConfiguration;
+import io.ingestnotify.config.IngestNotifyConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 

@@ -7,7 +7,9 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.UUID;
 
-import io.ingestnotify.EmbeddedPostgres;
+import io.ingestnotify.embedded.EmbeddedPostgres;
+
+
 
 /**
  * The PostgreSQL the tests run against: the machine's own on 127.0.0.1:5432 (database test) when it answers,

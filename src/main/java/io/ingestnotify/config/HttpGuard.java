@@ -1,0 +1,216 @@
+package io.ingestnotify.config;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.auth.authentication.AuthenticationProvider;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthenticationHandler;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.auth.AuthenticationConfig;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.health.HealthCheckHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler of every request on the HTTP port, before any route runs: a refused request records nothing and
+ * runs nothing.
+ * <ul>
+ * <li>{@code /api/events} is the intake's (bearer INTAKE_TOKEN); the health probes are open but show anonymous
+ * callers only each check's name and UP/DOWN; everything else (ops page, operator API, info, metrics) is the
+ * operator's.</li>
+ * <li>Mutating requests must be JSON (415) from this origin (403), so no page on another site can forge one, and
+ * no bigger than MAX_REQUEST_BYTES (413).</li>
+ * <li>Every answer carries a strict Content-Security-Policy and no-framing, no-sniffing, no-referrer headers.</li>
+ * </ul>
+ */
+public class HttpGuard implements AuthenticationHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpGuard.class);
+    private static final String INTAKE_PATH = "/api/events";
+    private static final Set<HttpMethod> MUTATING = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+    static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+            + "frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    private final CamelContext context;
+    private final Credentials credentials;
+    private final long maxRequestBytes;
+    private final String healthPath;
+
+    public HttpGuard(CamelContext context, Credentials credentials, long maxRequestBytes, String healthPath) {
+        this.context = context;
+        this.credentials = credentials;
+        this.maxRequestBytes = maxRequestBytes;
+        this.healthPath = stripSlash(healthPath);
+    }
+
+    /**
+     * Puts the guard in front of every path of the embedded server, through platform-http's own authentication hook:
+     * the server mounts it before any route or management endpoint, and before it starts listening.
+     */
+    public void installOn(MainHttpServer server) {
+        AuthenticationConfig.AuthenticationConfigEntry entry = new AuthenticationConfig.AuthenticationConfigEntry();
+        entry.setPath("/*");
+        entry.setAuthenticationProviderFactory(vertx -> null);
+        HttpGuard guard = this;
+        entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
+            @Override
+            public <T extends AuthenticationProvider> AuthenticationHandler createAuthenticationHandler(T provider) {
+                return guard;
+            }
+        });
+        AuthenticationConfig config = server.getConfiguration().getAuthenticationConfig();
+        config.getEntries().add(entry);
+        config.setEnabled(true);
+        // A body sent without Content-Length (chunked) is cut off by the server's body handler at the same size.
+        server.setMaxBodySize(maxRequestBytes);
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        HttpServerResponse response = ctx.response();
+        ctx.addHeadersEndHandler(v -> securityHeaders(response));
+        HttpServerRequest request = ctx.request();
+        String path = stripSlash(ctx.normalizedPath());
+        String authorization = request.getHeader("Authorization");
+
+        if (isHealth(path)) {
+            if (credentials.operatorAllows(authorization)) {
+                ctx.next();   // the operator sees Camel's full report
+            } else {
+                anonymousHealth(ctx, path);
+            }
+            return;
+        }
+        boolean intake = path.equals(INTAKE_PATH);
+        if (intake ? !credentials.intakeAllows(authorization) : !credentials.operatorAllows(authorization)) {
+            refuse(ctx, 401, authorization == null ? "authentication required" : "wrong credential", intake);
+            return;
+        }
+        if (MUTATING.contains(request.method())) {
+            if (!sameOrigin(request)) {
+                refuse(ctx, 403, "cross-origin request refused", intake);
+                return;
+            }
+            if (!isJson(request.getHeader("Content-Type"))) {
+                refuse(ctx, 415, "Content-Type must be application/json", intake);
+                return;
+            }
+            if (tooLarge(request.getHeader("Content-Length"))) {
+                refuse(ctx, 413, "request body larger than " + maxRequestBytes + " bytes (MAX_REQUEST_BYTES)", intake);
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    private boolean isHealth(String path) {
+        return path.equals(healthPath) || path.equals(healthPath + "/live") || path.equals(healthPath + "/ready");
+    }
+
+    /** Browsers send Origin (and Sec-Fetch-Site) on cross-site POSTs; non-browser clients send neither. */
+    private static boolean sameOrigin(HttpServerRequest request) {
+        String site = request.getHeader("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            return false;
+        }
+        String origin = request.getHeader("Origin");
+        if (origin == null) {
+            return true;
+        }
+        HostAndPort self = request.authority();
+        try {
+            URI o = URI.create(origin);
+            String scheme = request.isSSL() ? "https" : "http";
+            int defaultPort = scheme.equals("https") ? 443 : 80;
+            return self != null && scheme.equalsIgnoreCase(o.getScheme()) && self.host().equalsIgnoreCase(o.getHost())
+                    && (self.port() < 0 ? defaultPort : self.port()) == (o.getPort() < 0 ? defaultPort : o.getPort());
+        } catch (IllegalArgumentException e) {
+            return false;   // "null" (a sandboxed or file: page) and anything unparsable is foreign
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return media.equals("application/json");
+    }
+
+    private boolean tooLarge(String contentLength) {
+        try {
+            return contentLength != null && Long.parseLong(contentLength.trim()) > maxRequestBytes;
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
+    private void refuse(RoutingContext ctx, int status, String reason, boolean intake) {
+        HttpServerRequest request = ctx.request();
+        LOG.warn("Refused {} {} from {}: {} {}", request.method(), request.path(),
+                request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress(), status, reason);
+        HttpServerResponse response = ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
+        if (status == 401) {
+            if (!intake && credentials.operatorBasic()) {
+                // lets a browser ask the operator to log in
+                response.headers().add("WWW-Authenticate", "Basic realm=\"ingest-notify\", charset=\"UTF-8\"");
+            }
+            response.headers().add("WWW-Authenticate", "Bearer realm=\"ingest-notify\"");
+        }
+        // The request body is never read; close the connection instead of draining a body nobody wants.
+        if (MUTATING.contains(request.method())) {
+            response.putHeader("Connection", "close");
+        }
+        response.end(Formats.json(Map.of("error", reason, "status", status)));
+    }
+
+    /** Each check's name and UP/DOWN, nothing more: no messages, errors or data for anonymous probes. */
+    private void anonymousHealth(RoutingContext ctx, String path) {
+        boolean readiness = path.endsWith("/ready");
+        ctx.vertx().<Map<String, Object>> executeBlocking(() -> {
+            Collection<HealthCheck.Result> results = path.endsWith("/live") ? HealthCheckHelper.invokeLiveness(context)
+                    : readiness ? HealthCheckHelper.invokeReadiness(context) : HealthCheckHelper.invoke(context);
+            List<Map<String, String>> checks = new ArrayList<>();
+            for (HealthCheck.Result r : results) {
+                checks.add(Map.of("name", r.getCheck().getId(), "status", r.getState().name()));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", HealthCheckHelper.isResultsUp(results, readiness) ? "UP" : "DOWN");
+            body.put("checks", checks);
+            return body;
+        }, false).onComplete(done -> {
+            if (done.failed()) {
+                ctx.fail(done.cause());
+                return;
+            }
+            ctx.response().setStatusCode("UP".equals(done.result().get("status")) ? 200 : 503)
+                    .putHeader("Content-Type", "application/json").end(Formats.json(done.result()));
+        });
+    }
+
+    private static void securityHeaders(HttpServerResponse response) {
+        response.putHeader("Content-Security-Policy", CSP);
+        response.putHeader("X-Frame-Options", "DENY");
+        response.putHeader("X-Content-Type-Options", "nosniff");
+        response.putHeader("Referrer-Policy", "no-referrer");
+        response.putHeader("Cache-Control", "no-store");
+    }
+
+    private static String stripSlash(String path) {
+        return path != null && path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+}

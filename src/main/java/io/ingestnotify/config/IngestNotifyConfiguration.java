@@ -1,0 +1,539 @@
+package io.ingestnotify.config;
+
+import io.ingestnotify.batching.BatchAssigner;
+import io.ingestnotify.batching.BatchCompletion;
+import io.ingestnotify.batching.BatchCountStrategy;
+import io.ingestnotify.batching.BatchTableAggregationRepository;
+import io.ingestnotify.batching.PreferenceCache;
+import io.ingestnotify.batching.Preferences;
+import io.ingestnotify.correction.ChromaCollections;
+import io.ingestnotify.correction.CorrectionTasks;
+import io.ingestnotify.correction.DeletionBounds;
+import io.ingestnotify.correction.DeletionBreaker;
+import io.ingestnotify.embedded.DemoFiles;
+import io.ingestnotify.embedded.EmbeddedPostgres;
+import io.ingestnotify.embedded.EmbeddedS3;
+import io.ingestnotify.embedded.EmbeddedSmtp;
+import io.ingestnotify.intake.EventParser;
+import io.ingestnotify.intake.EventRecorder;
+import io.ingestnotify.intake.FileLookup;
+import io.ingestnotify.intake.IntakeTransaction;
+import io.ingestnotify.intake.MetadataLookupMode;
+import io.ingestnotify.intake.RecipientDomains;
+import io.ingestnotify.intake.RequestFailures;
+import io.ingestnotify.notification.BatchDigest;
+import io.ingestnotify.notification.DigestTemplates;
+import io.ingestnotify.notification.EmailLog;
+import io.ingestnotify.notification.SmtpTransportSecurity;
+import io.ingestnotify.ops.IngestMetrics;
+import io.ingestnotify.ops.OpsSummary;
+import io.ingestnotify.ops.ReachabilityCheck;
+import java.io.File;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.ingestnotify.notification.DigestMail;
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.mail.MailComponent;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.apache.camel.spi.AggregationRepository;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Wires the beans the YAML routes call, the Camel Main way: each from its settings, with defaults in
+ * application.properties. Beans that need other beans are lazy, so they are built on first use in dependency order.
+ */
+public class IngestNotifyConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestNotifyConfiguration.class);
+
+    @BindToRegistry(value = "dataSource", lazy = true)
+    public DataSource dataSource(CamelContext context,
+                                 @PropertyInject("db.url") String url,
+                                 @PropertyInject("db.user") String user,
+                                 @PropertyInject("db.password") String password,
+                                 @PropertyInject("db.schema") String schema,
+                                 @PropertyInject("db.pool.size") String poolSize,
+                                 @PropertyInject("data.dir") String dataDir,
+                                 @PropertyInject("embedded.enabled") String embedded) throws Exception {
+        int size = Settings.integer("DB_POOL_SIZE", poolSize, 1, 200);
+        if (url == null || url.isBlank()) {
+            if (!Settings.bool("EMBEDDED", embedded)) {
+                throw Settings.invalid("DB_URL", "", "the JDBC URL of the operational PostgreSQL, such as "
+                        + "jdbc:postgresql://db:5432/ingest (EMBEDDED=false: no embedded PostgreSQL)");
+            }
+            EmbeddedPostgres pg = new EmbeddedPostgres(new File(dataDir, "postgres"), 0);
+            pg.start();
+            context.addService(pg, true, true);
+            url = pg.jdbcUrl();
+            user = "postgres";
+            password = "";
+            LOG.info("Embedded PostgreSQL at {} (data in {}); set DB_URL to use a real one", url, new File(dataDir, "postgres"));
+        }
+        HikariDataSource pool = Database.pool(url, user, password, schema, size);
+        context.addService(new Closer(pool), true, true);
+        Database.migrate(pool, schema);
+        return pool;
+    }
+
+    @BindToRegistry(value = "transactionManager", lazy = true)
+    public DataSourceTransactionManager transactionManager(@BeanInject("dataSource") DataSource dataSource) {
+        return new DataSourceTransactionManager(dataSource);
+    }
+
+    /**
+     * batch-table (default): the aggregator's state is the batch table, so a restart re-arms every open batch's timer;
+     * memory: camel-core's in-memory repository (the sweeper recovers timers lost in a restart), for comparison.
+     */
+    @BindToRegistry(value = "aggregationRepository", lazy = true)
+    public AggregationRepository aggregationRepository(CamelContext context,
+                                                       @PropertyInject("aggregation.repository") String kind,
+                                                       @PropertyInject("notification.delay.unit") String unit,
+                                                       @BeanInject("dataSource") DataSource dataSource) {
+        return switch (kind.trim().toLowerCase()) {
+            case "batch-table" -> new BatchTableAggregationRepository(context, dataSource,
+                    Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit));
+            case "memory" -> new MemoryAggregationRepository();
+            default -> throw Settings.invalid("AGGREGATION_REPOSITORY", kind, "batch-table or memory");
+        };
+    }
+
+    @BindToRegistry("batchCountStrategy")
+    public AggregationStrategy batchCountStrategy() {
+        return new BatchCountStrategy();
+    }
+
+    @BindToRegistry(value = "ingestMetrics", lazy = true)
+    public IngestMetrics ingestMetrics(CamelContext context) {
+        return new IngestMetrics(context);
+    }
+
+    @BindToRegistry("preferenceCache")
+    public PreferenceCache preferenceCache(@PropertyInject("cms.timeout.ms") String cmsTimeout,
+                                           @PropertyInject("default.batch.size.threshold") String threshold,
+                                           @PropertyInject("default.notification.delay.minutes") String delay,
+                                           @PropertyInject("preferences.cache.ttl.seconds") String ttl) {
+        Preferences defaults = Preferences.defaults(
+                Settings.integer("DEFAULT_BATCH_SIZE_THRESHOLD", threshold, 1, 100),
+                Settings.integer("DEFAULT_NOTIFICATION_DELAY_MINUTES", delay, 1, 1440));
+        // A caller waiting for another's fetch: that fetch ends within its three CMS timeouts (connection request,
+        // connect, response); the margin only guards against one that never settles (then: defaults).
+        Duration wait = Duration.ofMillis(3L * Settings.integer("CMS_TIMEOUT_MS", cmsTimeout, 100, 600_000) + 10_000);
+        return new PreferenceCache(defaults, Duration.ofSeconds(Settings.integer("PREFERENCES_CACHE_TTL_SECONDS", ttl, 1, 86_400)),
+                wait, 100_000);
+    }
+
+    @BindToRegistry("eventParser")
+    public EventParser eventParser(@PropertyInject("max.events.per.request") String maxEvents) {
+        return new EventParser(Settings.integer("MAX_EVENTS_PER_REQUEST", maxEvents, 1, 100_000));
+    }
+
+    @BindToRegistry("fileLookup")
+    public FileLookup fileLookup() {
+        return new FileLookup();
+    }
+
+    @BindToRegistry(value = "intakeTransaction", lazy = true)
+    public IntakeTransaction intakeTransaction(@BeanInject("dataSource") DataSource dataSource,
+                                               @BeanInject("preferenceCache") PreferenceCache preferences,
+                                               @PropertyInject("default.recipient") String defaultRecipient,
+                                               @PropertyInject("notification.delay.unit") String unit,
+                                               @BeanInject("correctionTasks") CorrectionTasks corrections,
+                                               @BeanInject("recipientDomains") RecipientDomains recipientDomains) {
+        return new IntakeTransaction(dataSource, new EventRecorder(dataSource),
+                new BatchAssigner(Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit)), preferences::current,
+                Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true), recipientDomains, corrections);
+    }
+
+    @BindToRegistry(value = "correctionTasks", lazy = true)
+    public CorrectionTasks correctionTasks(@BeanInject("dataSource") DataSource dataSource,
+                                           @BeanInject("ingestMetrics") IngestMetrics metrics,
+                                           @PropertyInject("auto.correction.delay.seconds") String delay,
+                                           @PropertyInject("correction.retry.base.seconds") String retryBase,
+                                           @PropertyInject("s3.key.prefix") String keyPrefix) {
+        return new CorrectionTasks(dataSource, Settings.integer("AUTO_CORRECTION_DELAY_SECONDS", delay, 0, 86_400),
+                Settings.integer("CORRECTION_RETRY_BASE_SECONDS", retryBase, 0, 86_400), metrics,
+                new DeletionBounds(DeletionBounds.prefix("S3_KEY_PREFIX", keyPrefix)));
+    }
+
+    @BindToRegistry(value = "chromaCollections", lazy = true)
+    public ChromaCollections chromaCollections() {
+        return new ChromaCollections();
+    }
+
+    /** The S3 client of the clean-up: endpoint override and path style for S3-compatible stores. */
+    @BindToRegistry(value = "s3Client", lazy = true)
+    public S3Client s3Client(@PropertyInject("s3.endpoint") String endpoint,
+                             @PropertyInject("s3.region") String region,
+                             @PropertyInject("s3.access-key") String accessKey,
+                             @PropertyInject("s3.secret-key") String secretKey,
+                             @PropertyInject("s3.timeout.ms") String timeout) {
+        int ms = Settings.integer("S3_TIMEOUT_MS", timeout, 100, 600_000);
+        var builder = S3Client.builder()
+                .region(Region.of(region))
+                .forcePathStyle(true)
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofMillis(ms)).apiCallAttemptTimeout(Duration.ofMillis(ms)))
+                .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofMillis(ms)));
+        String url = Settings.url("S3_ENDPOINT", endpoint);
+        if (!url.isEmpty()) {
+            builder.endpointOverride(URI.create(url));
+        }
+        if (accessKey != null && !accessKey.isBlank()) {
+            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
+        }
+        return builder.build();
+    }
+
+    @BindToRegistry(value = "batchCompletion", lazy = true)
+    public BatchCompletion batchCompletion(@BeanInject("dataSource") DataSource dataSource,
+                                           @BeanInject("ingestMetrics") IngestMetrics metrics,
+                                           @PropertyInject("notification.delay.unit") String unit) {
+        return new BatchCompletion(dataSource, Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), metrics);
+    }
+
+    @BindToRegistry(value = "batchDigest", lazy = true)
+    public BatchDigest batchDigest(@BeanInject("dataSource") DataSource dataSource,
+                                   @PropertyInject("enable.email.notifications") String enabled) {
+        return new BatchDigest(dataSource, Settings.bool("ENABLE_EMAIL_NOTIFICATIONS", enabled));
+    }
+
+    /** Retries of one clean-up branch within an attempt, before its dead letter; doubling from the first delay. */
+    @BindToRegistry("cleanupRedelivery")
+    public RedeliveryPolicy cleanupRedelivery(@PropertyInject("correction.branch.redeliveries") String redeliveries,
+                                              @PropertyInject("correction.branch.redelivery.delay.ms") String delay) {
+        RedeliveryPolicy policy = new RedeliveryPolicy();
+        policy.setMaximumRedeliveries(Settings.integer("CORRECTION_BRANCH_REDELIVERIES", redeliveries, 0, 20));
+        policy.setRedeliveryDelay(Settings.integer("CORRECTION_BRANCH_REDELIVERY_DELAY_MS", delay, 0, 600_000));
+        policy.setUseExponentialBackOff(true);
+        policy.setBackOffMultiplier(2);
+        policy.setRetryAttemptedLogLevel(LoggingLevel.DEBUG);
+        policy.setLogExhausted(false);
+        return policy;
+    }
+
+    @BindToRegistry(value = "emailLog", lazy = true)
+    public EmailLog emailLog(@BeanInject("dataSource") DataSource dataSource,
+                             @BeanInject("ingestMetrics") IngestMetrics metrics,
+                             @BeanInject("mailRedelivery") RedeliveryPolicy redelivery,
+                             @PropertyInject("smtp.server") String server) {
+        return new EmailLog(dataSource, redelivery, server, metrics);
+    }
+
+    @BindToRegistry(value = "digestMail", lazy = true)
+    public DigestMail digestMail(@BeanInject("dataSource") DataSource dataSource, @PropertyInject("from.email") String from) {
+        return new DigestMail(dataSource, Settings.email("FROM_EMAIL", from, false));
+    }
+
+    /** The digest's SMTP back-off, one object for the route's redelivery and the retry log's next_retry_at. */
+    @BindToRegistry("mailRedelivery")
+    public RedeliveryPolicy mailRedelivery(@PropertyInject("notification.max.attempts") String maxAttempts,
+                                           @PropertyInject("notification.retry.delay.ms") String delay,
+                                           @PropertyInject("notification.retry.multiplier") String multiplier) {
+        RedeliveryPolicy policy = new RedeliveryPolicy();
+        policy.setMaximumRedeliveries(Settings.integer("NOTIFICATION_MAX_ATTEMPTS", maxAttempts, 1, 20) - 1);
+        policy.setRedeliveryDelay(Settings.integer("NOTIFICATION_RETRY_DELAY_MS", delay, 1, 86_400_000));
+        policy.setUseExponentialBackOff(true);
+        policy.setBackOffMultiplier(Settings.integer("NOTIFICATION_RETRY_MULTIPLIER", multiplier, 1, 10));
+        policy.setMaximumRedeliveryDelay(86_400_000);   // Camel's default caps at 60 s; the settings say how long
+        policy.setAsyncDelayedRedelivery(true);          // no thread sleeps through a back-off
+        policy.setRetryAttemptedLogLevel(LoggingLevel.DEBUG);
+        policy.setLogRetryAttempted(false);
+        policy.setLogExhausted(false);
+        return policy;
+    }
+
+    @BindToRegistry(value = "mailAttemptFailed", lazy = true)
+    public org.apache.camel.Processor mailAttemptFailed(@BeanInject("emailLog") EmailLog emailLog) {
+        return emailLog::attemptFailed;
+    }
+
+    /**
+     * The smtp component, configured once so credentials never appear in an endpoint URI (or a log line).
+     * With no SMTP_SERVER, an embedded GreenMail server takes the mails (loopback, no TLS, no credentials needed).
+     * A real server gets TLS (SmtpTransportSecurity): implicit (SMTP_SSL) or required STARTTLS, identity checked.
+     */
+    @BindToRegistry("smtp")
+    public MailComponent smtp(CamelContext context,
+                              @PropertyInject("smtp.server") String server,
+                              @PropertyInject("smtp.port") String port,
+                              @PropertyInject("smtp.user") String user,
+                              @PropertyInject("smtp.password") String password,
+                              @PropertyInject("smtp.starttls") String starttls,
+                              @PropertyInject("smtp.ssl") String ssl,
+                              @PropertyInject("smtp.allow.plaintext.auth") String allowPlaintextAuth,
+                              @PropertyInject("smtp.truststore") String trustStore,
+                              @PropertyInject("smtp.truststore.password") String trustStorePassword,
+                              @PropertyInject("smtp.timeout.ms") String timeout,
+                              @PropertyInject("embedded.smtp.port") String embeddedPort,
+                              @PropertyInject("data.dir") String dataDir,
+                              @PropertyInject("embedded.enabled") String embedded) throws Exception {
+        MailComponent mail = new MailComponent(context);
+        boolean explicitPort = port != null && !port.isBlank();
+        int smtpPort = explicitPort ? Settings.integer("SMTP_PORT", port, 1, 65_535) : 0;
+        SmtpTransportSecurity security;
+        if (server == null || server.isBlank()) {
+            if (!Settings.bool("EMBEDDED", embedded)) {
+                throw Settings.invalid("SMTP_SERVER", "", "an SMTP host (or EMBEDDED=true for an embedded SMTP server)");
+            }
+            EmbeddedSmtp embeddedSmtp = new EmbeddedSmtp(Settings.integer("EMBEDDED_SMTP_PORT", embeddedPort, 0, 65_535),
+                    new File(dataDir, "outbox"));
+            embeddedSmtp.start();
+            context.addService(embeddedSmtp, true, true);
+            context.getRegistry().bind("embeddedSmtp", embeddedSmtp);
+            server = "127.0.0.1";
+            smtpPort = embeddedSmtp.port();
+            security = new SmtpTransportSecurity(false, false, null);
+            context.getPropertiesComponent().addOverrideProperty("smtp.server", server);
+            context.getPropertiesComponent().addOverrideProperty("smtp.starttls", "false");
+            LOG.info("Embedded SMTP server at {}:{}, mails saved in {}; set SMTP_SERVER to use a real one", server, smtpPort,
+                    new File(dataDir, "outbox").getAbsolutePath());
+        } else {
+            security = SmtpTransportSecurity.of(ssl, starttls, user != null && !user.isBlank(), allowPlaintextAuth,
+                    trustStore, trustStorePassword);
+            smtpPort = explicitPort ? smtpPort : security.defaultPort();
+        }
+        context.getPropertiesComponent().addOverrideProperty("smtp.port", String.valueOf(smtpPort));
+        mail.getConfiguration().setHost(server);
+        mail.getConfiguration().setPort(smtpPort);
+        if (user != null && !user.isBlank()) {
+            mail.getConfiguration().setUsername(user);
+            mail.getConfiguration().setPassword(password);
+        }
+        mail.getConfiguration().setAdditionalJavaMailProperties(security.javaMailProperties());
+        mail.getConfiguration().setConnectionTimeout(Settings.integer("SMTP_TIMEOUT_MS", timeout, 100, 600_000));
+        return mail;
+    }
+
+    /** The digest templates, parsed once and cached (see {@link DigestTemplates}). */
+    @BindToRegistry("digestTemplates")
+    public freemarker.template.Configuration digestTemplates(CamelContext context, @PropertyInject("templates.dir") String dir) {
+        return DigestTemplates.configuration(context, dir);
+    }
+
+    @BindToRegistry(value = "opsSummary", lazy = true)
+    public OpsSummary opsSummary(@BeanInject("dataSource") DataSource dataSource,
+                                 @BeanInject("deletionBreaker") DeletionBreaker breaker,
+                                 @PropertyInject("notification.delay.unit.seconds") String unitSeconds,
+                                 @PropertyInject("max.batch.age.hours") String maxAge) {
+        return new OpsSummary(dataSource, Double.parseDouble(unitSeconds), Integer.parseInt(maxAge), breaker);
+    }
+
+    @BindToRegistry(value = "demoFiles", lazy = true)
+    public DemoFiles demoFiles(CamelContext context) {
+        return new DemoFiles(context);
+    }
+
+    @BindToRegistry(value = "databaseHealth", lazy = true)
+    public ReachabilityCheck databaseHealth(@BeanInject("dataSource") DataSource dataSource) {
+        return ReachabilityCheck.database(dataSource);
+    }
+
+    @BindToRegistry(value = "smtpHealth", lazy = true)
+    public ReachabilityCheck smtpHealth(@PropertyInject("smtp.server") String server, @PropertyInject("smtp.port") String port) {
+        return ReachabilityCheck.smtp(server, Integer.parseInt(port));
+    }
+
+    @BindToRegistry(value = "cmsHealth", lazy = true)
+    public ReachabilityCheck cmsHealth(@PropertyInject("cms.api.url") String url) {
+        return ReachabilityCheck.cms(url);
+    }
+
+    /**
+     * RECIPIENT_DOMAINS, checked at start: a DEFAULT_RECIPIENT outside the list could never receive a digest, so
+     * that is a misconfiguration, not a runtime surprise.
+     */
+    @BindToRegistry("recipientDomains")
+    public RecipientDomains recipientDomains(@PropertyInject("recipient.domains") String domains,
+                                             @PropertyInject("default.recipient") String defaultRecipient) {
+        RecipientDomains allowed = RecipientDomains.parse(domains);
+        String fallback = Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true);
+        if (!fallback.isEmpty() && !allowed.allows(fallback)) {
+            throw Settings.invalid("DEFAULT_RECIPIENT", defaultRecipient, "an address in RECIPIENT_DOMAINS (" + allowed + ")");
+        }
+        return allowed;
+    }
+
+    /** Answers requests that failed: 503 only for an outage, 400 for refused data, else 500 with an error id. */
+    @BindToRegistry("requestFailures")
+    public RequestFailures requestFailures() {
+        return new RequestFailures(5);
+    }
+
+    /** The header allow-list of every http call to the CMS and Chroma (endpoint option headerFilterStrategy). */
+    @BindToRegistry("outboundHeaders")
+    public OutboundHeaders outboundHeaders() {
+        return new OutboundHeaders();
+    }
+
+    @BindToRegistry(value = "deletionBreaker", lazy = true)
+    public DeletionBreaker deletionBreaker(@BeanInject("dataSource") DataSource dataSource,
+                                           @BeanInject("ingestMetrics") IngestMetrics metrics,
+                                           @PropertyInject("max.deletions.per.hour") String maxPerHour) {
+        return new DeletionBreaker(dataSource, Settings.integer("MAX_DELETIONS_PER_HOUR", maxPerHour, 1, 1_000_000), metrics);
+    }
+
+    /** Which outside systems are configured; lazy: the embedded S3 store sets S3_BUCKET during configure(). */
+    @BindToRegistry(value = "configuredSystems", lazy = true)
+    public ConfiguredSystems configuredSystems(@PropertyInject("s3.bucket") String s3Bucket,
+                                               @PropertyInject("cms.api.url") String cmsUrl,
+                                               @PropertyInject("chroma.url") String chromaUrl) {
+        return new ConfiguredSystems(s3Bucket, Settings.url("CMS_API_URL", cmsUrl), Settings.url("CHROMA_URL", chromaUrl));
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        var pc = context.getPropertiesComponent();
+        secureHttp(context);
+        var unit = Settings.delayUnit("NOTIFICATION_DELAY_UNIT", pc.resolveProperty("notification.delay.unit").orElse(""));
+        Settings.integer("MAX_BATCH_AGE_HOURS", pc.resolveProperty("max.batch.age.hours").orElse(""), 1, 8_760);
+        Settings.integer("OUTBOX_POLL_LIMIT", pc.resolveProperty("outbox.poll.limit").orElse(""), 1, 10_000);
+        Settings.integer("HTTP_PORT", pc.resolveProperty("http.port").orElse(""), 0, 65_535);
+        boolean autoCorrection = Settings.bool("ENABLE_AUTO_CORRECTION", pc.resolveProperty("enable.auto.correction").orElse(""));
+        Settings.bool("AUTO_CORRECTION_DRY_RUN", pc.resolveProperty("correction.dry.run").orElse(""));
+        Settings.integer("MAX_CORRECTION_ATTEMPTS", pc.resolveProperty("max.correction.attempts").orElse(""), 1, 100);
+        Settings.url("CHROMA_URL", pc.resolveProperty("chroma.url").orElse(""));
+        Settings.email("FROM_EMAIL", pc.resolveProperty("from.email").orElse(""), false);
+        checkPaceAndLeases(pc);
+        if (Settings.bool("EMBEDDED", pc.resolveProperty("embedded.enabled").orElse(""))
+                && pc.resolveProperty("s3.bucket").orElse("").isBlank() && pc.resolveProperty("s3.endpoint").orElse("").isBlank()) {
+            startEmbeddedS3(context, new File(pc.resolveProperty("data.dir").orElse("data"), "s3"));
+        }
+        boolean demo = Settings.bool("DEMO", pc.resolveProperty("demo").orElse(""));
+        // Routes a setting switches on: their YAML says autoStartup: false (the YAML DSL schema wants a literal there).
+        List<String> switchedOn = new ArrayList<>();
+        if (autoCorrection) {
+            switchedOn.addAll(List.of("correction-poller", "correction-redrive"));
+        }
+        if (demo) {
+            switchedOn.add("demo");
+        }
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                // routes start once the context is fully started
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext ctx, boolean alreadyStarted) throws Exception {
+                for (String id : switchedOn) {
+                    ctx.getRouteController().startRoute(id);
+                }
+            }
+        });
+        if (demo) {
+            // A newcomer sees batches, mails and a correction within a minute: the preferences' "minutes" become seconds.
+            pc.addOverrideProperty("notification.delay.unit", "SECONDS");
+            pc.addOverrideProperty("auto.correction.delay.seconds", "5");
+            unit = TimeUnit.SECONDS;
+        }
+        UserRoutes.install(context, pc.resolveProperty("routes.dir").orElse(""),
+                Settings.bool("ROUTES_RELOAD", pc.resolveProperty("routes.reload").orElse("")));
+        // Deletes in bounds: checked now so a bad value stops start-up; the look-up mode is decided after the user's routes load.
+        Settings.integer("MAX_DELETIONS_PER_HOUR", pc.resolveProperty("max.deletions.per.hour").orElse(""), 1, 1_000_000);
+        DeletionBounds.prefix("S3_KEY_PREFIX", pc.resolveProperty("s3.key.prefix").orElse(""));
+        MetadataLookupMode.install(context, pc.resolveProperty("metadata.lookup").orElse(""));
+        // Derived settings the YAML routes read.
+        pc.addOverrideProperty("notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
+    }
+
+    /**
+     * Settings only the YAML routes and SQL read (poll paces, leases, timeouts): checked here, since no bean parses
+     * them, so a bad value stops start-up naming its variable instead of failing inside an endpoint later.
+     */
+    private static void checkPaceAndLeases(PropertiesComponent pc) {
+        Settings.integer("OUTBOX_POLL_DELAY_MS", pc.resolveProperty("outbox.poll.delay.ms").orElse(""), 10, 3_600_000);
+        Settings.integer("OUTBOX_CLAIM_LEASE_SECONDS", pc.resolveProperty("outbox.claim.lease.seconds").orElse(""), 1, 86_400);
+        Settings.integer("SWEEPER_INTERVAL_MS", pc.resolveProperty("sweeper.interval.ms").orElse(""), 100, 86_400_000);
+        Settings.integer("SWEEPER_GRACE_SECONDS", pc.resolveProperty("sweeper.grace.seconds").orElse(""), 0, 3_600);
+        Settings.integer("NOTIFICATION_STALL_SECONDS", pc.resolveProperty("notification.stall.seconds").orElse(""), 1, 604_800);
+        Settings.integer("CORRECTION_POLL_DELAY_MS", pc.resolveProperty("correction.poll.delay.ms").orElse(""), 10, 3_600_000);
+        Settings.integer("CORRECTION_POLL_LIMIT", pc.resolveProperty("correction.poll.limit").orElse(""), 1, 10_000);
+        Settings.integer("CORRECTION_LEASE_SECONDS", pc.resolveProperty("correction.lease.seconds").orElse(""), 5, 86_400);
+        Settings.integer("CORRECTION_REDRIVE_INTERVAL_MS", pc.resolveProperty("correction.redrive.interval.ms").orElse(""), 100, 86_400_000);
+        Settings.integer("CMS_TIMEOUT_MS", pc.resolveProperty("cms.timeout.ms").orElse(""), 100, 600_000);
+        Settings.integer("CHROMA_TIMEOUT_MS", pc.resolveProperty("chroma.timeout.ms").orElse(""), 100, 600_000);
+        Settings.integer("EMBEDDED_SMTP_PORT", pc.resolveProperty("embedded.smtp.port").orElse(""), 0, 65_535);
+    }
+
+    /**
+     * Secure by default: a credential configured is a credential required, and beyond loopback both roles need one.
+     * Camel Main has created its HTTP server (not yet started) before configurations run, so the guard goes in first.
+     */
+    private static void secureHttp(CamelContext context) {
+        var pc = context.getPropertiesComponent();
+        String host = pc.resolveProperty("http.host").orElse("");
+        if (host.isBlank()) {
+            throw Settings.invalid("HTTP_HOST", host, "a bind address such as 127.0.0.1 or 0.0.0.0");
+        }
+        Credentials credentials = new Credentials(pc.resolveProperty("intake.token").orElse(""),
+                pc.resolveProperty("ops.user").orElse(""), pc.resolveProperty("ops.password").orElse(""),
+                pc.resolveProperty("ops.token").orElse(""));
+        credentials.checkBindAddress(host);
+        int maxBytes = Settings.integer("MAX_REQUEST_BYTES", pc.resolveProperty("max.request.bytes").orElse(""), 1024, 64 * 1024 * 1024);
+        MainHttpServer server = context.hasService(MainHttpServer.class);
+        if (server == null) {
+            LOG.warn("No embedded HTTP server (camel.server.enabled=false): the HTTP guard is not installed");
+            return;
+        }
+        new HttpGuard(context, credentials, maxBytes, pc.resolveProperty("camel.management.health-path").orElse("/observe/health"))
+                .installOn(server);
+        LOG.info("HTTP on {}: intake {}, operator {}", host,
+                credentials.intakeConfigured() ? "needs INTAKE_TOKEN" : "open (loopback only)",
+                credentials.operatorConfigured() ? "needs its credential" : "open (loopback only)");
+    }
+
+    /** The embedded default's S3 store (S3Proxy on the filesystem) with the pipeline's bucket, used by the S3 clean-up. */
+    private static void startEmbeddedS3(CamelContext context, File dir) throws Exception {
+        EmbeddedS3 s3 = new EmbeddedS3(dir, 0);
+        s3.start();
+        context.addService(s3, true, true);
+        context.getRegistry().bind("embeddedS3", s3);
+        String bucket = "ingest-files";
+        s3.createBucket(bucket);
+        var pc = context.getPropertiesComponent();
+        pc.addOverrideProperty("s3.bucket", bucket);
+        pc.addOverrideProperty("s3.endpoint", s3.endpoint());
+        pc.addOverrideProperty("s3.access-key", EmbeddedS3.IDENTITY);
+        pc.addOverrideProperty("s3.secret-key", EmbeddedS3.CREDENTIAL);
+        LOG.info("Embedded S3 store at {} (bucket {}, files in {}); set S3_BUCKET / S3_ENDPOINT to use a real one",
+                s3.endpoint(), bucket, dir.getAbsolutePath());
+    }
+
+    /** Closes a resource when the Camel context stops. */
+    static final class Closer extends ServiceSupport {
+        private final AutoCloseable resource;
+
+        Closer(AutoCloseable resource) {
+            this.resource = resource;
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            resource.close();
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package io.ingestnotify.config;
+
+import io.ingestnotify.intake.EventParser;
+import java.net.URI;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+
+/** Parses settings and refuses bad ones at start-up with a message naming the environment variable. */
+public final class Settings {
+
+    private Settings() {
+    }
+
+    public static int integer(String name, String value, int min, int max) {
+        try {
+            int i = Integer.parseInt(value.trim());
+            if (i >= min && i <= max) {
+                return i;
+            }
+        } catch (NumberFormatException | NullPointerException e) {
+            // reported below
+        }
+        throw invalid(name, value, "an integer from " + min + " to " + max);
+    }
+
+    public static boolean bool(String name, String value) {
+        String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("true") || v.equals("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw invalid(name, value, "true or false");
+    }
+
+    public static TimeUnit delayUnit(String name, String value) {
+        String v = value == null ? "" : value.trim().toUpperCase(Locale.ROOT);
+        if (v.equals("MINUTES") || v.equals("SECONDS") || v.equals("MILLISECONDS")) {
+            return TimeUnit.valueOf(v);
+        }
+        throw invalid(name, value, "MINUTES, SECONDS or MILLISECONDS");
+    }
+
+    public static String email(String name, String value, boolean optional) {
+        String v = value == null ? "" : value.trim();
+        if (v.isEmpty() && optional) {
+            return "";
+        }
+        if (EventParser.EMAIL.matcher(v).matches()) {
+            return v;
+        }
+        throw invalid(name, value, "an email address");
+    }
+
+    /** An http(s) URL without a trailing slash, or empty when the system is not configured. */
+    public static String url(String name, String value) {
+        String v = value == null ? "" : value.trim();
+        if (v.isEmpty()) {
+            return "";
+        }
+        try {
+            URI uri = URI.create(v);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw invalid(name, value, "an http(s) URL");
+    }
+
+    public static IllegalArgumentException invalid(String name, String value, String expected) {
+        return new IllegalArgumentException("Invalid setting " + name + "='" + value + "': expected " + expected);
+    }
+}

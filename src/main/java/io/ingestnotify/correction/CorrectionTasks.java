@@ -1,0 +1,338 @@
+package io.ingestnotify.correction;
+
+import io.ingestnotify.config.Formats;
+import io.ingestnotify.config.Queries;
+import io.ingestnotify.intake.ErrorCategories;
+import io.ingestnotify.intake.FileEvent;
+import io.ingestnotify.ops.IngestMetrics;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ingestnotify.cms.CmsMisconfigured;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.apache.camel.util.ObjectHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Auto-correction tasks in auto_correction_tasks: made for every failed file in the intake transaction, then moved
+ * through their life by the correction routes (guard, per-action results, end of an attempt). Every step is appended
+ * to the task's execution_log, so its timeline reads from its row.
+ */
+public class CorrectionTasks implements CorrectionTaskFactory {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CorrectionTasks.class);
+
+    public static final String S3 = "s3_delete";
+    public static final String CMS = "cms_delete";
+    public static final String CHROMA = "chroma_delete";
+
+    /** The reference design's map from failure category to clean-up actions; an unknown category gets all three. */
+    public static List<String> actionsFor(String category) {
+        return switch (category == null ? "" : category) {
+            case ErrorCategories.FILE_NOT_FOUND -> List.of(CMS);
+            case ErrorCategories.S3_ERROR -> List.of(S3, CMS);
+            case ErrorCategories.PROCESSING_ERROR -> List.of(S3, CMS, CHROMA);
+            case ErrorCategories.STORAGE_ERROR -> List.of(CHROMA);
+            default -> List.of(S3, CMS, CHROMA);
+        };
+    }
+
+    private final DataSource dataSource;
+    private final int delaySeconds;
+    private final int retryBaseSeconds;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final IngestMetrics metrics;
+    private final DeletionBounds bounds;
+
+    public CorrectionTasks(DataSource dataSource, int delaySeconds, int retryBaseSeconds, IngestMetrics metrics, DeletionBounds bounds) {
+        this.metrics = metrics;
+        this.bounds = bounds;
+        this.dataSource = dataSource;
+        this.delaySeconds = delaySeconds;
+        this.retryBaseSeconds = retryBaseSeconds;
+    }
+
+    @Override
+    public void create(Connection c, Map<FileEvent, Integer> filed, Map<FileEvent, String> batchOf) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(Queries.get("insert-correction-task"))) {
+            boolean any = false;
+            for (Map.Entry<FileEvent, Integer> entry : filed.entrySet()) {
+                FileEvent e = entry.getKey();
+                // A contradicted event names something the look-up does not confirm: nothing of it is deleted.
+                if ("rejected".equals(e.outcome) || FileEvent.METADATA_MISMATCH.equals(e.outcome) || !e.failed()) {
+                    continue;
+                }
+                List<String> actions = actionsFor(e.errorCategory);
+                String batchId = batchOf.get(e);
+                ps.setString(1, e.fileDocumentId);
+                ps.setString(2, e.fileName);
+                ps.setObject(3, e.companyId);
+                ps.setObject(4, e.botId);
+                ps.setObject(5, batchId == null ? null : UUID.fromString(batchId));
+                ps.setString(6, e.errorCategory);
+                ps.setString(7, e.errorMessage != null ? e.errorMessage : "Unknown error");
+                ps.setString(8, Formats.json(actions));
+                ps.setString(9, e.storageKey);
+                ps.setInt(10, entry.getValue());
+                ps.setInt(11, delaySeconds);
+                ps.setString(12, e.errorCategory + ": " + String.join(", ", actions)
+                        + (e.storageKey != null ? "; storage key " + e.storageKey : "; no storage key")
+                        + (e.lookupNote != null ? " (" + e.lookupNote + ")" : ""));
+                ps.addBatch();
+                any = true;
+            }
+            if (any) {
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** The guard: true when the file has succeeded since the task was made (then nothing may be deleted). */
+    public boolean succeededSince(@Body Map<String, Object> task) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("file-succeeded-since"))) {
+            ps.setString(1, (String) task.get("file_document_id"));
+            ps.setTimestamp(2, (Timestamp) task.get("created_at"));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Before anything is deleted: records each action outside the deletion bounds as "refused: reason" (the task then
+     * ends failed and is not re-driven) and keeps them in the exchange property refusedActions, which the branches skip.
+     * True when nothing is left to run.
+     */
+    public boolean refuseOutOfBounds(Exchange exchange) throws SQLException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> task = exchange.getMessage().getBody(Map.class);
+        int taskId = exchange.getMessage().getHeader("taskId", Integer.class);
+        Map<String, String> refused = bounds.refusals(task);
+        exchange.setProperty("refusedActions", refused.keySet());
+        if (refused.isEmpty()) {
+            return false;
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction-refused"))) {
+            for (Map.Entry<String, String> r : refused.entrySet()) {
+                String detail = "refused: " + r.getValue();
+                ps.setString(1, r.getValue());
+                ps.setString(2, r.getKey());
+                ps.setString(3, detail);
+                ps.setString(4, r.getKey());
+                ps.setString(5, detail);
+                ps.setInt(6, taskId);
+                ps.addBatch();
+                LOG.warn("Correction task {}: {} {}", taskId, r.getKey(), detail);
+            }
+            ps.executeBatch();
+        }
+        return parseActions(task).stream().allMatch(a -> !pending(task, a) || refused.containsKey(a));
+    }
+
+    private List<String> parseActions(Map<String, Object> task) {
+        try {
+            return List.of(mapper.readValue(String.valueOf(task.get("actions")), String[].class));
+        } catch (Exception e) {
+            throw new IllegalStateException("correction_actions of task " + task.get("id") + " unreadable", e);
+        }
+    }
+
+    /** Whether this attempt must run the branch's action: needed, not refused, and no earlier attempt completed it. */
+    public boolean needs(@Body Map<String, Object> task, @Header("action") String action,
+                         @ExchangeProperty("refusedActions") Set<String> refused) {
+        return pending(task, action) && (refused == null || !refused.contains(action));
+    }
+
+    /** The task has the action and no earlier attempt completed it. */
+    private static boolean pending(Map<String, Object> task, String action) {
+        String actions = String.valueOf(task.get("actions"));
+        String flag = switch (action) {
+            case S3 -> "s3_cleanup_completed";
+            case CMS -> "cms_cleanup_completed";
+            default -> "chroma_cleanup_completed";
+        };
+        return actions.contains("\"" + action + "\"") && !Boolean.TRUE.equals(task.get(flag));
+    }
+
+    /** A file's CMS record path, Strapi 5 style (/api/files/{documentId}), for its DELETE or its mark after a digest. */
+    public String cmsPath(@Body Map<String, Object> task) {
+        return "/api/files/" + Formats.pathSegment((String) task.get("file_document_id"));
+    }
+
+    public void actionDone(@Header("taskId") int taskId, @Header("action") String action, @Header("actionDetail") String detail)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction-action-done"))) {
+            ps.setString(1, action);
+            ps.setString(2, action);
+            ps.setString(3, action);
+            ps.setString(4, "done");
+            ps.setString(5, action);
+            ps.setString(6, detail);
+            ps.setInt(7, taskId);
+            ps.executeUpdate();
+        }
+        LOG.info("Correction task {}: {} done ({})", taskId, action, detail);
+    }
+
+    /** A system that is not configured: the action is logged as skipped, never counted as done. */
+    public void actionSkipped(@Header("taskId") int taskId, @Header("action") String action, @Header("actionDetail") String detail)
+            throws SQLException {
+        step(taskId, "skipped", action, detail);
+        LOG.warn("Correction task {}: {} skipped ({})", taskId, action, detail);
+    }
+
+    /** Dead letter of a branch: the action failed after its redeliveries. */
+    public void actionFailed(Exchange exchange) throws SQLException {
+        int taskId = exchange.getMessage().getHeader("taskId", Integer.class);
+        String action = exchange.getMessage().getHeader("action", String.class);
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String message = Formats.describe(error);
+        boolean misconfigured = ObjectHelper.getException(CmsMisconfigured.class, error) != null;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            Map<String, Object> task = new LinkedHashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("correction-action-failed"))) {
+                ps.setString(1, action);
+                ps.setString(2, message);
+                ps.setString(3, misconfigured ? "misconfiguration: " + message : null);
+                ps.setString(4, action);
+                ps.setString(5, message);
+                ps.setInt(6, taskId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        task.put("doc", rs.getString(1));
+                        task.put("batch", rs.getObject(2));
+                        task.put("event", rs.getObject(4));
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("correction-error"))) {
+                ps.setObject(1, task.get("event"));
+                ps.setObject(2, task.get("doc"));
+                ps.setObject(3, task.get("batch"));
+                ps.setString(4, "Correction task " + taskId + ": " + action + " failed: " + message);
+                ps.setString(5, Formats.json(Map.of("task_id", taskId, "action", action)));
+                ps.executeUpdate();
+            }
+            c.commit();
+        }
+        if (misconfigured) {
+            LOG.error("Correction task {}: {} failed, not retried (misconfiguration): {}", taskId, action, message);
+        } else {
+            LOG.warn("Correction task {}: {} failed after redeliveries: {}", taskId, action, message);
+        }
+    }
+
+    /** Ends the attempt: completed, partial or failed (then re-driven after a back-off while attempts remain). */
+    public String finish(@Header("taskId") int taskId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("finish-correction"))) {
+            ps.setInt(1, taskId);
+            ps.setInt(2, retryBaseSeconds);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String status = rs.getString("status");
+                metrics.correction(status);
+                if ("failed".equals(status)) {
+                    LOG.warn("Correction task {} for file {} failed on attempt {} ({}: {})", taskId, rs.getString("file_document_id"),
+                            rs.getInt("attempts"), rs.getString("failed_action"), rs.getString("error_during_correction"));
+                } else {
+                    LOG.info("Correction task {} for file {} {} on attempt {}", taskId, rs.getString("file_document_id"), status,
+                            rs.getInt("attempts"));
+                }
+                return status;
+            }
+        }
+    }
+
+    /** Ends a task without deleting anything: cancelled by the guard, or a dry run's plan. */
+    public void end(@Header("taskId") int taskId, @Header("endStatus") String status, @Header("actionDetail") String detail)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("end-correction"))) {
+            ps.setString(1, status);
+            ps.setString(2, status);
+            ps.setString(3, detail);
+            ps.setInt(4, taskId);
+            ps.executeUpdate();
+        }
+        LOG.info("Correction task {} {}: {}", taskId, status, detail);
+        metrics.correction(status);
+    }
+
+    public void step(int taskId, String step, String action, String detail) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction-step"))) {
+            ps.setString(1, step);
+            ps.setString(2, action);
+            ps.setString(3, detail);
+            ps.setInt(4, taskId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** The task as JSON-ready map, its execution log parsed: GET /api/corrections/{id}. */
+    public Map<String, Object> view(@Header("id") String id) throws Exception {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction-task"))) {
+            ps.setInt(1, Integer.parseInt(id));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    String col = rs.getMetaData().getColumnLabel(i);
+                    Object v = rs.getObject(i);
+                    if (col.equals("execution_log") || col.equals("correction_actions")) {
+                        v = mapper.readValue((String) v, Object.class);
+                    } else if (v instanceof Timestamp t) {
+                        v = t.toLocalDateTime().toString() + "Z";
+                    } else if (v instanceof UUID u) {
+                        v = u.toString();
+                    }
+                    m.put(col, v);
+                }
+                return m;
+            }
+        }
+    }
+
+    /** POST /api/corrections/{id}/retry: a failed task gets a fresh round of attempts; false when it is not failed. */
+    public boolean retry(@Header("id") String id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("retry-correction"))) {
+            ps.setInt(1, Integer.parseInt(id));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Whether a task with this id exists: an unknown id is a 404, a known one that cannot be retried a 409. */
+    public boolean exists(@Header("id") String id) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction-task-exists"))) {
+            ps.setInt(1, Integer.parseInt(id));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,277 @@
+package io.ingestnotify.intake;
+
+import io.ingestnotify.batching.BatchAssigner;
+import io.ingestnotify.batching.Preferences;
+import io.ingestnotify.correction.CorrectionTaskFactory;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The intake's one transaction per group of events: record the events ({@link EventRecorder}), assign each to its
+ * batch ({@link BatchAssigner}), create the failed files' correction tasks, mark the outbox rows. One commit per
+ * group, never one per event; the outcome of each event (batched, no recipient, file not found, ...) is decided
+ * before it starts, and the preferences come from the cache before any row is locked.
+ */
+public class IntakeTransaction {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeTransaction.class);
+    private static final int MAX_TX_ATTEMPTS = 5;
+
+    private final DataSource dataSource;
+    private final EventRecorder recorder;
+    private final BatchAssigner batchAssigner;
+    private final Function<FileEvent.BatchKey, Preferences> preferences;
+    private final String defaultRecipient;
+    private final RecipientDomains recipientDomains;
+    private final CorrectionTaskFactory corrections;
+
+    public IntakeTransaction(DataSource dataSource, EventRecorder recorder, BatchAssigner batchAssigner,
+                             Function<FileEvent.BatchKey, Preferences> preferences, String defaultRecipient,
+                             RecipientDomains recipientDomains, CorrectionTaskFactory corrections) {
+        this.dataSource = dataSource;
+        this.recorder = recorder;
+        this.batchAssigner = batchAssigner;
+        this.preferences = preferences;
+        this.defaultRecipient = defaultRecipient == null || defaultRecipient.isBlank() ? null : defaultRecipient.trim().toLowerCase();
+        this.recipientDomains = recipientDomains;
+        this.corrections = corrections;
+    }
+
+    /** The keys whose preferences the group needs (its events that join a batch), for the route to fetch first. */
+    public Set<FileEvent.BatchKey> preferenceKeys(List<FileEvent> events) {
+        Set<FileEvent.BatchKey> keys = new HashSet<>();
+        for (FileEvent e : events) {
+            if (!"rejected".equals(e.outcome)) {
+                resolveOutcome(e);
+                if ("batched".equals(e.outcome)) {
+                    keys.add(e.key());
+                }
+            }
+        }
+        return keys;
+    }
+
+    /** Commits one group of events; retried whole on a serialization failure or deadlock. */
+    public IntakeResult commit(List<FileEvent> events) throws SQLException {
+        List<FileEvent> live = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        int duplicatesInGroup = 0;
+        int rejected = 0;
+        for (FileEvent e : events) {
+            if ("rejected".equals(e.outcome)) {
+                rejected++;
+                live.add(e);
+                continue;
+            }
+            if (!seen.add(e.eventId)) {
+                duplicatesInGroup++;
+                continue;
+            }
+            resolveOutcome(e);
+            live.add(e);
+        }
+        // Preferences were fetched before (route file-events); this reads them from the cache, never from the CMS.
+        Map<FileEvent.BatchKey, Preferences> prefs = new HashMap<>();
+        for (FileEvent e : live) {
+            if ("batched".equals(e.outcome)) {
+                prefs.computeIfAbsent(e.key(), preferences);
+            }
+        }
+        // Lock session rows in one order (by key) so concurrent groups cannot deadlock.
+        live.sort(Comparator.comparing((FileEvent e) -> "batched".equals(e.outcome) ? e.key() : null,
+                Comparator.nullsFirst(Comparator.naturalOrder())));
+
+        IntakeResult result;
+        try {
+            result = fileWithRetries(live, prefs);
+        } catch (SQLException ex) {
+            // An outbox group the database refuses (data, not an outage): file its events one by one, so the row it
+            // refuses is marked rejected and the others are filed. A rare path; the normal case stays one commit.
+            if (live.size() < 2 || live.stream().anyMatch(e -> !"outbox".equals(e.source))
+                    || DatabaseErrors.kind(ex) != DatabaseErrors.Kind.BAD_DATA) {
+                throw ex;
+            }
+            LOG.warn("Outbox group of {} rows refused by the database ({}); filing its rows one by one",
+                    live.size(), DatabaseErrors.message(ex));
+            result = fileOneByOne(live, prefs);
+        }
+        result.duplicates += duplicatesInGroup;
+        result.rejected += rejected;
+        return result;
+    }
+
+    private IntakeResult fileWithRetries(List<FileEvent> events, Map<FileEvent.BatchKey, Preferences> prefs) throws SQLException {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= MAX_TX_ATTEMPTS; attempt++) {
+            try {
+                return fileInTransaction(events, prefs);
+            } catch (SQLException ex) {
+                last = ex;
+                if (!isRetryable(ex)) {
+                    throw ex;
+                }
+                LOG.debug("Intake transaction attempt {} hit {}; retrying", attempt, ex.getSQLState());
+            }
+        }
+        throw last;
+    }
+
+    /** Each event of an outbox group in its own transaction; a row the database refuses is marked rejected, with why. */
+    private IntakeResult fileOneByOne(List<FileEvent> events, Map<FileEvent.BatchKey, Preferences> prefs) throws SQLException {
+        IntakeResult total = new IntakeResult();
+        for (FileEvent e : events) {
+            try {
+                total.add(fileWithRetries(List.of(e), prefs));
+            } catch (SQLException ex) {
+                if (DatabaseErrors.kind(ex) != DatabaseErrors.Kind.BAD_DATA) {
+                    throw ex;
+                }
+                String reason = "refused by the database: " + DatabaseErrors.message(ex);
+                if (recorder.rejectOutboxRow(e.fileEventRowId, reason)) {
+                    total.rejected++;
+                    LOG.warn("Outbox row {} (event {}, file {}) rejected: {}", e.fileEventRowId, e.eventId, e.fileDocumentId, reason);
+                } else {
+                    total.duplicates++;
+                }
+            }
+        }
+        return total;
+    }
+
+
+    private void resolveOutcome(FileEvent e) {
+        if (FileEvent.METADATA_MISMATCH.equals(e.outcome)) {
+            return; // decided by the look-up: recorded with its reason, joins no batch, gets no task
+        }
+        if (!e.hasMetadata()) {
+            e.outcome = "file_not_found";
+            e.errorCategory = ErrorCategories.FILE_NOT_FOUND;
+            if (e.errorMessage == null) {
+                e.errorMessage = "No file found for document_id: " + e.fileDocumentId;
+            }
+            return;
+        }
+        if (e.userEmail == null) {
+            e.userEmail = defaultRecipient;
+        }
+        if (e.userEmail == null) {
+            e.outcome = "no_recipient";
+        } else if (!recipientDomains.allows(e.userEmail)) {
+            // Recorded (and a failure still corrected) like no_recipient, but no digest leaves for that domain.
+            e.outcome = "recipient_not_allowed";
+        } else {
+            e.outcome = "batched";
+        }
+    }
+
+    private IntakeResult fileInTransaction(List<FileEvent> events, Map<FileEvent.BatchKey, Preferences> prefs) throws SQLException {
+        IntakeResult result = new IntakeResult();
+        BatchAssigner.Session opened;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Map<String, Integer> httpRowIds = recorder.recordHttpEvents(c, events);
+                Set<Integer> taken = recorder.takeOutboxRows(c, events);
+                // The events this transaction files, each with its file_events row id.
+                Map<FileEvent, Integer> filed = new LinkedHashMap<>();
+                Map<FileEvent, String> batchOf = new IdentityHashMap<>();
+                try (BatchAssigner.Session batches = batchAssigner.session(c)) {
+                    opened = batches;
+                    for (FileEvent e : events) {
+                        Integer rowId = "outbox".equals(e.source)
+                                ? (taken.contains(e.fileEventRowId) ? e.fileEventRowId : null)
+                                : httpRowIds.get(e.eventId);
+                        if (rowId == null) {
+                            result.duplicates++;
+                            continue;
+                        }
+                        filed.put(e, rowId);
+                        switch (e.outcome) {
+                            case "batched" -> {
+                                BatchAssigner.Assignment a = batches.assign(e.companyId, e.botId, e.userEmail, e.failed(), prefs.get(e.key()));
+                                IntakeResult.BatchTouch before = result.touched.get(a.batchId());
+                                result.touched.put(a.batchId(), new IntakeResult.BatchTouch(a.batchId(),
+                                        before == null ? 1 : before.filesAdded() + 1, a.totalFiles(), a.status(), a.delayMillis()));
+                                batchOf.put(e, a.batchId());
+                                result.accepted++;
+                            }
+                            case "no_recipient" -> {
+                                result.accepted++;
+                                result.noRecipient++;
+                            }
+                            case "recipient_not_allowed" -> {
+                                result.accepted++;
+                                result.recipientNotAllowed++;
+                            }
+                            case "file_not_found" -> {
+                                result.accepted++;
+                                result.fileNotFound++;
+                            }
+                            case FileEvent.METADATA_MISMATCH -> {
+                                result.accepted++;
+                                result.metadataMismatch++;
+                            }
+                            default -> {
+                                // rejected outbox row: only marked below
+                            }
+                        }
+                    }
+                }
+                recorder.writeFileRows(c, filed, batchOf, corrections != null);
+                if (corrections != null) {
+                    corrections.create(c, filed, batchOf);
+                }
+                recorder.markOutboxRows(c, filed);
+                c.commit();
+            } catch (SQLException | RuntimeException ex) {
+                // On a broken connection the rollback fails too; the first error says what happened (an outage).
+                try {
+                    c.rollback();
+                } catch (SQLException rollbackFailed) {
+                    ex.addSuppressed(rollbackFailed);
+                }
+                throw ex;
+            }
+        }
+        opened.logOpened();
+        if (result.recipientNotAllowed > 0) {
+            // One line per group, not per event: a flood of foreign addresses must not flood the log too.
+            LOG.warn("{} event(s) for recipients outside RECIPIENT_DOMAINS recorded as recipient_not_allowed; no digest",
+                    result.recipientNotAllowed);
+        }
+        for (IntakeResult.BatchTouch t : result.touched.values()) {
+            if ("completed".equals(t.status())) {
+                LOG.info("Batch {} full with {} files: completing by size", t.batchId(), t.totalFiles());
+            }
+        }
+        return result;
+    }
+
+ 
+
+ 
+ 
+ 
+ 
+ 
+    /** Deadlock or serialization failure (BatchAssigner raises one too when it cannot settle a batch): the group is retried. */
+    private static boolean isRetryable(SQLException ex) {
+        String state = ex.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+}

@@ -1,0 +1,96 @@
+package io.ingestnotify.notification;
+
+import io.ingestnotify.batching.Preferences;
+import io.ingestnotify.config.Queries;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Header;
+
+/**
+ * The template model of a completed batch: its numbers, its files split by outcome, and the snapshot's choices.
+ * Values are raw; the templates escape them (HTML output format).
+ */
+public class BatchDigest {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
+
+    private final DataSource dataSource;
+    private final boolean emailEnabled;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public BatchDigest(DataSource dataSource, boolean emailEnabled) {
+        this.dataSource = dataSource;
+        this.emailEnabled = emailEnabled;
+    }
+
+    public Map<String, Object> load(@Header("batchId") String batchId) throws Exception {
+        UUID id = UUID.fromString(batchId);
+        Map<String, Object> model = new HashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("batch-for-digest"))) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new IllegalStateException("Batch " + batchId + " not found");
+                    }
+                    Map<?, ?> snapshot = mapper.readValue(rs.getString("snapshot"), Map.class);
+                    Preferences prefs = Preferences.from(snapshot, Preferences.defaults(5, 30));
+                    Timestamp start = rs.getTimestamp("batch_start_time");
+                    Timestamp end = rs.getTimestamp("batch_end_time");
+                    model.put("batchId", batchId);
+                    model.put("companyId", rs.getInt("company_id"));
+                    model.put("botId", rs.getInt("bot_id"));
+                    model.put("recipient", rs.getString("user_email"));
+                    model.put("totalFiles", rs.getInt("total_files"));
+                    model.put("startTime", TIME.format(start.toLocalDateTime()));
+                    model.put("completionTime", end == null ? "" : TIME.format(end.toLocalDateTime()));
+                    long seconds = end == null ? 0 : Duration.between(start.toInstant(), end.toInstant()).toSeconds();
+                    model.put("processingMinutes", String.format("%.1f", seconds / 60.0));
+                    model.put("emailFormat", prefs.emailFormat());
+                    model.put("includeSuccessDetails", prefs.includeSuccessDetails());
+                    model.put("includeErrorDetails", prefs.includeErrorDetails());
+                    model.put("notificationEnabled", prefs.notificationEnabled());
+                    model.put("sendMail", emailEnabled && prefs.notificationEnabled());
+                    model.put("skipReason", !emailEnabled ? "ENABLE_EMAIL_NOTIFICATIONS=false"
+                            : prefs.notificationEnabled() ? "" : "notification_enabled=false in the user's preferences");
+                }
+            }
+            List<Map<String, Object>> succeeded = new ArrayList<>();
+            List<Map<String, Object>> failed = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("batch-files-for-digest"))) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, Object> f = new LinkedHashMap<>();
+                        f.put("documentId", rs.getString("file_document_id"));
+                        f.put("name", rs.getString("file_name"));
+                        f.put("seconds", rs.getObject("processing_time_seconds") == null ? "-" : rs.getInt("processing_time_seconds"));
+                        f.put("chunks", rs.getInt("chunks_created"));
+                        String error = rs.getString("error_message");
+                        f.put("error", error == null || error.isBlank() ? "Unknown error" : error);
+                        f.put("category", rs.getString("error_category") == null ? "" : rs.getString("error_category"));
+                        ("success".equals(rs.getString("processing_status")) ? succeeded : failed).add(f);
+                    }
+                }
+            }
+            model.put("successFiles", succeeded);
+            model.put("failedFiles", failed);
+            model.put("subject", "File Processing Complete - " + succeeded.size() + " Success, " + failed.size() + " Failed");
+        }
+        return model;
+    }
+}

@@ -1,0 +1,56 @@
+package io.ingestnotify.notification;
+
+import io.ingestnotify.config.Queries;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.mail.MailConstants;
+
+/**
+ * The digest as a mail: To, From, Subject and the parts, all from the digest logged in email_notification_log,
+ * never from an event (the send route removes every other header first).
+ */
+public class DigestMail {
+
+    private final DataSource dataSource;
+    private final String fromEmail;
+
+    public DigestMail(DataSource dataSource, String fromEmail) {
+        this.dataSource = dataSource;
+        this.fromEmail = fromEmail;
+    }
+
+    /** Sets the mail's body and its only headers from the logged digest. Nothing from an event becomes a header. */
+    public void prepareMail(Exchange exchange) throws SQLException {
+        String batchId = exchange.getProperty("batchId", String.class);
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("email-for-send"))) {
+            ps.setObject(1, UUID.fromString(batchId));
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("No digest logged for batch " + batchId);
+                }
+                Message m = exchange.getMessage();
+                m.setHeader("To", rs.getString("recipient_email"));
+                m.setHeader("From", fromEmail);
+                m.setHeader("Subject", rs.getString("email_subject"));
+                String html = rs.getString("email_content_html");
+                if (html != null) {
+                    m.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=UTF-8");
+                    m.setHeader(MailConstants.MAIL_ALTERNATIVE_BODY, rs.getString("email_content_text"));
+                    m.setBody(html);
+                } else {
+                    m.setHeader(Exchange.CONTENT_TYPE, "text/plain; charset=UTF-8");
+                    m.setBody(rs.getString("email_content_text"));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,201 @@
+package io.ingestnotify.notification;
+
+import io.ingestnotify.config.Formats;
+import io.ingestnotify.config.Jdbc;
+import io.ingestnotify.config.Queries;
+import io.ingestnotify.ops.IngestMetrics;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Variable;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The digest's life in email_notification_log and notification_retry_log: claimed once per batch, each failed
+ * attempt recorded with its next retry time, then sent or failed (and re-sendable on request).
+ */
+public class EmailLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmailLog.class);
+
+    private final DataSource dataSource;
+    private final int maxAttempts;
+    private final RedeliveryPolicy redelivery;
+    private final String smtpServer;
+    private final IngestMetrics metrics;
+
+    /** @param redelivery the same policy the send route redelivers with, so the retry log says when it really retries */
+    public EmailLog(DataSource dataSource, RedeliveryPolicy redelivery, String smtpServer, IngestMetrics metrics) {
+        this.metrics = metrics;
+        this.dataSource = dataSource;
+        this.maxAttempts = redelivery.getMaximumRedeliveries() + 1;
+        this.redelivery = redelivery;
+        this.smtpServer = smtpServer;
+    }
+
+    /** Records the rendered digest; true only for the one caller whose insert wins. */
+    public boolean claim(@Body Map<String, Object> digest, @Variable("emailHtml") String html,
+                         @Variable("emailText") String text) throws SQLException {
+        String batchId = (String) digest.get("batchId");
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("claim-email"))) {
+            ps.setObject(1, UUID.fromString(batchId));
+            ps.setString(2, (String) digest.get("recipient"));
+            ps.setInt(3, (Integer) digest.get("companyId"));
+            ps.setInt(4, (Integer) digest.get("botId"));
+            ps.setString(5, (String) digest.get("subject"));
+            ps.setString(6, "html".equals(digest.get("emailFormat")) ? html : null);
+            ps.setString(7, text);
+            ps.setString(8, "pending");
+            ps.setInt(9, maxAttempts);
+            try (ResultSet rs = ps.executeQuery()) {
+                boolean claimed = rs.next();
+                if (!claimed) {
+                    LOG.info("Batch {} digest already claimed; not sending it again", batchId);
+                }
+                return claimed;
+            }
+        }
+    }
+
+    /** Notifications off (globally or by the snapshot): the batch is recorded as completed, its digest as skipped. */
+    public void skipped(@Body Map<String, Object> digest) throws SQLException {
+        String batchId = (String) digest.get("batchId");
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("skip-email"))) {
+            ps.setObject(1, UUID.fromString(batchId));
+            ps.setString(2, (String) digest.get("recipient"));
+            ps.setInt(3, (Integer) digest.get("companyId"));
+            ps.setInt(4, (Integer) digest.get("botId"));
+            ps.setString(5, (String) digest.get("subject"));
+            ps.setString(6, (String) digest.get("skipReason"));
+            ps.executeUpdate();
+        }
+        LOG.info("Batch {} completed; no digest sent ({})", batchId, digest.get("skipReason"));
+        metrics.mail("skipped");
+    }
+
+    /** Called on every failed SMTP attempt (onExceptionOccurred): counts it and writes its retry log row. */
+    public void attemptFailed(Exchange exchange) throws SQLException {
+        String batchId = exchange.getProperty("batchId", String.class);
+        Throwable error = exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String message = Formats.describe(error);
+        UUID id = UUID.fromString(batchId);
+        try (Connection c = dataSource.getConnection()) {
+            int attempt;
+            int max;
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("email-attempt-failed"))) {
+                ps.setString(1, message);
+                ps.setObject(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                    attempt = rs.getInt(1);
+                    max = rs.getInt(2);
+                }
+            }
+            Timestamp next = null;
+            if (attempt < max) {
+                long delay = 0;
+                for (int i = 1; i <= attempt; i++) {
+                    delay = redelivery.calculateRedeliveryDelay(delay, i);
+                }
+                next = Jdbc.timestamp(Instant.now().plusMillis(delay));
+            }
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("insert-retry-log"))) {
+                ps.setObject(1, id);
+                ps.setInt(2, attempt);
+                ps.setString(3, message);
+                ps.setBoolean(4, false);
+                ps.setTimestamp(5, next);
+                ps.executeUpdate();
+            }
+            LOG.warn("Batch {} digest attempt {}/{} failed: {}{}", batchId, attempt, max, message,
+                    next != null ? "; retrying" : "");
+            if (next != null) {
+                metrics.mail("retried");
+            }
+        }
+    }
+
+    public void sent(@ExchangeProperty("batchId") String batchId) throws SQLException {
+        UUID id = UUID.fromString(batchId);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            int attempts;
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("email-sent"))) {
+                ps.setString(1, "250 accepted by " + smtpServer);
+                ps.setObject(2, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    attempts = rs.next() ? rs.getInt(1) : 1;
+                }
+            }
+            if (attempts > 1) {
+                try (PreparedStatement ps = c.prepareStatement(Queries.get("insert-retry-log"))) {
+                    ps.setObject(1, id);
+                    ps.setInt(2, attempts);
+                    ps.setString(3, null);
+                    ps.setBoolean(4, true);
+                    ps.setTimestamp(5, null);
+                    ps.executeUpdate();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("batch-notified"))) {
+                ps.setObject(1, id);
+                ps.executeUpdate();
+            }
+            c.commit();
+            LOG.info("Batch {} digest mailed (attempt {})", batchId, attempts);
+            metrics.mail("sent");
+        }
+    }
+
+    public void failed(Exchange exchange) throws SQLException {
+        String batchId = exchange.getProperty("batchId", String.class);
+        String message = Formats.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("email-failed"))) {
+            ps.setString(1, message);
+            ps.setObject(2, UUID.fromString(batchId));
+            ps.executeUpdate();
+        }
+        LOG.error("Batch {} digest failed after {} attempts: {} (re-send with POST /api/batches/{}/resend)",
+                batchId, maxAttempts, message, batchId);
+        metrics.mail("failed");
+    }
+
+    /** Makes a failed digest sendable again; false when there is no failed digest for the batch. */
+    public boolean resend(String batchId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("email-resend"))) {
+            ps.setObject(1, UUID.fromString(batchId));
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Whether the batch exists: an unknown id is a 404, a known one without a failed digest a 409. */
+    public boolean batchExists(String batchId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(Queries.get("batch-exists"))) {
+            ps.setObject(1, UUID.fromString(batchId));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.ingestnotify.notification;
+
+import io.ingestnotify.config.Settings;
+import java.io.File;
+import java.security.KeyStore;
+import java.util.Properties;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+
+
+/**
+ * How digests reach a real SMTP server: implicit TLS (SMTP_SSL) or STARTTLS that is required, never opportunistic,
+ * the server's certificate checked against its name, and optionally a private CA's trust store. Credentials never
+ * cross the network in plaintext unless SMTP_ALLOW_PLAINTEXT_AUTH says so.
+ */
+public record SmtpTransportSecurity(boolean implicitTls, boolean startTls, SSLSocketFactory trustedSockets) {
+
+    static final int SMTPS_PORT = 465;
+    static final int SUBMISSION_PORT = 587;
+
+    /**
+     * Reads and checks the settings; a bad combination stops start-up with a message naming what to set.
+     * The plaintext check comes first: it is the one a deployment is most likely to get wrong.
+     */
+    public static SmtpTransportSecurity of(String ssl, String starttls, boolean hasCredentials, String allowPlaintextAuth,
+                                           String trustStore, String trustStorePassword) {
+        boolean implicit = Settings.bool("SMTP_SSL", ssl);
+        // With implicit TLS the whole session is already encrypted: STARTTLS has nothing to add.
+        boolean start = !implicit && Settings.bool("SMTP_STARTTLS", starttls);
+        boolean allowPlaintext = Settings.bool("SMTP_ALLOW_PLAINTEXT_AUTH", allowPlaintextAuth);
+        if (hasCredentials && !implicit && !start && !allowPlaintext) {
+            throw Settings.invalid("SMTP_STARTTLS", starttls, "true (or SMTP_SSL=true) when SMTP_USER is set, so the SMTP "
+                    + "password never crosses the network in plaintext; SMTP_ALLOW_PLAINTEXT_AUTH=true accepts that risk");
+        }
+        return new SmtpTransportSecurity(implicit, start, trustStore(trustStore, trustStorePassword));
+    }
+
+    /** The port when SMTP_PORT is not set: 465 for implicit TLS, else 587 (submission, with STARTTLS). */
+    public int defaultPort() {
+        return implicitTls ? SMTPS_PORT : SUBMISSION_PORT;
+    }
+
+    /** The JavaMail properties for the "smtp" transport (the smtps names too, for a route edited to use smtps://). */
+    public Properties javaMailProperties() {
+        Properties p = new Properties();
+        p.put("mail.smtp.ssl.enable", String.valueOf(implicitTls));
+        p.put("mail.smtp.starttls.enable", String.valueOf(startTls));
+        p.put("mail.smtp.starttls.required", String.valueOf(startTls));
+        for (String protocol : new String[] {"smtp", "smtps"}) {
+            p.put("mail." + protocol + ".ssl.checkserveridentity", "true");
+            if (trustedSockets != null) {
+                p.put("mail." + protocol + ".ssl.socketFactory", trustedSockets);
+            }
+        }
+        return p;
+    }
+
+    /** A private CA's trust store (PKCS12 or JKS): the server certificate must chain to one of its entries. */
+    private static SSLSocketFactory trustStore(String path, String password) {
+        if (path == null || path.isBlank()) {
+            return null;
+        }
+        try {
+            char[] secret = password == null || password.isEmpty() ? null : password.toCharArray();
+            KeyStore store = KeyStore.getInstance(new File(path.trim()), secret);
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, tmf.getTrustManagers(), null);
+            return tls.getSocketFactory();
+        } catch (Exception e) {
+            throw Settings.invalid("SMTP_TRUSTSTORE", path, "a readable PKCS12 or JKS trust store (with SMTP_TRUSTSTORE_PASSWORD "
+                    + "if it has one): " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.ingestnotify.ops;
+
+import io.ingestnotify.config.Jdbc;
+import io.ingestnotify.correction.DeletionBreaker;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+
+/** The ops page's data: the reference design's operational queries and the lists an operator acts on, as one JSON document. */
+public class OpsSummary {
+
+    private final DataSource dataSource;
+    private final double delayUnitSeconds;
+    private final int maxAgeHours;
+    private final DeletionBreaker breaker;
+
+    public OpsSummary(DataSource dataSource, double delayUnitSeconds, int maxAgeHours, DeletionBreaker breaker) {
+        this.breaker = breaker;
+        this.dataSource = dataSource;
+        this.delayUnitSeconds = delayUnitSeconds;
+        this.maxAgeHours = maxAgeHours;
+    }
+
+    public Map<String, Object> summary() throws SQLException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection()) {
+            m.put("batchStatus", Jdbc.rows(c, "ops-batch-status"));
+            m.put("emailStatus", Jdbc.rows(c, "ops-email-status"));
+            m.put("correctionStatus", Jdbc.rows(c, "ops-correction-status"));
+            m.put("openBatches", Jdbc.rows(c, "ops-open-batches", delayUnitSeconds, maxAgeHours));
+            m.put("recentMails", Jdbc.rows(c, "ops-recent-mails"));
+            m.put("failedCorrections", Jdbc.rows(c, "ops-failed-corrections"));
+            m.put("heldCorrections", breaker.summary(c));
+        }
+        return m;
+    }
+}
