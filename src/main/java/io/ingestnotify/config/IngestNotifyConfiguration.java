@@ -2,7 +2,6 @@ package io.ingestnotify.config;
 
 import io.ingestnotify.batching.BatchAssigner;
 import io.ingestnotify.batching.BatchCompletion;
-import io.ingestnotify.batching.BatchCountStrategy;
 import io.ingestnotify.batching.BatchTableAggregationRepository;
 import io.ingestnotify.batching.PreferenceCache;
 import io.ingestnotify.batching.Preferences;
@@ -39,7 +38,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.ingestnotify.notification.DigestMail;
-import org.apache.camel.AggregationStrategy;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -120,11 +118,6 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
             case "memory" -> new MemoryAggregationRepository();
             default -> throw Settings.invalid("AGGREGATION_REPOSITORY", kind, "batch-table or memory");
         };
-    }
-
-    @BindToRegistry("batchCountStrategy")
-    public AggregationStrategy batchCountStrategy() {
-        return new BatchCountStrategy();
     }
 
     @BindToRegistry(value = "ingestMetrics", lazy = true)
