@@ -2,6 +2,7 @@ package io.ingestnotify;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,7 +45,9 @@ class OpenApiTest extends AppTestSupport {
         JsonNode paths = doc.path("paths");
         assertThat(paths.fieldNames()).toIterable().contains("/api/events", "/api/batches/{batchId}/resend",
                 "/api/corrections/{id}", "/api/corrections/{id}/retry", "/api/corrections/held/release",
-                "/api/corrections/held/cancel", "/api/ops/summary", "/");
+                "/api/corrections/held/cancel", "/api/ops/summary");
+        // The ops page and its files are for a browser, not for a generated client.
+        assertThat(paths.fieldNames()).toIterable().doesNotContain("/", "/ops/ops.js", "/ops/ops.css");
         assertThat(paths.path("/api/events").has("post")).isTrue();
         assertThat(paths.path("/api/corrections/{id}").has("get")).isTrue();
         assertThat(paths.path("/api/corrections/{id}/retry").has("post")).isTrue();
@@ -62,7 +65,8 @@ class OpenApiTest extends AppTestSupport {
                 .contains("event_id", "file_document_id", "status");
 
         JsonNode responses = post.path("responses");
-        assertThat(responses.fieldNames()).toIterable().contains("202", "400", "401", "413", "415", "500", "503");
+        assertThat(responses.fieldNames()).toIterable().contains("202", "400", "401", "413", "415", "500", "503")
+                .doesNotContain("200");
         JsonNode accepted = resolve(doc, responses.path("202").path("content").path("application/json").path("schema"));
         assertThat(accepted.path("properties").fieldNames()).toIterable()
                 .contains("accepted", "duplicates", "rejected", "no_recipient", "batches");
@@ -101,6 +105,20 @@ class OpenApiTest extends AppTestSupport {
         // A verb that is not reading the document is the operator's, like every other path.
         HttpSecurityTest.assertRefused(HttpSecurityTest.send("POST", "/api/openapi.json", "{}", "Content-Type", "application/json",
                 "Authorization", "Bearer " + INTAKE_TOKEN), 401, "wrong credential");
+    }
+
+    @Test
+    void aBodyTheJsonBindingCannotReadIs400AndEchoesNoCredential() throws Exception {
+        for (String path : new String[] {"/api/corrections/1/retry", "/api/corrections/held/release", "/api/corrections/held/cancel",
+            "/api/batches/" + UUID.randomUUID() + "/resend"}) {
+            HttpResponse<String> r = post(path, "{not json");
+            assertThat(r.statusCode()).as(path).isEqualTo(400);
+            assertThat(r.headers().map().keySet()).as(path).doesNotContain("authorization", "Authorization", "user-agent");
+            assertThat(r.body()).doesNotContain(OPS_TOKEN);
+        }
+        // Nothing ran: no task, and the held-task verb with a readable body still answers its count.
+        assertThat(count("SELECT count(*) FROM auto_correction_tasks")).isZero();
+        assertThat(post("/api/corrections/held/release", "{}").body()).isEqualTo("{\"released\":0}");
     }
 
     /** A schema, following its $ref into components. */
