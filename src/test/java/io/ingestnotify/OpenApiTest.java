@@ -38,6 +38,8 @@ class OpenApiTest extends AppTestSupport {
         assertThat(doc.path("openapi").asText()).startsWith("3.");
         assertThat(doc.path("info").path("title").asText()).isEqualTo("ingest-notify");
         assertThat(doc.path("info").path("version").asText()).isNotEmpty();
+        // The server a generated client calls: the HTTP server's address.
+        assertThat(doc.path("servers").get(0).path("url").asText()).isEqualTo("http://127.0.0.1:" + httpPort);
         // The operator reads the same document.
         assertThat(document("Bearer " + OPS_TOKEN)).isEqualTo(doc);
         assertThat(document(HttpSecurityTest.basic(OPS_USER, OPS_PASSWORD))).isEqualTo(doc);
