@@ -53,13 +53,23 @@ function showMail(m) {
   }
   view.appendChild(el('pre', m.email_content_text || ''));
 }
+// Every change is a JSON POST with the page's own credential (the browser's login): the server refuses anything a
+// foreign page could forge.
+function postJson(path) {
+  return fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', credentials: 'same-origin' });
+}
 async function retry(id) {
-  // JSON with the page's own credential (the browser's login): the server refuses anything a foreign page could forge.
-  const res = await fetch('/api/corrections/' + id + '/retry',
-    { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', credentials: 'same-origin' });
+  const res = await postJson('/api/corrections/' + id + '/retry');
   document.getElementById('retry-result').textContent = 'Retry of task ' + id + ': HTTP ' + res.status + ' ' + await res.text();
   load();
 }
+async function held(action) {
+  const res = await postJson('/api/corrections/held/' + action);
+  document.getElementById('held-result').textContent = action + ': HTTP ' + res.status + ' ' + await res.text();
+  load();
+}
+document.getElementById('release-held').addEventListener('click', () => held('release'));
+document.getElementById('cancel-held').addEventListener('click', () => held('cancel'));
 async function load() {
   const s = await (await fetch('/api/ops/summary', { credentials: 'same-origin' })).json();
   bars('batch-status', s.batchStatus);
@@ -77,6 +87,12 @@ async function load() {
     b.addEventListener('click', () => retry(t.id));
     return [t.id, t.file_name || t.file_document_id, t.failed_action, t.error_during_correction, t.attempts, b];
   });
+  const h = s.heldCorrections || { count: 0, tasks: [] };
+  document.getElementById('held').hidden = h.count === 0 && !document.getElementById('held-result').textContent;
+  document.getElementById('held-summary').textContent =
+    h.count + ' correction task(s) held: more than ' + h.limitPerHour + ' would delete within an hour (MAX_DELETIONS_PER_HOUR)';
+  fill('held-corrections', h.tasks, t => [t.id, t.file_document_id, t.company_id + ' / ' + t.bot_id,
+    t.failure_category, t.storage_key, t.held_at]);
   document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
 }
 load();

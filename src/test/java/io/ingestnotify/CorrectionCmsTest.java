@@ -1,15 +1,15 @@
 package io.ingestnotify;
 
+import io.ingestnotify.correction.CorrectionTasks;
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
+import io.ingestnotify.support.RunningApp;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.github.tomakehurst.wiremock.http.Fault;
-import io.ingestnotify.correction.CorrectionTasks;
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.Json;
-import io.ingestnotify.support.RunningApp;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.ingestnotify;
 
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,8 +10,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +23,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,7 +41,9 @@ class OpsPageTest extends AppTestSupport {
         assumeTrue((CHROMIUM.canExecute() && CHROMEDRIVER.canExecute()) || System.getenv("CI") != null,
                 "Debian chromium and chromium-driver are not installed: ops page test skipped");
         startApp(Map.of("correction.poll.delay.ms", "100", "auto.correction.delay.seconds", "0",
-                "correction.branch.redeliveries", "0", "max.correction.attempts", "1", "notification.delay.unit", "SECONDS"));
+                "correction.branch.redeliveries", "0", "max.correction.attempts", "1", "notification.delay.unit", "SECONDS",
+                // one task may delete per hour: the second failed file waits for the operator
+                "max.deletions.per.hour", "1"));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -117,5 +120,25 @@ class OpsPageTest extends AppTestSupport {
         assertThat(answer).contains("HTTP 202");
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 "completed".equals(value("SELECT status FROM auto_correction_tasks WHERE file_document_id = 'ops-fail'")));
+
+        // The breaker holds the next failed file; the page shows the hold and its Release button runs the task.
+        cms.stubFor(delete(urlEqualTo("/api/files/ops-held")).willReturn(aResponse().withStatus(204)));
+        post("/api/events", Json.object("event_id", newEventId(), "file_document_id", "ops-held", "status", "failed",
+                "company_id", 1, "bot_id", 2, "error_category", "file_not_found"));
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                "held".equals(value("SELECT status FROM auto_correction_tasks WHERE file_document_id = 'ops-held'")));
+        WebElement heldRow = waitFor(By.xpath("//table[@id='held-corrections']//td[text()='ops-held']/.."));
+        assertThat(heldRow.getText()).contains("file_not_found");
+        assertThat(waitFor(By.id("held-summary")).getText()).contains("1 correction task(s) held", "MAX_DELETIONS_PER_HOUR");
+        cms.verify(0, deleteRequestedFor(urlEqualTo("/api/files/ops-held")));
+        waitFor(By.id("release-held")).click();
+        String released = new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> {
+            String t = d.findElement(By.id("held-result")).getText();
+            return t.isEmpty() ? null : t;
+        });
+        assertThat(released).contains("HTTP 200", "\"released\":1");
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                "completed".equals(value("SELECT status FROM auto_correction_tasks WHERE file_document_id = 'ops-held'")));
+        cms.verify(1, deleteRequestedFor(urlEqualTo("/api/files/ops-held")));
     }
 }

@@ -28,9 +28,10 @@ import org.slf4j.LoggerFactory;
  * The first handler of every request on the HTTP port, before any route runs: a refused request records nothing and
  * runs nothing.
  * <ul>
- * <li>{@code /api/events} is the intake's (bearer INTAKE_TOKEN); the health probes are open but show anonymous
- * callers only each check's name and UP/DOWN; everything else (ops page, operator API, info, metrics) is the
- * operator's.</li>
+ * <li>Each verb has its role ({@link #roleOf}): {@code /api/events} is the intake's (bearer INTAKE_TOKEN);
+ * {@code GET /api/openapi.json} is either role's (the pipeline generates its client from it); the health probes are
+ * open but show anonymous callers only each check's name and UP/DOWN; everything else (ops page, operator API, info,
+ * metrics) is the operator's.</li>
  * <li>Mutating requests must be JSON (415) from this origin (403), so no page on another site can forge one, and
  * no bigger than MAX_REQUEST_BYTES (413).</li>
  * <li>Every answer carries a strict Content-Security-Policy and no-framing, no-sniffing, no-referrer headers.</li>
@@ -40,7 +41,9 @@ public class HttpGuard implements AuthenticationHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpGuard.class);
     private static final String INTAKE_PATH = "/api/events";
+    private static final String OPENAPI_PATH = "/api/openapi.json";
     private static final Set<HttpMethod> MUTATING = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+    private static final List<String> ECHOED_REQUEST_HEADERS = List.of("Authorization", "Proxy-Authorization", "Cookie", "User-Agent");
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
             + "frame-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
@@ -94,8 +97,14 @@ public class HttpGuard implements AuthenticationHandler {
             }
             return;
         }
-        boolean intake = path.equals(INTAKE_PATH);
-        if (intake ? !credentials.intakeAllows(authorization) : !credentials.operatorAllows(authorization)) {
+        Role role = roleOf(request.method(), path);
+        boolean allowed = switch (role) {
+            case INTAKE -> credentials.intakeAllows(authorization);
+            case OPERATOR -> credentials.operatorAllows(authorization);
+            case EITHER -> credentials.intakeAllows(authorization) || credentials.operatorAllows(authorization);
+        };
+        boolean intake = role == Role.INTAKE;
+        if (!allowed) {
             refuse(ctx, 401, authorization == null ? "authentication required" : "wrong credential", intake);
             return;
         }
@@ -114,6 +123,23 @@ public class HttpGuard implements AuthenticationHandler {
             }
         }
         ctx.next();
+    }
+
+    /** Who may call a verb (health aside). */
+    enum Role { INTAKE, OPERATOR, EITHER }
+
+    /**
+     * The role a request needs, by path and verb: the API document is read-only and describes both roles' verbs, so
+     * either credential may read it; any other verb on it, like every other path, is the operator's.
+     */
+    static Role roleOf(HttpMethod method, String path) {
+        if (path.equals(INTAKE_PATH)) {
+            return Role.INTAKE;
+        }
+        if (path.equals(OPENAPI_PATH) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+            return Role.EITHER;
+        }
+        return Role.OPERATOR;
     }
 
     private boolean isHealth(String path) {
@@ -203,6 +229,11 @@ public class HttpGuard implements AuthenticationHandler {
     }
 
     private static void securityHeaders(HttpServerResponse response) {
+        // An answer Camel writes without a route's removeHeaders (the Rest DSL binding refusing a body it cannot read)
+        // copies the request's headers: never send a credential back.
+        for (String echoed : ECHOED_REQUEST_HEADERS) {
+            response.headers().remove(echoed);
+        }
         response.putHeader("Content-Security-Policy", CSP);
         response.putHeader("X-Frame-Options", "DENY");
         response.putHeader("X-Content-Type-Options", "nosniff");

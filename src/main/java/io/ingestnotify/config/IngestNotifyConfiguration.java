@@ -2,7 +2,6 @@ package io.ingestnotify.config;
 
 import io.ingestnotify.batching.BatchAssigner;
 import io.ingestnotify.batching.BatchCompletion;
-import io.ingestnotify.batching.BatchCountStrategy;
 import io.ingestnotify.batching.BatchTableAggregationRepository;
 import io.ingestnotify.batching.PreferenceCache;
 import io.ingestnotify.batching.Preferences;
@@ -39,7 +38,6 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.ingestnotify.notification.DigestMail;
-import org.apache.camel.AggregationStrategy;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -120,11 +118,6 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
             case "memory" -> new MemoryAggregationRepository();
             default -> throw Settings.invalid("AGGREGATION_REPOSITORY", kind, "batch-table or memory");
         };
-    }
-
-    @BindToRegistry("batchCountStrategy")
-    public AggregationStrategy batchCountStrategy() {
-        return new BatchCountStrategy();
     }
 
     @BindToRegistry(value = "ingestMetrics", lazy = true)
@@ -225,14 +218,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     @BindToRegistry("cleanupRedelivery")
     public RedeliveryPolicy cleanupRedelivery(@PropertyInject("correction.branch.redeliveries") String redeliveries,
                                               @PropertyInject("correction.branch.redelivery.delay.ms") String delay) {
-        RedeliveryPolicy policy = new RedeliveryPolicy();
-        policy.setMaximumRedeliveries(Settings.integer("CORRECTION_BRANCH_REDELIVERIES", redeliveries, 0, 20));
-        policy.setRedeliveryDelay(Settings.integer("CORRECTION_BRANCH_REDELIVERY_DELAY_MS", delay, 0, 600_000));
-        policy.setUseExponentialBackOff(true);
-        policy.setBackOffMultiplier(2);
-        policy.setRetryAttemptedLogLevel(LoggingLevel.DEBUG);
-        policy.setLogExhausted(false);
-        return policy;
+        return backOff(Settings.integer("CORRECTION_BRANCH_REDELIVERIES", redeliveries, 0, 20),
+                Settings.integer("CORRECTION_BRANCH_REDELIVERY_DELAY_MS", delay, 0, 600_000), 2);
     }
 
     @BindToRegistry(value = "emailLog", lazy = true)
@@ -253,13 +240,20 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     public RedeliveryPolicy mailRedelivery(@PropertyInject("notification.max.attempts") String maxAttempts,
                                            @PropertyInject("notification.retry.delay.ms") String delay,
                                            @PropertyInject("notification.retry.multiplier") String multiplier) {
+        return backOff(Settings.integer("NOTIFICATION_MAX_ATTEMPTS", maxAttempts, 1, 20) - 1,
+                Settings.integer("NOTIFICATION_RETRY_DELAY_MS", delay, 1, 86_400_000),
+                Settings.integer("NOTIFICATION_RETRY_MULTIPLIER", multiplier, 1, 10));
+    }
+
+    /** Exponential back-off as the settings say it (Camel's default would cap a delay at 60 s), waiting without a thread. */
+    private static RedeliveryPolicy backOff(int redeliveries, long firstDelayMillis, double multiplier) {
         RedeliveryPolicy policy = new RedeliveryPolicy();
-        policy.setMaximumRedeliveries(Settings.integer("NOTIFICATION_MAX_ATTEMPTS", maxAttempts, 1, 20) - 1);
-        policy.setRedeliveryDelay(Settings.integer("NOTIFICATION_RETRY_DELAY_MS", delay, 1, 86_400_000));
+        policy.setMaximumRedeliveries(redeliveries);
+        policy.setRedeliveryDelay(firstDelayMillis);
         policy.setUseExponentialBackOff(true);
-        policy.setBackOffMultiplier(Settings.integer("NOTIFICATION_RETRY_MULTIPLIER", multiplier, 1, 10));
-        policy.setMaximumRedeliveryDelay(86_400_000);   // Camel's default caps at 60 s; the settings say how long
-        policy.setAsyncDelayedRedelivery(true);          // no thread sleeps through a back-off
+        policy.setBackOffMultiplier(multiplier);
+        policy.setMaximumRedeliveryDelay(86_400_000);
+        policy.setAsyncDelayedRedelivery(true);
         policy.setRetryAttemptedLogLevel(LoggingLevel.DEBUG);
         policy.setLogRetryAttempted(false);
         policy.setLogExhausted(false);

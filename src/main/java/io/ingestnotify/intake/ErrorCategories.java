@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Derives an error category from an error message when the event carries none: the reference design's rules
+ * Derives an error category from an error message when the event carries none: the rules of the original design
  * ('file not found', 's3'/'bucket', 'chroma'/'vector', else processing), extended with the wordings the
  * pipeline's libraries actually produce.
  */

@@ -3,7 +3,7 @@ package io.ingestnotify.intake;
 import java.time.Instant;
 
 /**
- * One file-processing outcome as the intake sees it (DESIGN.md's event contract).
+ * One file-processing outcome as the intake sees it (README's "Sending events" table).
  * Mutable on purpose: metadata look-up and recipient resolution fill the blanks before the event is filed.
  */
 public class FileEvent {

@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.ingestnotify.intake.IntakeAnswer;
+
 /** What one group of events did: the counts answered to the caller, and the batches the aggregator must hear about. */
 public class IntakeResult {
 
@@ -39,16 +41,8 @@ public class IntakeResult {
         return new ArrayList<>(touched.values());
     }
 
-    public Map<String, Object> toResponse() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("accepted", accepted);
-        m.put("duplicates", duplicates);
-        m.put("rejected", rejected);
-        m.put("no_recipient", noRecipient);
-        m.put("file_not_found", fileNotFound);
-        m.put("recipient_not_allowed", recipientNotAllowed);
-        m.put("metadata_mismatch", metadataMismatch);
-        m.put("batches", touched.keySet());
-        return m;
+    public IntakeAnswer toResponse() {
+        return new IntakeAnswer(accepted, duplicates, rejected, noRecipient, fileNotFound, recipientNotAllowed, metadataMismatch,
+                touched.keySet());
     }
 }

@@ -50,40 +50,20 @@ public class EmailLog {
     public boolean claim(@Body Map<String, Object> digest, @Variable("emailHtml") String html,
                          @Variable("emailText") String text) throws SQLException {
         String batchId = (String) digest.get("batchId");
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("claim-email"))) {
-            ps.setObject(1, UUID.fromString(batchId));
-            ps.setString(2, (String) digest.get("recipient"));
-            ps.setInt(3, (Integer) digest.get("companyId"));
-            ps.setInt(4, (Integer) digest.get("botId"));
-            ps.setString(5, (String) digest.get("subject"));
-            ps.setString(6, "html".equals(digest.get("emailFormat")) ? html : null);
-            ps.setString(7, text);
-            ps.setString(8, "pending");
-            ps.setInt(9, maxAttempts);
-            try (ResultSet rs = ps.executeQuery()) {
-                boolean claimed = rs.next();
-                if (!claimed) {
-                    LOG.info("Batch {} digest already claimed; not sending it again", batchId);
-                }
-                return claimed;
-            }
+        boolean claimed = !Jdbc.rows(dataSource, "claim-email", UUID.fromString(batchId), digest.get("recipient"),
+                digest.get("companyId"), digest.get("botId"), digest.get("subject"),
+                "html".equals(digest.get("emailFormat")) ? html : null, text, "pending", maxAttempts).isEmpty();
+        if (!claimed) {
+            LOG.info("Batch {} digest already claimed; not sending it again", batchId);
         }
+        return claimed;
     }
 
     /** Notifications off (globally or by the snapshot): the batch is recorded as completed, its digest as skipped. */
     public void skipped(@Body Map<String, Object> digest) throws SQLException {
         String batchId = (String) digest.get("batchId");
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("skip-email"))) {
-            ps.setObject(1, UUID.fromString(batchId));
-            ps.setString(2, (String) digest.get("recipient"));
-            ps.setInt(3, (Integer) digest.get("companyId"));
-            ps.setInt(4, (Integer) digest.get("botId"));
-            ps.setString(5, (String) digest.get("subject"));
-            ps.setString(6, (String) digest.get("skipReason"));
-            ps.executeUpdate();
-        }
+        Jdbc.update(dataSource, "skip-email", UUID.fromString(batchId), digest.get("recipient"), digest.get("companyId"),
+                digest.get("botId"), digest.get("subject"), digest.get("skipReason"));
         LOG.info("Batch {} completed; no digest sent ({})", batchId, digest.get("skipReason"));
         metrics.mail("skipped");
     }

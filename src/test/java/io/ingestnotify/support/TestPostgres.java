@@ -1,5 +1,6 @@
 package io.ingestnotify.support;
 
+import io.ingestnotify.embedded.EmbeddedPostgres;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.sql.Connection;
@@ -7,7 +8,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.UUID;
 
-import io.ingestnotify.embedded.EmbeddedPostgres;
 
 
 
