@@ -1,8 +1,8 @@
 package io.ingestnotify;
 
-import io.ingestnotify.config.IngestNotifyConfiguration;
 import java.util.Arrays;
 
+import io.ingestnotify.config.IngestNotifyConfiguration;
 import org.apache.camel.main.Main;
 
 /**

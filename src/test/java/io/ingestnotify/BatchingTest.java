@@ -1,14 +1,14 @@
 package io.ingestnotify;
 
-import io.ingestnotify.batching.PreferenceCache;
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.Json;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ingestnotify.batching.PreferenceCache;
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import org.apache.camel.spi.AggregationRepository;

@@ -1,14 +1,14 @@
 package io.ingestnotify;
 
-import io.ingestnotify.embedded.EmbeddedS3;
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.ChromaServer;
-import io.ingestnotify.support.TcpProxy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.ingestnotify.embedded.EmbeddedS3;
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.ChromaServer;
+import io.ingestnotify.support.TcpProxy;
 import org.jclouds.blobstore.BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,12 +1,12 @@
 package io.ingestnotify;
 
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.Json;
-import io.ingestnotify.support.TestPostgres;
 import java.io.File;
 import java.time.Duration;
 import java.util.Map;
 
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
+import io.ingestnotify.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,5 @@
 package io.ingestnotify;
 
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.embedded.EmbeddedS3;
-import io.ingestnotify.intake.FileLookup;
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.Json;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,6 +11,11 @@ import java.util.TreeSet;
 
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.ingestnotify.config.Formats;
+import io.ingestnotify.embedded.EmbeddedS3;
+import io.ingestnotify.intake.FileLookup;
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.jclouds.blobstore.BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

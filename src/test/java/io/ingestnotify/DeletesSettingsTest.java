@@ -1,12 +1,12 @@
 package io.ingestnotify;
 
-import io.ingestnotify.intake.FileLookup;
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.RunningApp;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
+import io.ingestnotify.intake.FileLookup;
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.RunningApp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -1,14 +1,14 @@
 package io.ingestnotify;
 
-import io.ingestnotify.embedded.EmbeddedS3;
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.Json;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.ingestnotify.embedded.EmbeddedS3;
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

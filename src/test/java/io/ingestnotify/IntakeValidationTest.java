@@ -1,7 +1,5 @@
 package io.ingestnotify;
 
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.LogCapture;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -14,6 +12,8 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.LogCapture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

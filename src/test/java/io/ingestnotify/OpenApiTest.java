@@ -1,12 +1,12 @@
 package io.ingestnotify;
 
-import io.ingestnotify.support.AppTestSupport;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ingestnotify.support.AppTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,10 +1,5 @@
 package io.ingestnotify;
 
-import io.ingestnotify.batching.PreferenceCache;
-import io.ingestnotify.batching.Preferences;
-import io.ingestnotify.intake.FileEvent;
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.Json;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +9,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import com.github.tomakehurst.wiremock.http.Fault;
+import io.ingestnotify.batching.PreferenceCache;
+import io.ingestnotify.batching.Preferences;
+import io.ingestnotify.intake.FileEvent;
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,13 @@
 package io.ingestnotify;
 
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.Json;
-import io.ingestnotify.support.RunningApp;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
+import io.ingestnotify.support.RunningApp;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

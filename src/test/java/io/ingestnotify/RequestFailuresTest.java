@@ -1,14 +1,14 @@
 package io.ingestnotify;
 
-import io.ingestnotify.intake.RequestFailure;
-import io.ingestnotify.intake.RequestFailures;
-import io.ingestnotify.support.TestPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 
+import io.ingestnotify.intake.RequestFailure;
+import io.ingestnotify.intake.RequestFailures;
+import io.ingestnotify.support.TestPostgres;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;

@@ -1,12 +1,12 @@
 package io.ingestnotify;
 
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.Json;
-import io.ingestnotify.support.RunningApp;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
+import io.ingestnotify.support.RunningApp;
 import org.apache.camel.spi.AggregationRepository;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package io.ingestnotify;
 
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.RunningApp;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.RunningApp;
 import org.apache.camel.component.mail.MailEndpoint;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

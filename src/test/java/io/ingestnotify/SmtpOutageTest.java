@@ -1,10 +1,10 @@
 package io.ingestnotify;
 
-import io.ingestnotify.support.AppTestSupport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import io.ingestnotify.support.AppTestSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

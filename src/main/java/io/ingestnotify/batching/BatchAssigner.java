@@ -1,7 +1,5 @@
 package io.ingestnotify.batching;
 
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.config.Queries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +9,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.ingestnotify.config.Formats;
+import io.ingestnotify.config.Queries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

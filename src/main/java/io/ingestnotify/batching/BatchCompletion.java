@@ -1,7 +1,5 @@
 package io.ingestnotify.batching;
 
-import io.ingestnotify.config.Queries;
-import io.ingestnotify.ops.IngestMetrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import io.ingestnotify.config.Queries;
+import io.ingestnotify.ops.IngestMetrics;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

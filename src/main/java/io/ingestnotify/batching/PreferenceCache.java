@@ -1,7 +1,5 @@
 package io.ingestnotify.batching;
 
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.intake.FileEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,6 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.ingestnotify.config.Formats;
+import io.ingestnotify.intake.FileEvent;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;

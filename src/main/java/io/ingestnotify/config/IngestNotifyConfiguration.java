@@ -1,5 +1,15 @@
 package io.ingestnotify.config;
 
+import java.io.File;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import io.ingestnotify.batching.BatchAssigner;
 import io.ingestnotify.batching.BatchCompletion;
 import io.ingestnotify.batching.BatchTableAggregationRepository;
@@ -21,23 +31,13 @@ import io.ingestnotify.intake.MetadataLookupMode;
 import io.ingestnotify.intake.RecipientDomains;
 import io.ingestnotify.intake.RequestFailures;
 import io.ingestnotify.notification.BatchDigest;
+import io.ingestnotify.notification.DigestMail;
 import io.ingestnotify.notification.DigestTemplates;
 import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.SmtpTransportSecurity;
 import io.ingestnotify.ops.IngestMetrics;
 import io.ingestnotify.ops.OpsSummary;
 import io.ingestnotify.ops.ReachabilityCheck;
-import java.io.File;
-import java.net.URI;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import javax.sql.DataSource;
-
-import com.zaxxer.hikari.HikariDataSource;
-import io.ingestnotify.notification.DigestMail;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;

@@ -1,9 +1,10 @@
 package io.ingestnotify.config;
 
-import io.ingestnotify.intake.EventParser;
 import java.net.URI;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+
+import io.ingestnotify.intake.EventParser;
 
 
 /** Parses settings and refuses bad ones at start-up with a message naming the environment variable. */

@@ -1,9 +1,10 @@
 package io.ingestnotify.correction;
 
-import io.ingestnotify.intake.FileEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
+
+import io.ingestnotify.intake.FileEvent;
 
 
 /** Creates auto-correction tasks for the failed events of a group, inside the intake transaction. */

@@ -1,10 +1,5 @@
 package io.ingestnotify.correction;
 
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.config.Queries;
-import io.ingestnotify.intake.ErrorCategories;
-import io.ingestnotify.intake.FileEvent;
-import io.ingestnotify.ops.IngestMetrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,6 +15,11 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ingestnotify.cms.CmsMisconfigured;
+import io.ingestnotify.config.Formats;
+import io.ingestnotify.config.Queries;
+import io.ingestnotify.intake.ErrorCategories;
+import io.ingestnotify.intake.FileEvent;
+import io.ingestnotify.ops.IngestMetrics;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;

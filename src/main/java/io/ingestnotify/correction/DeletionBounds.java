@@ -1,9 +1,10 @@
 package io.ingestnotify.correction;
 
-import io.ingestnotify.config.Settings;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.ingestnotify.config.Settings;
 
 
 /**

@@ -1,8 +1,5 @@
 package io.ingestnotify.correction;
 
-import io.ingestnotify.config.Jdbc;
-import io.ingestnotify.config.Queries;
-import io.ingestnotify.ops.IngestMetrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,6 +9,9 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.ingestnotify.config.Jdbc;
+import io.ingestnotify.config.Queries;
+import io.ingestnotify.ops.IngestMetrics;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,9 +1,9 @@
 package io.ingestnotify.intake;
 
-import io.ingestnotify.ops.PathIds;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.ingestnotify.ops.PathIds;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 

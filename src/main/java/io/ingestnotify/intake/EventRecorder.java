@@ -1,7 +1,5 @@
 package io.ingestnotify.intake;
 
-import io.ingestnotify.config.Jdbc;
-import io.ingestnotify.config.Queries;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,6 +15,9 @@ import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
+
+import io.ingestnotify.config.Jdbc;
+import io.ingestnotify.config.Queries;
 
 
 

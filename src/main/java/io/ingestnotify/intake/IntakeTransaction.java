@@ -1,8 +1,5 @@
 package io.ingestnotify.intake;
 
-import io.ingestnotify.batching.BatchAssigner;
-import io.ingestnotify.batching.Preferences;
-import io.ingestnotify.correction.CorrectionTaskFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -18,6 +15,9 @@ import java.util.function.Function;
 
 import javax.sql.DataSource;
 
+import io.ingestnotify.batching.BatchAssigner;
+import io.ingestnotify.batching.Preferences;
+import io.ingestnotify.correction.CorrectionTaskFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,8 +1,5 @@
 package io.ingestnotify.intake;
 
-import io.ingestnotify.config.Queries;
-import io.ingestnotify.config.Settings;
-import io.ingestnotify.config.UserRoutes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,6 +7,9 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
+import io.ingestnotify.config.Queries;
+import io.ingestnotify.config.Settings;
+import io.ingestnotify.config.UserRoutes;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.slf4j.Logger;

@@ -1,11 +1,12 @@
 package io.ingestnotify.intake;
 
-import io.ingestnotify.config.Settings;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import io.ingestnotify.config.Settings;
 
 
 /**

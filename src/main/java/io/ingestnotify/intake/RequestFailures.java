@@ -1,9 +1,9 @@
 package io.ingestnotify.intake;
 
-import io.ingestnotify.config.Formats;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
+import io.ingestnotify.config.Formats;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

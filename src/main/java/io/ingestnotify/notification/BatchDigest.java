@@ -1,7 +1,5 @@
 package io.ingestnotify.notification;
 
-import io.ingestnotify.batching.Preferences;
-import io.ingestnotify.config.Queries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +16,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ingestnotify.batching.Preferences;
+import io.ingestnotify.config.Queries;
 import org.apache.camel.Header;
 
 /**

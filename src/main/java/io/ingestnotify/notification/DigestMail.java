@@ -1,6 +1,5 @@
 package io.ingestnotify.notification;
 
-import io.ingestnotify.config.Queries;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +8,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.ingestnotify.config.Queries;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.mail.MailConstants;

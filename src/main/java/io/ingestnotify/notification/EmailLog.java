@@ -1,9 +1,5 @@
 package io.ingestnotify.notification;
 
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.config.Jdbc;
-import io.ingestnotify.config.Queries;
-import io.ingestnotify.ops.IngestMetrics;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -15,6 +11,10 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.ingestnotify.config.Formats;
+import io.ingestnotify.config.Jdbc;
+import io.ingestnotify.config.Queries;
+import io.ingestnotify.ops.IngestMetrics;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;

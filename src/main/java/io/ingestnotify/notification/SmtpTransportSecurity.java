@@ -1,6 +1,5 @@
 package io.ingestnotify.notification;
 
-import io.ingestnotify.config.Settings;
 import java.io.File;
 import java.security.KeyStore;
 import java.util.Properties;
@@ -8,6 +7,8 @@ import java.util.Properties;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
+
+import io.ingestnotify.config.Settings;
 
 
 /**

@@ -1,13 +1,14 @@
 package io.ingestnotify.ops;
 
-import io.ingestnotify.config.Jdbc;
-import io.ingestnotify.correction.DeletionBreaker;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 import javax.sql.DataSource;
+
+import io.ingestnotify.config.Jdbc;
+import io.ingestnotify.correction.DeletionBreaker;
 
 
 /** The ops page's data: the reference design's operational queries and the lists an operator acts on, as one JSON document. */

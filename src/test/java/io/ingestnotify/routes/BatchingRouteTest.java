@@ -1,10 +1,10 @@
 package io.ingestnotify.routes;
 
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.Json;
 import java.time.Duration;
 import java.util.Map;
 
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;

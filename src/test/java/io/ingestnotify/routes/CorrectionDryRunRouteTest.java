@@ -1,8 +1,8 @@
 package io.ingestnotify.routes;
 
-import io.ingestnotify.support.AppTestSupport;
 import java.util.Map;
 
+import io.ingestnotify.support.AppTestSupport;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

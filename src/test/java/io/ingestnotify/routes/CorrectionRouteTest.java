@@ -1,11 +1,11 @@
 package io.ingestnotify.routes;
 
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.Json;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;

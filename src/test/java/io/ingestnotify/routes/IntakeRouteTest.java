@@ -1,9 +1,5 @@
 package io.ingestnotify.routes;
 
-import io.ingestnotify.intake.InvalidEventException;
-import io.ingestnotify.intake.TooManyEventsException;
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.Json;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
@@ -11,6 +7,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ingestnotify.intake.InvalidEventException;
+import io.ingestnotify.intake.TooManyEventsException;
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.Json;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,9 +1,9 @@
 package io.ingestnotify.routes;
 
-import io.ingestnotify.support.AppTestSupport;
 import java.time.Duration;
 import java.util.Map;
 
+import io.ingestnotify.support.AppTestSupport;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;

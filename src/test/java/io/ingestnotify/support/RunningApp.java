@@ -1,10 +1,10 @@
 package io.ingestnotify.support;
 
-import io.ingestnotify.config.IngestNotifyConfiguration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.ingestnotify.config.IngestNotifyConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 

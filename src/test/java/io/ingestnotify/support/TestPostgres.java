@@ -1,12 +1,13 @@
 package io.ingestnotify.support;
 
-import io.ingestnotify.embedded.EmbeddedPostgres;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.UUID;
+
+import io.ingestnotify.embedded.EmbeddedPostgres;
 
 
 
