@@ -4,11 +4,12 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 
+
 /**
  * Sorts a failure by what the database said, walking the cause chain: an outage (retry later), data the database
  * refused (the sender's fault), a misconfiguration (ours, to fix once), or anything else.
  */
-final class DatabaseErrors {
+public final class DatabaseErrors {
 
     enum Kind {
         /** Could not reach or use the database right now: SQLState class 08, 53, 57P01-03, a pool timeout. */
@@ -41,7 +42,7 @@ final class DatabaseErrors {
     static Kind kind(String state) {
         if (state.startsWith("08") || state.startsWith("53") || state.equals("57P01") || state.equals("57P02")
                 || state.equals("57P03")
-                // Deadlock / serialisation failure that outlived the intake's own retries: contention, transient.
+                // Deadlock / serialisation failure that outlived the intake's redeliveries: contention, transient.
                 || state.equals("40001") || state.equals("40P01")) {
             return Kind.OUTAGE;
         }
@@ -52,6 +53,15 @@ final class DatabaseErrors {
             return Kind.MISCONFIGURED;
         }
         return Kind.OTHER;
+    }
+
+    /**
+     * A transaction that lost a race with another (serialization failure or deadlock, SQLState 40001 / 40P01): the
+     * intake routes commit the group again (onWhen of their redelivery).
+     */
+    public static boolean lostRace(Exception t) {
+        SQLException sql = sqlException(t);
+        return sql != null && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()));
     }
 
     /** The first SQLException of the chain (a JDBC batch's own error, not its wrapper quoting the SQL), or null. */

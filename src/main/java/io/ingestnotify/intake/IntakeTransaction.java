@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 public class IntakeTransaction {
 
     private static final Logger LOG = LoggerFactory.getLogger(IntakeTransaction.class);
-    private static final int MAX_TX_ATTEMPTS = 5;
 
     private final DataSource dataSource;
     private final EventRecorder recorder;
@@ -66,7 +65,10 @@ public class IntakeTransaction {
         return keys;
     }
 
-    /** Commits one group of events; retried whole on a serialization failure or deadlock. */
+    /**
+     * Commits one group of events. A serialization failure or deadlock (SQLState 40001 / 40P01) is thrown as is:
+     * route intake-transaction commits the group again through Camel's redelivery.
+     */
     public IntakeResult commit(List<FileEvent> events) throws SQLException {
         List<FileEvent> live = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -98,7 +100,7 @@ public class IntakeTransaction {
 
         IntakeResult result;
         try {
-            result = fileWithRetries(live, prefs);
+            result = fileInTransaction(live, prefs);
         } catch (SQLException ex) {
             // An outbox group the database refuses (data, not an outage): file its events one by one, so the row it
             // refuses is marked rejected and the others are filed. A rare path; the normal case stays one commit.
@@ -115,28 +117,12 @@ public class IntakeTransaction {
         return result;
     }
 
-    private IntakeResult fileWithRetries(List<FileEvent> events, Map<FileEvent.BatchKey, Preferences> prefs) throws SQLException {
-        SQLException last = null;
-        for (int attempt = 1; attempt <= MAX_TX_ATTEMPTS; attempt++) {
-            try {
-                return fileInTransaction(events, prefs);
-            } catch (SQLException ex) {
-                last = ex;
-                if (!isRetryable(ex)) {
-                    throw ex;
-                }
-                LOG.debug("Intake transaction attempt {} hit {}; retrying", attempt, ex.getSQLState());
-            }
-        }
-        throw last;
-    }
-
     /** Each event of an outbox group in its own transaction; a row the database refuses is marked rejected, with why. */
     private IntakeResult fileOneByOne(List<FileEvent> events, Map<FileEvent.BatchKey, Preferences> prefs) throws SQLException {
         IntakeResult total = new IntakeResult();
         for (FileEvent e : events) {
             try {
-                total.add(fileWithRetries(List.of(e), prefs));
+                total.add(fileInTransaction(List.of(e), prefs));
             } catch (SQLException ex) {
                 if (DatabaseErrors.kind(ex) != DatabaseErrors.Kind.BAD_DATA) {
                     throw ex;
@@ -260,18 +246,5 @@ public class IntakeTransaction {
             }
         }
         return result;
-    }
-
- 
-
- 
- 
- 
- 
- 
-    /** Deadlock or serialization failure (BatchAssigner raises one too when it cannot settle a batch): the group is retried. */
-    private static boolean isRetryable(SQLException ex) {
-        String state = ex.getSQLState();
-        return "40001".equals(state) || "40P01".equals(state);
     }
 }
