@@ -341,7 +341,7 @@ public class IntakeBenchmark {
                             + "\"company_id\":1,\"bot_id\":1,\"user_email\":\"u" + (i % 10) + "@bench.example\",\"storage_key\":\"k/f" + i
                             + "\",\"error_category\":\"processing_error\",\"error_message\":\"parser crashed\"}";
                     client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/events"))
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
                     Thread.sleep(20); // spread the failures over time, as a pipeline would
                 }
                 awaitCount(c, "SELECT count(*) FROM auto_correction_tasks WHERE status IN ('pending','processing')", 0);
@@ -438,7 +438,7 @@ public class IntakeBenchmark {
             List<Future<Integer>> results = new ArrayList<>();
             for (String body : bodies) {
                 results.add(pool.submit(() -> client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/events"))
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode()));
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding()).statusCode()));
             }
             for (Future<Integer> f : results) {
                 if (f.get() != 202) {

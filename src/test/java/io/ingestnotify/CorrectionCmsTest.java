@@ -6,7 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.github.tomakehurst.wiremock.http.Fault;
-import io.ingestnotify.correction.CorrectionTasks;
+import io.ingestnotify.correction.CorrectionActions;
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.Json;
 import io.ingestnotify.support.RunningApp;
@@ -65,11 +65,11 @@ class CorrectionCmsTest extends AppTestSupport {
 
     @Test
     void eachCategoryGetsItsActionsAndTheStorageKeyIsCaptured() throws Exception {
-        assertThat(CorrectionTasks.actionsFor("file_not_found")).containsExactly("cms_delete");
-        assertThat(CorrectionTasks.actionsFor("s3_error")).containsExactly("s3_delete", "cms_delete");
-        assertThat(CorrectionTasks.actionsFor("processing_error")).containsExactly("s3_delete", "cms_delete", "chroma_delete");
-        assertThat(CorrectionTasks.actionsFor("storage_error")).containsExactly("chroma_delete");
-        assertThat(CorrectionTasks.actionsFor("gremlins")).containsExactly("s3_delete", "cms_delete", "chroma_delete");
+        assertThat(CorrectionActions.actionsFor("file_not_found")).containsExactly("cms_delete");
+        assertThat(CorrectionActions.actionsFor("s3_error")).containsExactly("s3_delete", "cms_delete");
+        assertThat(CorrectionActions.actionsFor("processing_error")).containsExactly("s3_delete", "cms_delete", "chroma_delete");
+        assertThat(CorrectionActions.actionsFor("storage_error")).containsExactly("chroma_delete");
+        assertThat(CorrectionActions.actionsFor("gremlins")).containsExactly("s3_delete", "cms_delete", "chroma_delete");
 
         post("/api/events", Json.array(failed("cat-s3", "s3_error", "k/cat-s3.pdf"), failed("cat-st", "storage_error", null)));
         assertThat(value("SELECT correction_actions::text FROM auto_correction_tasks WHERE file_document_id = 'cat-s3'"))

@@ -16,6 +16,8 @@ import io.ingestnotify.batching.BatchTableAggregationRepository;
 import io.ingestnotify.batching.PreferenceCache;
 import io.ingestnotify.batching.Preferences;
 import io.ingestnotify.correction.ChromaCollections;
+import io.ingestnotify.correction.CorrectionActions;
+import io.ingestnotify.correction.CorrectionTaskApi;
 import io.ingestnotify.correction.CorrectionTasks;
 import io.ingestnotify.correction.DeletionBounds;
 import io.ingestnotify.correction.DeletionBreaker;
@@ -171,6 +173,16 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return new CorrectionTasks(dataSource, Settings.integer("AUTO_CORRECTION_DELAY_SECONDS", delay, 0, 86_400),
                 Settings.integer("CORRECTION_RETRY_BASE_SECONDS", retryBase, 0, 86_400), metrics,
                 new DeletionBounds(DeletionBounds.prefix("S3_KEY_PREFIX", keyPrefix)));
+    }
+
+    @BindToRegistry("correctionActions")
+    public CorrectionActions correctionActions() {
+        return new CorrectionActions();
+    }
+
+    @BindToRegistry(value = "correctionTaskApi", lazy = true)
+    public CorrectionTaskApi correctionTaskApi(@BeanInject("dataSource") DataSource dataSource) {
+        return new CorrectionTaskApi(dataSource);
     }
 
     @BindToRegistry(value = "chromaCollections", lazy = true)

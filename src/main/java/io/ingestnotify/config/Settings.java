@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import io.ingestnotify.intake.EventParser;
 
 
+
 /** Parses settings and refuses bad ones at start-up with a message naming the environment variable. */
 public final class Settings {
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.ingestnotify.intake.FileEvent;
 
 
+
 /** Creates auto-correction tasks for the failed events of a group, inside the intake transaction. */
 public interface CorrectionTaskFactory {
 

@@ -8,54 +8,35 @@ import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ingestnotify.cms.CmsMisconfigured;
 import io.ingestnotify.config.Formats;
 import io.ingestnotify.config.Queries;
-import io.ingestnotify.intake.ErrorCategories;
 import io.ingestnotify.intake.FileEvent;
 import io.ingestnotify.ops.IngestMetrics;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Auto-correction tasks in auto_correction_tasks: made for every failed file in the intake transaction, then moved
- * through their life by the correction routes (guard, per-action results, end of an attempt). Every step is appended
- * to the task's execution_log, so its timeline reads from its row.
+ * The task store: auto_correction_tasks rows made for every failed file in the intake transaction, then moved through
+ * their life by the correction routes (guard, refusals, per-action results, end of an attempt). Every step is
+ * appended to the task's execution_log, so its timeline reads from its row. Which actions a task needs is
+ * {@link CorrectionActions}'; the operator's view and retry are {@link CorrectionTaskApi}'s.
  */
 public class CorrectionTasks implements CorrectionTaskFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(CorrectionTasks.class);
 
-    public static final String S3 = "s3_delete";
-    public static final String CMS = "cms_delete";
-    public static final String CHROMA = "chroma_delete";
-
-    /** The reference design's map from failure category to clean-up actions; an unknown category gets all three. */
-    public static List<String> actionsFor(String category) {
-        return switch (category == null ? "" : category) {
-            case ErrorCategories.FILE_NOT_FOUND -> List.of(CMS);
-            case ErrorCategories.S3_ERROR -> List.of(S3, CMS);
-            case ErrorCategories.PROCESSING_ERROR -> List.of(S3, CMS, CHROMA);
-            case ErrorCategories.STORAGE_ERROR -> List.of(CHROMA);
-            default -> List.of(S3, CMS, CHROMA);
-        };
-    }
-
     private final DataSource dataSource;
     private final int delaySeconds;
     private final int retryBaseSeconds;
-    private final ObjectMapper mapper = new ObjectMapper();
     private final IngestMetrics metrics;
     private final DeletionBounds bounds;
 
@@ -77,7 +58,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
                 if ("rejected".equals(e.outcome) || FileEvent.METADATA_MISMATCH.equals(e.outcome) || !e.failed()) {
                     continue;
                 }
-                List<String> actions = actionsFor(e.errorCategory);
+                List<String> actions = CorrectionActions.actionsFor(e.errorCategory);
                 String batchId = batchOf.get(e);
                 ps.setString(1, e.fileDocumentId);
                 ps.setString(2, e.fileName);
@@ -143,37 +124,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
             }
             ps.executeBatch();
         }
-        return parseActions(task).stream().allMatch(a -> !pending(task, a) || refused.containsKey(a));
-    }
-
-    private List<String> parseActions(Map<String, Object> task) {
-        try {
-            return List.of(mapper.readValue(String.valueOf(task.get("actions")), String[].class));
-        } catch (Exception e) {
-            throw new IllegalStateException("correction_actions of task " + task.get("id") + " unreadable", e);
-        }
-    }
-
-    /** Whether this attempt must run the branch's action: needed, not refused, and no earlier attempt completed it. */
-    public boolean needs(@Body Map<String, Object> task, @Header("action") String action,
-                         @ExchangeProperty("refusedActions") Set<String> refused) {
-        return pending(task, action) && (refused == null || !refused.contains(action));
-    }
-
-    /** The task has the action and no earlier attempt completed it. */
-    private static boolean pending(Map<String, Object> task, String action) {
-        String actions = String.valueOf(task.get("actions"));
-        String flag = switch (action) {
-            case S3 -> "s3_cleanup_completed";
-            case CMS -> "cms_cleanup_completed";
-            default -> "chroma_cleanup_completed";
-        };
-        return actions.contains("\"" + action + "\"") && !Boolean.TRUE.equals(task.get(flag));
-    }
-
-    /** A file's CMS record path, Strapi 5 style (/api/files/{documentId}), for its DELETE or its mark after a digest. */
-    public String cmsPath(@Body Map<String, Object> task) {
-        return "/api/files/" + Formats.pathSegment((String) task.get("file_document_id"));
+        return CorrectionActions.parseActions(task).stream().allMatch(a -> !CorrectionActions.pending(task, a) || refused.containsKey(a));
     }
 
     public void actionDone(@Header("taskId") int taskId, @Header("action") String action, @Header("actionDetail") String detail)
@@ -289,50 +240,4 @@ public class CorrectionTasks implements CorrectionTaskFactory {
         }
     }
 
-    /** The task as JSON-ready map, its execution log parsed: GET /api/corrections/{id}. */
-    public Map<String, Object> view(@Header("id") String id) throws Exception {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("correction-task"))) {
-            ps.setInt(1, Integer.parseInt(id));
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return null;
-                }
-                Map<String, Object> m = new LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    String col = rs.getMetaData().getColumnLabel(i);
-                    Object v = rs.getObject(i);
-                    if (col.equals("execution_log") || col.equals("correction_actions")) {
-                        v = mapper.readValue((String) v, Object.class);
-                    } else if (v instanceof Timestamp t) {
-                        v = t.toLocalDateTime().toString() + "Z";
-                    } else if (v instanceof UUID u) {
-                        v = u.toString();
-                    }
-                    m.put(col, v);
-                }
-                return m;
-            }
-        }
-    }
-
-    /** POST /api/corrections/{id}/retry: a failed task gets a fresh round of attempts; false when it is not failed. */
-    public boolean retry(@Header("id") String id) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("retry-correction"))) {
-            ps.setInt(1, Integer.parseInt(id));
-            return ps.executeUpdate() == 1;
-        }
-    }
-
-    /** Whether a task with this id exists: an unknown id is a 404, a known one that cannot be retried a 409. */
-    public boolean exists(@Header("id") String id) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("correction-task-exists"))) {
-            ps.setInt(1, Integer.parseInt(id));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        }
-    }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.ingestnotify.config.Settings;
 
 
+
 /**
  * What a correction task may delete. Event data is untrusted: an S3 key must lie inside S3_KEY_PREFIX (filled with the
  * task's company and bot) and be a plain relative key (S3-compatible stores may normalise "a/../b" to "b"); a CMS or
@@ -44,16 +45,16 @@ public class DeletionBounds {
         Map<String, String> refused = new LinkedHashMap<>();
         String actions = String.valueOf(task.get("actions"));
         String key = (String) task.get("storage_key");
-        if (actions.contains("\"" + CorrectionTasks.S3 + "\"") && !Boolean.TRUE.equals(task.get("s3_cleanup_completed")) && key != null) {
+        if (actions.contains("\"" + CorrectionActions.S3 + "\"") && !Boolean.TRUE.equals(task.get("s3_cleanup_completed")) && key != null) {
             String why = s3Refusal(key, (Integer) task.get("company_id"), (Integer) task.get("bot_id"));
             if (why != null) {
-                refused.put(CorrectionTasks.S3, why);
+                refused.put(CorrectionActions.S3, why);
             }
         }
         String idWhy = idRefusal((String) task.get("file_document_id"));
         if (idWhy != null) {
-            for (String a : List.of(CorrectionTasks.CMS, CorrectionTasks.CHROMA)) {
-                String flag = a.equals(CorrectionTasks.CMS) ? "cms_cleanup_completed" : "chroma_cleanup_completed";
+            for (String a : List.of(CorrectionActions.CMS, CorrectionActions.CHROMA)) {
+                String flag = a.equals(CorrectionActions.CMS) ? "cms_cleanup_completed" : "chroma_cleanup_completed";
                 if (actions.contains("\"" + a + "\"") && !Boolean.TRUE.equals(task.get(flag))) {
                     refused.put(a, idWhy);
                 }

@@ -21,6 +21,7 @@ import io.ingestnotify.config.Queries;
 
 
 
+
 /**
  * Records what a group of events did, inside the intake transaction: the file_events rows of HTTP events, the claim
  * of outbox rows, each file's batch_files / file_processing_status / processing_errors rows, and the outbox marks.

@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 import io.ingestnotify.config.Settings;
 
 
+
 /**
  * RECIPIENT_DOMAINS: the domains digests may be sent to. Exact match, case-insensitive: "example.com" does not let
  * mail go to "mail.example.com" (list it too), so a look-alike subdomain never widens the list. Empty: any domain.

@@ -11,6 +11,7 @@ import javax.net.ssl.TrustManagerFactory;
 import io.ingestnotify.config.Settings;
 
 
+
 /**
  * How digests reach a real SMTP server: implicit TLS (SMTP_SSL) or STARTTLS that is required, never opportunistic,
  * the server's certificate checked against its name, and optionally a private CA's trust store. Credentials never

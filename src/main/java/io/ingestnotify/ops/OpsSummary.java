@@ -11,6 +11,7 @@ import io.ingestnotify.config.Jdbc;
 import io.ingestnotify.correction.DeletionBreaker;
 
 
+
 /** The ops page's data: the reference design's operational queries and the lists an operator acts on, as one JSON document. */
 public class OpsSummary {
 

@@ -12,6 +12,7 @@ import io.ingestnotify.embedded.EmbeddedPostgres;
 
 
 
+
 /**
  * The PostgreSQL the tests run against: the machine's own on 127.0.0.1:5432 (database test) when it answers,
  * otherwise an embedded one started once per JVM. Each test class works in a schema of its own.
