@@ -35,7 +35,7 @@ public class BatchAssigner {
 
     /** The prepared statements of one transaction; the batches it opened are logged once it is committed. */
     public Session session(Connection c) throws SQLException {
-        return new Session(c.prepareStatement(Queries.get("add-file-to-open-batch")), c.prepareStatement(Queries.get("open-batch")));
+        return new Session(c.prepareStatement(Queries.get("batching/add-file-to-open-batch")), c.prepareStatement(Queries.get("batching/open-batch")));
     }
 
     public final class Session implements AutoCloseable {

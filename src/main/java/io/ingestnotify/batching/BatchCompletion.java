@@ -37,7 +37,7 @@ public class BatchCompletion {
     public boolean close(@Header("batchId") String batchId, @Header("completionReason") String reason) throws SQLException {
         UUID id = UUID.fromString(batchId);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("close-batch"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("batching/close-batch"))) {
             ps.setString(1, reason);
             ps.setObject(2, id);
             ps.setBoolean(3, "timeout".equals(reason));
@@ -61,7 +61,7 @@ public class BatchCompletion {
     }
 
     private static String status(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(Queries.get("batch-status"))) {
+        try (PreparedStatement ps = c.prepareStatement(Queries.get("batching/batch-status"))) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;

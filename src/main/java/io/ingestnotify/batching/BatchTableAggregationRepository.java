@@ -72,7 +72,7 @@ public class BatchTableAggregationRepository extends ServiceSupport implements A
     public Set<String> getKeys() {
         Set<String> keys = new LinkedHashSet<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("open-batch-timers"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("batching/open-batch-timers"))) {
             ps.setDouble(1, unitSeconds);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

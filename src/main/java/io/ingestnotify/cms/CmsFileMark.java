@@ -14,7 +14,7 @@ public final class CmsFileMark {
     private CmsFileMark() {
     }
 
-    /** @param file a row of queries/files-to-mark.sql */
+    /** @param file a row of queries/notification/files-to-mark.sql */
     public static String body(@Body Map<String, Object> file) throws JsonProcessingException {
         return MAPPER.writeValueAsString(Map.of("data",
                 Map.of("notification_sent", true, "last_notification_batch", String.valueOf(file.get("batch_id")))));

@@ -28,7 +28,7 @@ public class CorrectionTaskApi {
     /** The task as JSON-ready map, its execution log parsed: GET /api/corrections/{id}. */
     public Map<String, Object> view(@Header("id") String id) throws Exception {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("correction-task"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction/correction-task"))) {
             ps.setInt(1, Integer.parseInt(id));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -55,7 +55,7 @@ public class CorrectionTaskApi {
     /** POST /api/corrections/{id}/retry: a failed task gets a fresh round of attempts; false when it is not failed. */
     public boolean retry(@Header("id") String id) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("retry-correction"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction/retry-correction"))) {
             ps.setInt(1, Integer.parseInt(id));
             return ps.executeUpdate() == 1;
         }
@@ -64,7 +64,7 @@ public class CorrectionTaskApi {
     /** Whether a task with this id exists: an unknown id is a 404, a known one that cannot be retried a 409. */
     public boolean exists(@Header("id") String id) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("correction-task-exists"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction/correction-task-exists"))) {
             ps.setInt(1, Integer.parseInt(id));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);

@@ -50,7 +50,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
 
     @Override
     public void create(Connection c, Map<FileEvent, Integer> filed, Map<FileEvent, String> batchOf) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(Queries.get("insert-correction-task"))) {
+        try (PreparedStatement ps = c.prepareStatement(Queries.get("correction/insert-correction-task"))) {
             boolean any = false;
             for (Map.Entry<FileEvent, Integer> entry : filed.entrySet()) {
                 FileEvent e = entry.getKey();
@@ -86,7 +86,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
     /** The guard: true when the file has succeeded since the task was made (then nothing may be deleted). */
     public boolean succeededSince(@Body Map<String, Object> task) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("file-succeeded-since"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction/file-succeeded-since"))) {
             ps.setString(1, (String) task.get("file_document_id"));
             ps.setTimestamp(2, (Timestamp) task.get("created_at"));
             try (ResultSet rs = ps.executeQuery()) {
@@ -110,7 +110,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
             return false;
         }
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("correction-refused"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction/correction-refused"))) {
             for (Map.Entry<String, String> r : refused.entrySet()) {
                 String detail = "refused: " + r.getValue();
                 ps.setString(1, r.getValue());
@@ -130,7 +130,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
     public void actionDone(@Header("taskId") int taskId, @Header("action") String action, @Header("actionDetail") String detail)
             throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("correction-action-done"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction/correction-action-done"))) {
             ps.setString(1, action);
             ps.setString(2, action);
             ps.setString(3, action);
@@ -160,7 +160,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             Map<String, Object> task = new LinkedHashMap<>();
-            try (PreparedStatement ps = c.prepareStatement(Queries.get("correction-action-failed"))) {
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("correction/correction-action-failed"))) {
                 ps.setString(1, action);
                 ps.setString(2, message);
                 ps.setString(3, misconfigured ? "misconfiguration: " + message : null);
@@ -175,7 +175,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
                     }
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(Queries.get("correction-error"))) {
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("correction/correction-error"))) {
                 ps.setObject(1, task.get("event"));
                 ps.setObject(2, task.get("doc"));
                 ps.setObject(3, task.get("batch"));
@@ -195,7 +195,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
     /** Ends the attempt: completed, partial or failed (then re-driven after a back-off while attempts remain). */
     public String finish(@Header("taskId") int taskId) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("finish-correction"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction/finish-correction"))) {
             ps.setInt(1, taskId);
             ps.setInt(2, retryBaseSeconds);
             try (ResultSet rs = ps.executeQuery()) {
@@ -218,7 +218,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
     public void end(@Header("taskId") int taskId, @Header("endStatus") String status, @Header("actionDetail") String detail)
             throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("end-correction"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction/end-correction"))) {
             ps.setString(1, status);
             ps.setString(2, status);
             ps.setString(3, detail);
@@ -231,7 +231,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
 
     public void step(int taskId, String step, String action, String detail) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("correction-step"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction/correction-step"))) {
             ps.setString(1, step);
             ps.setString(2, action);
             ps.setString(3, detail);

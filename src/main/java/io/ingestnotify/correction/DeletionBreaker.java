@@ -42,10 +42,10 @@ public class DeletionBreaker {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement lock = c.prepareStatement(Queries.get("deletion-breaker-lock"))) {
+                try (PreparedStatement lock = c.prepareStatement(Queries.get("correction/deletion-breaker-lock"))) {
                     lock.execute();
                 }
-                try (PreparedStatement admit = c.prepareStatement(Queries.get("deletion-breaker-admit"))) {
+                try (PreparedStatement admit = c.prepareStatement(Queries.get("correction/deletion-breaker-admit"))) {
                     admit.setInt(1, taskId);
                     admit.setInt(2, maxPerHour);
                     try (ResultSet rs = admit.executeQuery()) {
@@ -55,7 +55,7 @@ public class DeletionBreaker {
                         }
                     }
                 }
-                try (PreparedStatement hold = c.prepareStatement(Queries.get("deletion-breaker-hold"))) {
+                try (PreparedStatement hold = c.prepareStatement(Queries.get("correction/deletion-breaker-hold"))) {
                     hold.setString(1, "MAX_DELETIONS_PER_HOUR (" + maxPerHour + ") reached; waiting for the operator to release or cancel");
                     hold.setInt(2, taskId);
                     try (ResultSet rs = hold.executeQuery()) {
@@ -82,14 +82,14 @@ public class DeletionBreaker {
 
     /** POST /api/corrections/held/release: held tasks run now, beyond the limit. */
     public Map<String, Object> release() throws SQLException {
-        int n = update("release-held-corrections");
+        int n = update("correction/release-held-corrections");
         LOG.info("Operator released {} held correction task(s); they run now, beyond MAX_DELETIONS_PER_HOUR", n);
         return Map.of("released", n);
     }
 
     /** POST /api/corrections/held/cancel: held tasks end cancelled, nothing deleted. */
     public Map<String, Object> cancel() throws SQLException {
-        int n = update("cancel-held-corrections");
+        int n = update("correction/cancel-held-corrections");
         LOG.info("Operator cancelled {} held correction task(s); nothing deleted", n);
         metrics.correction("cancelled", n);
         return Map.of("cancelled", n);
@@ -97,7 +97,7 @@ public class DeletionBreaker {
 
     public double heldCount() {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("count-held-corrections"));
+             PreparedStatement ps = c.prepareStatement(Queries.get("correction/count-held-corrections"));
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -111,7 +111,7 @@ public class DeletionBreaker {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("limitPerHour", maxPerHour);
         m.put("count", (long) heldCount());
-        m.put("tasks", Jdbc.rows(c, "ops-held-corrections"));
+        m.put("tasks", Jdbc.rows(c, "correction/ops-held-corrections"));
         return m;
     }
 

@@ -53,7 +53,7 @@ public class EventRecorder {
         }
         String[] types = {"text", "text", "text", "text", "int4", "int4", "text", "text", "int8", "text", "int4", "int4",
             "text", "text", "timestamp", "text", "text"};
-        try (PreparedStatement ps = c.prepareStatement(Queries.get("record-http-events"))) {
+        try (PreparedStatement ps = c.prepareStatement(Queries.get("intake/record-http-events"))) {
             for (int col = 0; col < cols.length; col++) {
                 Array array = c.createArrayOf(types[col], cols[col]);
                 ps.setArray(col + 1, array);
@@ -73,7 +73,7 @@ public class EventRecorder {
         if (ids.length == 0) {
             return taken;
         }
-        try (PreparedStatement ps = c.prepareStatement(Queries.get("take-outbox-rows"))) {
+        try (PreparedStatement ps = c.prepareStatement(Queries.get("intake/take-outbox-rows"))) {
             ps.setArray(1, c.createArrayOf("int4", ids));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -84,9 +84,9 @@ public class EventRecorder {
         return taken;
     }
     public void writeFileRows(Connection c, Map<FileEvent, Integer> filed, Map<FileEvent, String> batchOf, boolean correcting) throws SQLException {
-        try (PreparedStatement files = c.prepareStatement(Queries.get("insert-batch-file"));
-             PreparedStatement status = c.prepareStatement(Queries.get("insert-processing-status"));
-             PreparedStatement errors = c.prepareStatement(Queries.get("insert-processing-error"))) {
+        try (PreparedStatement files = c.prepareStatement(Queries.get("intake/insert-batch-file"));
+             PreparedStatement status = c.prepareStatement(Queries.get("intake/insert-processing-status"));
+             PreparedStatement errors = c.prepareStatement(Queries.get("intake/insert-processing-error"))) {
             for (Map.Entry<FileEvent, Integer> entry : filed.entrySet()) {
                 FileEvent e = entry.getKey();
                 int rowId = entry.getValue();
@@ -137,7 +137,7 @@ public class EventRecorder {
         }
     }
     public void markOutboxRows(Connection c, Map<FileEvent, Integer> filed) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(Queries.get("mark-outbox-row"))) {
+        try (PreparedStatement ps = c.prepareStatement(Queries.get("intake/mark-outbox-row"))) {
             boolean any = false;
             for (Map.Entry<FileEvent, Integer> entry : filed.entrySet()) {
                 FileEvent e = entry.getKey();
@@ -158,7 +158,7 @@ public class EventRecorder {
     /** Marks one outbox row rejected (processed, so never claimed again); false when another instance filed it. */
     public boolean rejectOutboxRow(int rowId, String reason) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("reject-outbox-row"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("intake/reject-outbox-row"))) {
             ps.setString(1, reason);
             ps.setInt(2, rowId);
             return ps.executeUpdate() == 1;

@@ -71,7 +71,7 @@ public final class MetadataLookupMode implements ExtendedStartupListener {
 
     private static boolean filesTableVisible(DataSource dataSource) throws Exception {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("files-table-visible"));
+             PreparedStatement ps = c.prepareStatement(Queries.get("intake/files-table-visible"));
              ResultSet rs = ps.executeQuery()) {
             return rs.next() && rs.getBoolean(1);
         }

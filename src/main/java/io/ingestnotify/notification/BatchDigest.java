@@ -41,7 +41,7 @@ public class BatchDigest {
         UUID id = UUID.fromString(batchId);
         Map<String, Object> model = new HashMap<>();
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement(Queries.get("batch-for-digest"))) {
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/batch-for-digest"))) {
                 ps.setObject(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -71,7 +71,7 @@ public class BatchDigest {
             }
             List<Map<String, Object>> succeeded = new ArrayList<>();
             List<Map<String, Object>> failed = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(Queries.get("batch-files-for-digest"))) {
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/batch-files-for-digest"))) {
                 ps.setObject(1, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

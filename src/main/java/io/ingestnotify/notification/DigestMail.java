@@ -31,7 +31,7 @@ public class DigestMail {
     public void prepareMail(Exchange exchange) throws SQLException {
         String batchId = exchange.getProperty("batchId", String.class);
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("email-for-send"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("notification/email-for-send"))) {
             ps.setObject(1, UUID.fromString(batchId));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {

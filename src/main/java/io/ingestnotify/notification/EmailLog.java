@@ -50,7 +50,7 @@ public class EmailLog {
     public boolean claim(@Body Map<String, Object> digest, @Variable("emailHtml") String html,
                          @Variable("emailText") String text) throws SQLException {
         String batchId = (String) digest.get("batchId");
-        boolean claimed = !Jdbc.rows(dataSource, "claim-email", UUID.fromString(batchId), digest.get("recipient"),
+        boolean claimed = !Jdbc.rows(dataSource, "notification/claim-email", UUID.fromString(batchId), digest.get("recipient"),
                 digest.get("companyId"), digest.get("botId"), digest.get("subject"),
                 "html".equals(digest.get("emailFormat")) ? html : null, text, "pending", maxAttempts).isEmpty();
         if (!claimed) {
@@ -62,7 +62,7 @@ public class EmailLog {
     /** Notifications off (globally or by the snapshot): the batch is recorded as completed, its digest as skipped. */
     public void skipped(@Body Map<String, Object> digest) throws SQLException {
         String batchId = (String) digest.get("batchId");
-        Jdbc.update(dataSource, "skip-email", UUID.fromString(batchId), digest.get("recipient"), digest.get("companyId"),
+        Jdbc.update(dataSource, "notification/skip-email", UUID.fromString(batchId), digest.get("recipient"), digest.get("companyId"),
                 digest.get("botId"), digest.get("subject"), digest.get("skipReason"));
         LOG.info("Batch {} completed; no digest sent ({})", batchId, digest.get("skipReason"));
         metrics.mail("skipped");
@@ -78,7 +78,7 @@ public class EmailLog {
         try (Connection c = dataSource.getConnection()) {
             int attempt;
             int max;
-            try (PreparedStatement ps = c.prepareStatement(Queries.get("email-attempt-failed"))) {
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/email-attempt-failed"))) {
                 ps.setString(1, message);
                 ps.setObject(2, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -97,7 +97,7 @@ public class EmailLog {
                 }
                 next = Jdbc.timestamp(Instant.now().plusMillis(delay));
             }
-            try (PreparedStatement ps = c.prepareStatement(Queries.get("insert-retry-log"))) {
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/insert-retry-log"))) {
                 ps.setObject(1, id);
                 ps.setInt(2, attempt);
                 ps.setString(3, message);
@@ -118,7 +118,7 @@ public class EmailLog {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             int attempts;
-            try (PreparedStatement ps = c.prepareStatement(Queries.get("email-sent"))) {
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/email-sent"))) {
                 ps.setString(1, "250 accepted by " + smtpServer);
                 ps.setObject(2, id);
                 try (ResultSet rs = ps.executeQuery()) {
@@ -126,7 +126,7 @@ public class EmailLog {
                 }
             }
             if (attempts > 1) {
-                try (PreparedStatement ps = c.prepareStatement(Queries.get("insert-retry-log"))) {
+                try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/insert-retry-log"))) {
                     ps.setObject(1, id);
                     ps.setInt(2, attempts);
                     ps.setString(3, null);
@@ -135,7 +135,7 @@ public class EmailLog {
                     ps.executeUpdate();
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement(Queries.get("batch-notified"))) {
+            try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/batch-notified"))) {
                 ps.setObject(1, id);
                 ps.executeUpdate();
             }
@@ -149,7 +149,7 @@ public class EmailLog {
         String batchId = exchange.getProperty("batchId", String.class);
         String message = Formats.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("email-failed"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("notification/email-failed"))) {
             ps.setString(1, message);
             ps.setObject(2, UUID.fromString(batchId));
             ps.executeUpdate();
@@ -162,7 +162,7 @@ public class EmailLog {
     /** Makes a failed digest sendable again; false when there is no failed digest for the batch. */
     public boolean resend(String batchId) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("email-resend"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("notification/email-resend"))) {
             ps.setObject(1, UUID.fromString(batchId));
             return ps.executeUpdate() == 1;
         }
@@ -171,7 +171,7 @@ public class EmailLog {
     /** Whether the batch exists: an unknown id is a 404, a known one without a failed digest a 409. */
     public boolean batchExists(String batchId) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("batch-exists"))) {
+             PreparedStatement ps = c.prepareStatement(Queries.get("notification/batch-exists"))) {
             ps.setObject(1, UUID.fromString(batchId));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() && rs.getBoolean(1);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * The answer of {@code GET /api/corrections/{id}}, as the OpenAPI document describes it: one auto_correction_tasks row
- * (queries/correction-task.sql), its actions and execution log parsed. CorrectionTasks.view builds it as a map.
+ * (queries/correction/correction-task.sql), its actions and execution log parsed. CorrectionTasks.view builds it as a map.
  */
 public record CorrectionTaskView(
         int id,

@@ -30,12 +30,12 @@ public class OpsSummary {
     public Map<String, Object> summary() throws SQLException {
         Map<String, Object> m = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection()) {
-            m.put("batchStatus", Jdbc.rows(c, "ops-batch-status"));
-            m.put("emailStatus", Jdbc.rows(c, "ops-email-status"));
-            m.put("correctionStatus", Jdbc.rows(c, "ops-correction-status"));
-            m.put("openBatches", Jdbc.rows(c, "ops-open-batches", delayUnitSeconds, maxAgeHours));
-            m.put("recentMails", Jdbc.rows(c, "ops-recent-mails"));
-            m.put("failedCorrections", Jdbc.rows(c, "ops-failed-corrections"));
+            m.put("batchStatus", Jdbc.rows(c, "ops/ops-batch-status"));
+            m.put("emailStatus", Jdbc.rows(c, "ops/ops-email-status"));
+            m.put("correctionStatus", Jdbc.rows(c, "ops/ops-correction-status"));
+            m.put("openBatches", Jdbc.rows(c, "ops/ops-open-batches", delayUnitSeconds, maxAgeHours));
+            m.put("recentMails", Jdbc.rows(c, "ops/ops-recent-mails"));
+            m.put("failedCorrections", Jdbc.rows(c, "ops/ops-failed-corrections"));
             m.put("heldCorrections", breaker.summary(c));
         }
         return m;
