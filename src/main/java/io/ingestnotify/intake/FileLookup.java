@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A file's metadata from the look-up (route file-events runs it before the transaction: route lookup-file, the
+ * A file's metadata from the look-up (route intake runs it before the transaction: route lookup-file, the
  * reference design's query on the CMS's files table, which a deployment can point at the CMS API instead); a leaf: it
  * says which documents to look up and applies the answers:
  * <ul>

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Route http-intake's error mapping, with its filing step (direct:file-events) replaced by a mock that fails as told:
+ * Route http-intake's error mapping, with its filing step (direct:intake) replaced by a mock that fails as told:
  * refused data 400, too many events 413, an outage 503 with Retry-After, anything else 500 with an error id. Each
  * answer is JSON, and nothing reaches the batch tables.
  */
@@ -32,8 +32,8 @@ class IntakeRouteTest extends AppTestSupport {
     @BeforeAll
     static void start() throws Exception {
         startApp(Map.of());
-        AdviceWith.adviceWith(app.context(), "http-intake", a -> a.weaveByToUri("direct:file-events").replace()
-                .to("mock:file-events")
+        AdviceWith.adviceWith(app.context(), "http-intake", a -> a.weaveByToUri("direct:intake").replace()
+                .to("mock:intake")
                 .process(exchange -> {
                     RuntimeException failure = FAILURE.get();
                     if (failure != null) {
@@ -111,6 +111,6 @@ class IntakeRouteTest extends AppTestSupport {
     }
 
     private static MockEndpoint getMock() {
-        return app.context().getEndpoint("mock:file-events", MockEndpoint.class);
+        return app.context().getEndpoint("mock:intake", MockEndpoint.class);
     }
 }
