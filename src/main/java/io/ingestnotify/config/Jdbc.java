@@ -55,6 +55,14 @@ public final class Jdbc {
         }
     }
 
+    /** Runs a named update inside the caller's transaction. */
+    public static int update(Connection c, String query, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(Queries.get(query))) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
     /** The operational tables keep UTC wall-clock timestamps (TIMESTAMP without time zone). */
     public static Timestamp timestamp(Instant i) {
         return i == null ? null : Timestamp.valueOf(i.atOffset(ZoneOffset.UTC).toLocalDateTime());

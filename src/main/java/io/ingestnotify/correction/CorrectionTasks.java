@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 
 import io.ingestnotify.cms.CmsMisconfigured;
 import io.ingestnotify.config.Formats;
+import io.ingestnotify.config.Jdbc;
 import io.ingestnotify.config.Queries;
 import io.ingestnotify.intake.FileEvent;
 import io.ingestnotify.ops.IngestMetrics;
@@ -129,17 +130,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
 
     public void actionDone(@Header("taskId") int taskId, @Header("action") String action, @Header("actionDetail") String detail)
             throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("correction/correction-action-done"))) {
-            ps.setString(1, action);
-            ps.setString(2, action);
-            ps.setString(3, action);
-            ps.setString(4, "done");
-            ps.setString(5, action);
-            ps.setString(6, detail);
-            ps.setInt(7, taskId);
-            ps.executeUpdate();
-        }
+        Jdbc.update(dataSource, "correction/correction-action-done", action, action, action, "done", action, detail, taskId);
         LOG.info("Correction task {}: {} done ({})", taskId, action, detail);
     }
 
@@ -217,27 +208,13 @@ public class CorrectionTasks implements CorrectionTaskFactory {
     /** Ends a task without deleting anything: cancelled by the guard, or a dry run's plan. */
     public void end(@Header("taskId") int taskId, @Header("endStatus") String status, @Header("actionDetail") String detail)
             throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("correction/end-correction"))) {
-            ps.setString(1, status);
-            ps.setString(2, status);
-            ps.setString(3, detail);
-            ps.setInt(4, taskId);
-            ps.executeUpdate();
-        }
+        Jdbc.update(dataSource, "correction/end-correction", status, status, detail, taskId);
         LOG.info("Correction task {} {}: {}", taskId, status, detail);
         metrics.correction(status);
     }
 
     public void step(int taskId, String step, String action, String detail) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("correction/correction-step"))) {
-            ps.setString(1, step);
-            ps.setString(2, action);
-            ps.setString(3, detail);
-            ps.setInt(4, taskId);
-            ps.executeUpdate();
-        }
+        Jdbc.update(dataSource, "correction/correction-step", step, action, detail, taskId);
     }
 
 }

@@ -97,14 +97,7 @@ public class EmailLog {
                 }
                 next = Jdbc.timestamp(Instant.now().plusMillis(delay));
             }
-            try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/insert-retry-log"))) {
-                ps.setObject(1, id);
-                ps.setInt(2, attempt);
-                ps.setString(3, message);
-                ps.setBoolean(4, false);
-                ps.setTimestamp(5, next);
-                ps.executeUpdate();
-            }
+            Jdbc.update(c, "notification/insert-retry-log", id, attempt, message, false, next);
             LOG.warn("Batch {} digest attempt {}/{} failed: {}{}", batchId, attempt, max, message,
                     next != null ? "; retrying" : "");
             if (next != null) {
@@ -126,14 +119,7 @@ public class EmailLog {
                 }
             }
             if (attempts > 1) {
-                try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/insert-retry-log"))) {
-                    ps.setObject(1, id);
-                    ps.setInt(2, attempts);
-                    ps.setString(3, null);
-                    ps.setBoolean(4, true);
-                    ps.setTimestamp(5, null);
-                    ps.executeUpdate();
-                }
+                Jdbc.update(c, "notification/insert-retry-log", id, attempts, null, true, null);
             }
             try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/batch-notified"))) {
                 ps.setObject(1, id);
