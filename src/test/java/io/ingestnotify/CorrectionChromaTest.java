@@ -2,7 +2,6 @@ package io.ingestnotify;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 
 import io.ingestnotify.embedded.EmbeddedS3;
@@ -41,14 +40,8 @@ class CorrectionChromaTest extends AppTestSupport {
                 "Node.js or src/test/chroma/node_modules missing (run npm ci there): Chroma tests skipped");
         chroma = new ChromaServer();
         collection = chroma.createCollection("global");
-        s3 = new EmbeddedS3(null, 0);
-        s3.start();
-        s3.createBucket(BUCKET);
-        Map<String, String> p = new HashMap<>(CorrectionCmsTest.correctionProperties());
-        p.put("s3.bucket", BUCKET);
-        p.put("s3.endpoint", s3.endpoint());
-        p.put("s3.access-key", EmbeddedS3.IDENTITY);
-        p.put("s3.secret-key", EmbeddedS3.CREDENTIAL);
+        s3 = CorrectionCmsTest.startS3(BUCKET);
+        Map<String, String> p = CorrectionCmsTest.correctionProperties(BUCKET, s3.endpoint());
         chromaProxy = new TcpProxy("127.0.0.1", chroma.port());
         p.put("chroma.url", "http://127.0.0.1:" + chromaProxy.port());
         p.put("chroma.timeout.ms", "1000");

@@ -1,12 +1,14 @@
 package io.ingestnotify;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.ingestnotify.correction.CorrectionActions;
+import io.ingestnotify.embedded.EmbeddedS3;
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.Json;
 import io.ingestnotify.support.RunningApp;
@@ -28,6 +30,24 @@ import static org.awaitility.Awaitility.await;
  * the success guard, and the task's timeline. S3 and Chroma are not configured here (their actions are skipped).
  */
 class CorrectionCmsTest extends AppTestSupport {
+
+    /** A started S3Proxy with the pipeline's bucket. */
+    static EmbeddedS3 startS3(String bucket) {
+        EmbeddedS3 s3 = new EmbeddedS3(null, 0);
+        s3.start();
+        s3.createBucket(bucket);
+        return s3;
+    }
+
+    /** The correction settings with the S3 clean-up pointed at a bucket behind an S3-compatible endpoint. */
+    static Map<String, String> correctionProperties(String bucket, String s3Endpoint) {
+        Map<String, String> p = new HashMap<>(correctionProperties());
+        p.put("s3.bucket", bucket);
+        p.put("s3.endpoint", s3Endpoint);
+        p.put("s3.access-key", EmbeddedS3.IDENTITY);
+        p.put("s3.secret-key", EmbeddedS3.CREDENTIAL);
+        return p;
+    }
 
     static Map<String, String> correctionProperties() {
         return Map.of("auto.correction.delay.seconds", "1", "correction.poll.delay.ms", "100",

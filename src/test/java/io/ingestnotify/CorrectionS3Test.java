@@ -36,15 +36,9 @@ class CorrectionS3Test extends AppTestSupport {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = new EmbeddedS3(null, 0);
-        s3.start();
-        s3.createBucket(BUCKET);
+        s3 = CorrectionCmsTest.startS3(BUCKET);
         proxy = new TcpProxy("127.0.0.1", Integer.parseInt(s3.endpoint().substring(s3.endpoint().lastIndexOf(':') + 1)));
-        Map<String, String> p = new HashMap<>(CorrectionCmsTest.correctionProperties());
-        p.put("s3.bucket", BUCKET);
-        p.put("s3.endpoint", "http://127.0.0.1:" + proxy.port());
-        p.put("s3.access-key", EmbeddedS3.IDENTITY);
-        p.put("s3.secret-key", EmbeddedS3.CREDENTIAL);
+        Map<String, String> p = CorrectionCmsTest.correctionProperties(BUCKET, "http://127.0.0.1:" + proxy.port());
         p.put("s3.timeout.ms", "1000");
         startApp(p);
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));

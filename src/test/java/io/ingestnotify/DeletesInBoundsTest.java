@@ -3,7 +3,6 @@ package io.ingestnotify;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,14 +45,8 @@ class DeletesInBoundsTest extends AppTestSupport {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = new EmbeddedS3(null, 0);
-        s3.start();
-        s3.createBucket(BUCKET);
-        Map<String, String> p = new HashMap<>(CorrectionCmsTest.correctionProperties());
-        p.put("s3.bucket", BUCKET);
-        p.put("s3.endpoint", s3.endpoint());
-        p.put("s3.access-key", EmbeddedS3.IDENTITY);
-        p.put("s3.secret-key", EmbeddedS3.CREDENTIAL);
+        s3 = CorrectionCmsTest.startS3(BUCKET);
+        Map<String, String> p = CorrectionCmsTest.correctionProperties(BUCKET, s3.endpoint());
         p.put("s3.key.prefix", "tenants/{company_id}/");
         p.put("chroma.url", "http://127.0.0.1:" + cms.port());
         p.put("chroma.token", "chroma-secret");

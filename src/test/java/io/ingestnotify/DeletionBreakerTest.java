@@ -2,7 +2,6 @@ package io.ingestnotify;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -35,14 +34,8 @@ class DeletionBreakerTest extends AppTestSupport {
 
     @BeforeAll
     static void start() throws Exception {
-        s3 = new EmbeddedS3(null, 0);
-        s3.start();
-        s3.createBucket(BUCKET);
-        Map<String, String> p = new HashMap<>(CorrectionCmsTest.correctionProperties());
-        p.put("s3.bucket", BUCKET);
-        p.put("s3.endpoint", s3.endpoint());
-        p.put("s3.access-key", EmbeddedS3.IDENTITY);
-        p.put("s3.secret-key", EmbeddedS3.CREDENTIAL);
+        s3 = CorrectionCmsTest.startS3(BUCKET);
+        Map<String, String> p = CorrectionCmsTest.correctionProperties(BUCKET, s3.endpoint());
         p.put("max.deletions.per.hour", "2");
         startApp(p);
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
