@@ -47,19 +47,30 @@ public class IntakeBenchmark {
         }
         System.out.printf("%d events from %d users, outbox groups of %d%n", events, users, GROUP);
 
+        // A third argument picks sections (comma-separated: outbox, http, preferences, corrections, burst); default all.
+        java.util.Set<String> only = args.length > 2 ? java.util.Set.of(args[2].split(",")) : java.util.Set.of();
         // One untimed pass first, so the timed runs below compare the repositories and not the JIT's warm-up.
         bundleOutbox(events / 4, users, "batch-table");
-        double bare = bareJdbc(events, users);
-        System.out.printf("bare JDBC loop              : %8.0f events/s%n", bare);
-        double tableRepo = bundleOutbox(events, users, "batch-table");
-        System.out.printf("bundle, outbox, batch-table repo : %8.0f events/s (%.2f x bare)%n", tableRepo, tableRepo / bare);
-        double memRepo = bundleOutbox(events, users, "memory");
-        System.out.printf("bundle, outbox, memory repo      : %8.0f events/s (%.2f x bare)%n", memRepo, memRepo / bare);
-        double http = bundleHttp(events, users);
-        System.out.printf("bundle, HTTP arrays of 50   : %8.0f events/s%n", http);
-        preferenceCache(10_000, 100);
-        corrections(100);
-        burst(100_000, users);
+        if (only.isEmpty() || only.contains("outbox")) {
+            double bare = bareJdbc(events, users);
+            System.out.printf("bare JDBC loop              : %8.0f events/s%n", bare);
+            double tableRepo = bundleOutbox(events, users, "batch-table");
+            System.out.printf("bundle, outbox, batch-table repo : %8.0f events/s (%.2f x bare)%n", tableRepo, tableRepo / bare);
+            double memRepo = bundleOutbox(events, users, "memory");
+            System.out.printf("bundle, outbox, memory repo      : %8.0f events/s (%.2f x bare)%n", memRepo, memRepo / bare);
+        }
+        if (only.isEmpty() || only.contains("http")) {
+            System.out.printf("bundle, HTTP arrays of 50   : %8.0f events/s%n", bundleHttp(events, users));
+        }
+        if (only.isEmpty() || only.contains("preferences")) {
+            preferenceCache(10_000, 100);
+        }
+        if (only.isEmpty() || only.contains("corrections")) {
+            corrections(100);
+        }
+        if (only.isEmpty() || only.contains("burst")) {
+            burst(100_000, users);
+        }
         System.exit(0);
     }
 
@@ -198,6 +209,12 @@ public class IntakeBenchmark {
         p.put("outbox.poll.delay.ms", "50");
         p.put("aggregation.repository", repo);
         p.put("data.dir", "target/bench-data");
+        // BENCH_SETTINGS="key=value,key=value" overrides settings for an experiment (not used by the figures).
+        for (String kv : System.getenv().getOrDefault("BENCH_SETTINGS", "").split(",")) {
+            if (kv.contains("=")) {
+                p.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+        }
         return p;
     }
 
@@ -211,16 +228,39 @@ public class IntakeBenchmark {
             app.context().getRouteController().stopRoute("outbox-poller");
             fillOutbox(c, events, users);
             long start = System.nanoTime();
+            long cpuStart = cpuNanos();
             app.context().getRouteController().startRoute("outbox-poller");
             awaitCount(c, "SELECT count(*) FROM file_events WHERE processed_at IS NULL", 0);
             double rate = events / ((System.nanoTime() - start) / 1e9);
             mailLatency(c, events / 50);
+            // CPU of this JVM (bundle, GreenMail and the bench's polling) per 1,000 events, intake and mails included:
+            // unlike events/s it hardly moves when other processes share the cores.
+            System.out.printf("   CPU: %.0f ms per 1,000 events (intake and digests)%n", (cpuNanos() - cpuStart) / 1e6 / (events / 1000.0));
+            routeTimes(app);
             return rate;
         } finally {
             app.close();
             smtp.stop();
             TestPostgres.dropSchema(schema);
         }
+    }
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Where the time went, by route: Camel's route-policy timers (count, total and mean time per exchange). */
+    static void routeTimes(RunningApp app) {
+        io.micrometer.core.instrument.MeterRegistry registry = app.context().getRegistry()
+                .lookupByNameAndType("metricsRegistry", io.micrometer.core.instrument.MeterRegistry.class);
+        if (registry == null || System.getenv("BENCH_ROUTE_TIMES") == null) {
+            return;
+        }
+        registry.find("camel.route.policy").timers().stream()
+                .filter(t -> t.count() > 0)
+                .sorted((a, b) -> Double.compare(b.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS), a.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS)))
+                .forEach(t -> System.out.printf("   route %-22s %7d exchanges, %8.0f ms in all, %7.2f ms each%n", t.getId().getTag("routeId"),
+                        t.count(), t.totalTime(java.util.concurrent.TimeUnit.MILLISECONDS), t.mean(java.util.concurrent.TimeUnit.MILLISECONDS)));
     }
 
     /** Polls a count until it reaches the target (a benchmark's end condition; tests use Awaitility). */

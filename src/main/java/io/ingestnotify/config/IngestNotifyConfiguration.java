@@ -37,6 +37,7 @@ import io.ingestnotify.notification.DigestMail;
 import io.ingestnotify.notification.DigestTemplates;
 import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.SmtpTransportSecurity;
+import io.ingestnotify.notification.StreamProviderPin;
 import io.ingestnotify.ops.IngestMetrics;
 import io.ingestnotify.ops.OpsSummary;
 import io.ingestnotify.ops.ReachabilityCheck;
@@ -297,6 +298,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                               @PropertyInject("embedded.smtp.port") String embeddedPort,
                               @PropertyInject("data.dir") String dataDir,
                               @PropertyInject("embedded.enabled") String embedded) throws Exception {
+        StreamProviderPin.apply();
         MailComponent mail = new MailComponent(context);
         boolean explicitPort = port != null && !port.isBlank();
         int smtpPort = explicitPort ? Settings.integer("SMTP_PORT", port, 1, 65_535) : 0;
