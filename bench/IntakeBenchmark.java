@@ -194,6 +194,8 @@ public class IntakeBenchmark {
         Map<String, String> p = new HashMap<>();
         p.put("db.url", TestPostgres.url());
         p.put("db.schema", schema);
+        // Events carry their metadata; a WireMock CMS answers only what a section stubs (prefs-strapi asks the real one).
+        p.put("metadata.source", "sql");
         p.put("smtp.server", "127.0.0.1");
         p.put("smtp.port", String.valueOf(smtpPort));
         p.put("smtp.starttls", "false");
@@ -285,6 +287,7 @@ public class IntakeBenchmark {
         p.put("cms.api.url", strapi.url());
         p.put("cms.api.token", io.ingestnotify.support.StrapiServer.BUNDLE_TOKEN);
         p.put("cms.timeout.ms", "10000");
+        p.put("metadata.source", "auto"); // the default with a CMS: failed events are confirmed through Strapi
         RunningApp app = new RunningApp(p);
         try (Connection c = TestPostgres.connect(schema)) {
             app.context().getRouteController().stopRoute("outbox-poller");
