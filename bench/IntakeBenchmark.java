@@ -38,6 +38,11 @@ public class IntakeBenchmark {
     static final int GROUP = 200;
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("prefs-strapi")) {
+            // bench/run.sh prefs-strapi: only the preference cache, against a real Strapi 5 (src/test/strapi, npm ci)
+            preferenceCacheStrapi(10_000, 100);
+            System.exit(0);
+        }
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int users = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         try (Connection c = TestPostgres.connect(null); Statement s = c.createStatement()) {
@@ -200,6 +205,8 @@ public class IntakeBenchmark {
         Map<String, String> p = new HashMap<>();
         p.put("db.url", TestPostgres.url());
         p.put("db.schema", schema);
+        // Events carry their metadata; a WireMock CMS answers only what a section stubs (prefs-strapi asks the real one).
+        p.put("metadata.source", "sql");
         p.put("smtp.server", "127.0.0.1");
         p.put("smtp.port", String.valueOf(smtpPort));
         p.put("smtp.starttls", "false");
@@ -300,6 +307,50 @@ public class IntakeBenchmark {
             rs.next();
             System.out.printf("   mails: %d sent; batch completed -> handed to SMTP: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
                     rs.getLong(1), rs.getDouble(2) * 1000, rs.getDouble(3) * 1000, rs.getDouble(4) * 1000);
+        }
+    }
+
+    /**
+     * 10k events from 100 users through the bundle with a real Strapi 5 (cms/strapi's types, the bundle's custom
+     * token, each user's preferences seeded): how many by-user calls the cache saves, counted by the bundle's cache.
+     */
+    static void preferenceCacheStrapi(int events, int users) throws Exception {
+        io.ingestnotify.support.StrapiServer strapi = io.ingestnotify.support.StrapiServer.shared();
+        for (int u = 0; u < users; u++) {
+            strapi.createPreference(1, 1, "user" + u + "@bench.example", 50, 30, "html", true, true, true);
+        }
+        String schema = TestPostgres.newSchema();
+        int smtpPort = AvailablePortFinder.getNextAvailable();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table");
+        p.put("cms.api.url", strapi.url());
+        p.put("cms.api.token", io.ingestnotify.support.StrapiServer.BUNDLE_TOKEN);
+        p.put("cms.timeout.ms", "10000");
+        p.put("metadata.source", "auto"); // the default with a CMS: failed events are confirmed through Strapi
+        RunningApp app = new RunningApp(p);
+        try (Connection c = TestPostgres.connect(schema)) {
+            app.context().getRouteController().stopRoute("outbox-poller");
+            fillOutbox(c, events, users);
+            long t0 = System.nanoTime();
+            app.context().getRouteController().startRoute("outbox-poller");
+            awaitCount(c, "SELECT count(*) FROM file_events WHERE processed_at IS NULL", 0);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            io.ingestnotify.batching.PreferenceCache cache = app.bean("preferenceCache", io.ingestnotify.batching.PreferenceCache.class);
+            long calls = cache.cmsCalls();
+            String threshold = null;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT min(user_preferences_snapshot->>'batch_size_threshold') FROM batch_processing_sessions")) {
+                rs.next();
+                threshold = rs.getString(1);
+            }
+            System.out.printf("preference cache (real Strapi 5.54.0): %d events from %d users in %.1f s -> %d CMS calls "
+                    + "(%.2f%% saved, %d failures; snapshot threshold %s = the seeded 50)%n",
+                    events, users, seconds, calls, 100.0 * (events - calls) / events, cache.cmsFailures(), threshold);
+        } finally {
+            app.close();
+            smtp.stop();
+            TestPostgres.dropSchema(schema);
         }
     }
 

@@ -1,2 +1,2 @@
--- Whether the CMS's files table (route lookup-file's query) is visible in the connection's search path.
-SELECT to_regclass('files') IS NOT NULL
+-- Whether the metadata look-up's table (METADATA_TABLE) is visible in the connection's search path.
+SELECT to_regclass(?) IS NOT NULL

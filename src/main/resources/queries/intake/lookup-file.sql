@@ -1,4 +1,5 @@
--- A file's metadata from the CMS's files table (route lookup-file; replace the route to ask the CMS API instead).
+-- A file's metadata from the CMS's files table (route lookup-file with METADATA_SOURCE=sql). {table} is METADATA_TABLE,
+-- filled in once at start (MetadataLookupMode).
 SELECT company_id, bot_id, name AS file_name, storage_key
-  FROM files
+  FROM {table}
  WHERE document_id = :#documentId

@@ -46,7 +46,7 @@ class DeletesSettingsTest extends AppTestSupport {
     void requiredLookUpNeedsTheFilesTableOrAUserRoute() throws Exception {
         Map<String, String> p = baseProperties();
         p.put("metadata.lookup", "true");
-        assertStartupRefused(p, "Invalid setting METADATA_LOOKUP='true': expected a files table");
+        assertStartupRefused(p, "Invalid setting METADATA_LOOKUP='true': expected the CMS (CMS_API_URL), a files table");
 
         // A replaced lookup-file route (ROUTES_DIR) is a look-up too.
         Path dir = Files.createTempDirectory("routes");

@@ -27,6 +27,8 @@ import io.ingestnotify.embedded.EmbeddedS3;
 import io.ingestnotify.embedded.EmbeddedSmtp;
 import io.ingestnotify.intake.EventParser;
 import io.ingestnotify.intake.EventRecorder;
+import io.ingestnotify.cms.CmsFiles;
+import io.ingestnotify.cms.CmsMarks;
 import io.ingestnotify.intake.FileLookup;
 import io.ingestnotify.intake.IntakeTransaction;
 import io.ingestnotify.intake.MetadataLookupMode;
@@ -174,6 +176,16 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return new CorrectionTasks(dataSource, Settings.integer("AUTO_CORRECTION_DELAY_SECONDS", delay, 0, 86_400),
                 Settings.integer("CORRECTION_RETRY_BASE_SECONDS", retryBase, 0, 86_400), metrics,
                 new DeletionBounds(DeletionBounds.prefix("S3_KEY_PREFIX", keyPrefix)));
+    }
+
+    @BindToRegistry("cmsFiles")
+    public CmsFiles cmsFiles(@PropertyInject("cms.files.path") String filesPath) {
+        return CmsFiles.of(filesPath);
+    }
+
+    @BindToRegistry("cmsMarks")
+    public CmsMarks cmsMarks() {
+        return new CmsMarks();
     }
 
     @BindToRegistry("correctionActions")
@@ -463,7 +475,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         // Deletes in bounds: checked now so a bad value stops start-up; the look-up mode is decided after the user's routes load.
         Settings.integer("MAX_DELETIONS_PER_HOUR", pc.resolveProperty("max.deletions.per.hour").orElse(""), 1, 1_000_000);
         DeletionBounds.prefix("S3_KEY_PREFIX", pc.resolveProperty("s3.key.prefix").orElse(""));
-        MetadataLookupMode.install(context, pc.resolveProperty("metadata.lookup").orElse(""));
+        MetadataLookupMode.install(context, pc.resolveProperty("metadata.lookup").orElse(""),
+                pc.resolveProperty("metadata.source").orElse(""), pc.resolveProperty("metadata.table").orElse(""),
+                !pc.resolveProperty("cms.api.url").orElse("").isBlank());
         // Derived settings the YAML routes read.
         pc.addOverrideProperty("notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
     }

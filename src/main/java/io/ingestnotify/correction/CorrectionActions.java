@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ingestnotify.config.Formats;
 import io.ingestnotify.intake.ErrorCategories;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -54,10 +53,5 @@ public final class CorrectionActions {
         } catch (Exception e) {
             throw new IllegalStateException("correction_actions of task " + task.get("id") + " unreadable", e);
         }
-    }
-
-    /** A file's CMS record path, Strapi 5 style (/api/files/{documentId}), for its DELETE or its mark after a digest. */
-    public String cmsPath(@Body Map<String, Object> task) {
-        return "/api/files/" + Formats.pathSegment((String) task.get("file_document_id"));
     }
 }

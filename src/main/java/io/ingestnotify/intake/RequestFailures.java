@@ -3,6 +3,8 @@ package io.ingestnotify.intake;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
+import io.ingestnotify.cms.CmsMisconfigured;
+import io.ingestnotify.cms.CmsUnavailable;
 import io.ingestnotify.config.Formats;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -27,6 +29,19 @@ public class RequestFailures {
     public RequestFailure answer(Exchange exchange) {
         Throwable t = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String request = exchange.getFromRouteId() != null ? exchange.getFromRouteId() : "request";
+        // The CMS as the metadata look-up: its outage is an outage (503), its refusal a misconfiguration (500).
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof CmsUnavailable) {
+                LOG.warn("{}: nothing accepted, {}", request, c.getMessage());
+                return RequestFailure.of(503, retryAfterSeconds, "error", "CMS unavailable for the metadata look-up; nothing was accepted, retry later");
+            }
+            if (c instanceof CmsMisconfigured) {
+                String id = errorId();
+                LOG.error("{}: failed [error id {}], misconfiguration: {}", request, id, c.getMessage());
+                return RequestFailure.of(500, null, "error", "the service is misconfigured; nothing was accepted (error id " + id + ")",
+                        "error_id", id);
+            }
+        }
         switch (DatabaseErrors.kind(t)) {
             case OUTAGE -> {
                 LOG.warn("{}: nothing accepted, database unavailable: {}", request, DatabaseErrors.message(t));
@@ -59,8 +74,8 @@ public class RequestFailures {
     private static String fixFor(Throwable t) {
         String m = DatabaseErrors.message(t);
         if (m.contains("\"files\"")) {
-            return "the metadata look-up (route lookup-file, queries/intake/lookup-file.sql) reads the CMS's files table: make it "
-                    + "reachable in DB_SCHEMA, point that route at the CMS API, or send company_id and bot_id in every event";
+            return "the metadata look-up (route lookup-file, METADATA_SOURCE=sql) reads the CMS's files table (METADATA_TABLE): make it "
+                    + "reachable in DB_SCHEMA, set CMS_API_URL to look files up through the CMS API, or send company_id and bot_id in every event";
         }
         return "check DB_SCHEMA and that the migrations ran against this database";
     }

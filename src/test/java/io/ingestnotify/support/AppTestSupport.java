@@ -97,6 +97,9 @@ public abstract class AppTestSupport {
         p.put("smtp.timeout.ms", "2000");
         p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
         p.put("cms.api.token", CMS_TOKEN);
+        // The WireMock CMS stands in for outages only; these tests take metadata from the events or the files table
+        // (StrapiCmsTest covers the default look-up through the CMS API, against a real Strapi).
+        p.put("metadata.source", "sql");
         p.put("http.port", String.valueOf(httpPort));
         p.put("intake.token", INTAKE_TOKEN);
         p.put("ops.user", OPS_USER);
@@ -128,11 +131,11 @@ public abstract class AppTestSupport {
         return "ev-" + UUID.randomUUID();
     }
 
-    /** Answers the preferences look-up for one user as Strapi 5's custom route does. */
+    /** Answers the preferences look-up for one user as cms/strapi's by-user route does (no meta). */
     protected static void stubPreferences(int company, int bot, String email, String dataJson) {
         cms.stubFor(get(urlEqualTo("/api/user-notification-preferences/by-user/" + company + "/" + bot + "/" + email.replace("@", "%40")))
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(Json.write(Json.object("data", Json.parse(dataJson), "meta", Json.object())))));
+                        .withBody(Json.write(Json.object("data", Json.parse(dataJson))))));
     }
 
     /** One preferences record as Strapi 5 returns it. */

@@ -1,0 +1,287 @@
+/*
+ * Strapi 5.54.0 (src/test/strapi, installed by `npm ci`; the bundle's content types copied in from cms/strapi/src/api)
+ * answers, checked with curl:
+ *
+ *   GET    /_health                                       204
+ *   POST   /api/files {"data":{...}}                      201 {"data":{"id":1,"documentId":"jm7b…","name":…},"meta":{}}
+ *   GET    /api/files/{documentId}                        200 {"data":{…},"meta":{}}; unknown: 404
+ *                                                         {"data":null,"error":{"status":404,"name":"NotFoundError","message":"Not Found","details":{}}}
+ *   PUT    /api/files/{documentId} {"data":{"nope":true}} 400 {"data":null,"error":{"status":400,"name":"ValidationError","message":"Invalid key nope",…}}
+ *   DELETE /api/files/{documentId}                        204, for a record that does not exist too
+ *   DELETE /api/filez/{documentId} (no such route)        405 "Method Not Allowed" (text)
+ *   GET    /api/user-notification-preferences/by-user/1/2/ana%40EXAMPLE.com
+ *                                                         200 {"data":{…the record…}} (no meta); unknown user: the defaults
+ *   no token 403, wrong token 401 {"error":{"name":"UnauthorizedError","message":"Missing or invalid credentials"}},
+ *   read-only token 403 {"error":{"name":"ForbiddenError","message":"Forbidden"}} on by-user, PUT and DELETE.
+ *
+ * Up in ~10 s on an idle machine, ~260 MB resident.
+ */
+package io.ingestnotify.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * A real Strapi 5 as a child process on a free port, SQLite in a fresh temp file, with fixed API tokens (created in
+ * the test app's bootstrap): {@link #FULL_TOKEN} to seed, {@link #BUNDLE_TOKEN} with exactly the permissions
+ * cms/strapi/README.md lists, {@link #READ_ONLY_TOKEN}. One server per test JVM ({@link #shared()}), ended by a
+ * shutdown hook (its whole process tree); tests keep apart by their own company ids and emails. Output goes to
+ * {@code target/strapi-<port>.log}.
+ */
+public final class StrapiServer {
+
+    public static final String FULL_TOKEN = "test-strapi-full-access-4b1d";
+    public static final String BUNDLE_TOKEN = "test-strapi-ingest-notify-9c2e";
+    public static final String READ_ONLY_TOKEN = "test-strapi-read-only-77a0";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** Generous: the machine may be busy; an idle start takes ~10 s. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+    private static StrapiServer shared;
+
+    private final Path strapiDir = strapiDir();
+    private final Path dataDir;
+    private final Path logFile;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private Process process;
+
+    /** The JVM's one Strapi, started on first use. */
+    public static synchronized StrapiServer shared() throws IOException {
+        if (shared == null) {
+            StrapiServer s = new StrapiServer();
+            Runtime.getRuntime().addShutdownHook(new Thread(s::stop, "strapi-shutdown"));
+            s.start();
+            shared = s;
+        }
+        return shared;
+    }
+
+    /** True when {@code node} is on the PATH and {@code npm ci} has installed Strapi in src/test/strapi. */
+    public static boolean available() {
+        return nodeOnPath() && Files.isRegularFile(strapiDir().resolve("node_modules/@strapi/strapi/bin/strapi.js"));
+    }
+
+    private StrapiServer() throws IOException {
+        this.port = freePort();
+        this.dataDir = Files.createTempDirectory("strapi-data-");
+        Path target = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("target");
+        Files.createDirectories(target);
+        this.logFile = target.resolve("strapi-" + port + ".log");
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private synchronized void start() throws IOException {
+        copyContentTypes();
+        Map<String, String> env = new HashMap<>();
+        env.put("HOST", "127.0.0.1");
+        env.put("PORT", Integer.toString(port));
+        env.put("NODE_ENV", "production");
+        env.put("DATABASE_FILENAME", dataDir.resolve("data.db").toString());
+        // Fixed secrets: test data only, nothing generated at CI time.
+        env.put("APP_KEYS", "dGVzdGtleTE=,dGVzdGtleTI=");
+        env.put("API_TOKEN_SALT", "dGVzdC1hcGktdG9rZW4tc2FsdA==");
+        env.put("ADMIN_JWT_SECRET", "dGVzdC1hZG1pbi1qd3Q=");
+        env.put("JWT_SECRET", "dGVzdC1qd3Q=");
+        env.put("TRANSFER_TOKEN_SALT", "dGVzdC10cmFuc2Zlcg==");
+        env.put("ENCRYPTION_KEY", "dGVzdC1lbmNyeXB0aW9uLWtleS0wMTIzNDU2Nzg5YWI=");
+        env.put("STRAPI_TELEMETRY_DISABLED", "true");
+        env.put("STRAPI_DISABLE_UPDATE_NOTIFICATION", "true");
+        env.put("STRAPI_FULL_TOKEN", FULL_TOKEN);
+        env.put("STRAPI_BUNDLE_TOKEN", BUNDLE_TOKEN);
+        env.put("STRAPI_READONLY_TOKEN", READ_ONLY_TOKEN);
+        ProcessBuilder pb = new ProcessBuilder("node", "node_modules/@strapi/strapi/bin/strapi.js", "start")
+                .directory(strapiDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        pb.environment().putAll(env);
+        process = pb.start();
+        try {
+            Awaitility.await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("Strapi exited with " + process.exitValue() + ", see " + logFile);
+                }
+                return health();
+            });
+        } catch (ConditionTimeoutException e) {
+            stop();
+            throw new IllegalStateException("Strapi not up on " + url() + " within " + START_TIMEOUT + ", see " + logFile);
+        }
+    }
+
+    /** Ends the server's process tree and deletes its data. */
+    private synchronized void stop() {
+        if (process != null) {
+            List<ProcessHandle> tree = new ArrayList<>();
+            process.toHandle().descendants().forEach(tree::add);
+            tree.forEach(ProcessHandle::destroy);
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    tree.forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process = null;
+        }
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // best effort
+        }
+    }
+
+    /** The shipped content types (cms/strapi/src/api) into the test app's src/api, fresh each start. */
+    private void copyContentTypes() throws IOException {
+        Path from = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("cms/strapi/src/api");
+        Path to = strapiDir.resolve("src/api");
+        if (Files.exists(to)) {
+            try (Stream<Path> files = Files.walk(to)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+    }
+
+    // ---- seeding and reading, with the full-access token ----
+
+    /** Creates a file record; returns its documentId. */
+    public String createFile(String name, String storageKey, int company, int bot) {
+        Map<String, Object> data = new HashMap<>();
+        data.put("name", name);
+        data.put("storage_key", storageKey);
+        data.put("company_id", company);
+        data.put("bot_id", bot);
+        return send("POST", "/api/files", FULL_TOKEN, Map.of("data", data)).body().path("data").path("documentId").asText();
+    }
+
+    /** Creates a user's preference record. */
+    public void createPreference(int company, int bot, String email, int threshold, int delay, String format,
+                                 boolean enabled, boolean success, boolean errors) {
+        Map<String, Object> data = new HashMap<>();
+        data.put("company_id", company);
+        data.put("bot_id", bot);
+        data.put("user_email", email);
+        data.put("batch_size_threshold", threshold);
+        data.put("notification_delay_minutes", delay);
+        data.put("email_format", format);
+        data.put("notification_enabled", enabled);
+        data.put("include_success_details", success);
+        data.put("include_error_details", errors);
+        Answer a = send("POST", "/api/user-notification-preferences", FULL_TOKEN, Map.of("data", data));
+        if (a.status() != 201) {
+            throw new IllegalStateException("Strapi refused the preference: " + a.status() + " " + a.body());
+        }
+    }
+
+    /** GET of a file record: its status and body. */
+    public Answer file(String documentId) {
+        return send("GET", "/api/files/" + URLEncoder.encode(documentId, StandardCharsets.UTF_8), FULL_TOKEN, null);
+    }
+
+    public record Answer(int status, JsonNode body) {
+    }
+
+    /** Sends a JSON request with a token; returns status and parsed body (a JSON null for an empty or non-JSON body). */
+    public Answer send(String method, String path, String token, Object body) {
+        try {
+            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url() + path))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + token);
+            rb.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body)));
+            HttpResponse<String> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode json;
+            try {
+                json = r.body().isBlank() ? MAPPER.nullNode() : MAPPER.readTree(r.body());
+            } catch (IOException e) {
+                json = MAPPER.nullNode();
+            }
+            return new Answer(r.statusCode(), json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- internals ----
+
+    private boolean health() {
+        try {
+            HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/_health")).timeout(Duration.ofSeconds(5)).GET().build();
+            int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return status == 204 || status == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static Path strapiDir() {
+        return Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("src/test/strapi");
+    }
+
+    private static boolean nodeOnPath() {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, "node"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+}
