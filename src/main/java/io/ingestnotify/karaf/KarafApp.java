@@ -44,13 +44,17 @@ final class KarafApp {
         ClassLoader own = KarafApp.class.getClassLoader();
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        // Flyway and the JDBC driver look classes and resources up through the context class loader: this bundle's.
-        thread.setContextClassLoader(own);
+        // Flyway, Jakarta Mail and Activation look providers up through the context class loader; Camel's threads,
+        // created while the context starts, inherit it.
+        ClassLoader union = new UnionClassLoader(own, List.of(
+                Class.forName("org.eclipse.angus.mail.smtp.SMTPTransport", false, own).getClassLoader(),
+                Class.forName("org.eclipse.angus.activation.MailcapRegistryProviderImpl", false, own).getClassLoader()));
+        thread.setContextClassLoader(union);
         OsgiDefaultCamelContext context = new OsgiDefaultCamelContext(bundle);
         HikariDataSource dataSource = null;
         try {
             context.getCamelContextExtension().setName("ingest-notify");
-            context.setApplicationContextClassLoader(own);
+            context.setApplicationContextClassLoader(union); // Camel sets it as the context class loader while it starts
             var pc = context.getPropertiesComponent();
             pc.setLocation("classpath:application.properties");
             Properties overrides = new Properties();
