@@ -144,6 +144,18 @@ class LeanArtifactIT {
     }
 
     @Test
+    void theDemoNeedsTheEmbeddedArtifact(@TempDir Path dir) throws Exception {
+        ProcessBuilder pb = java(dir);
+        pb.environment().putAll(Map.of("DEMO", "true", "DB_URL", TestPostgres.url(), "SMTP_SERVER", "127.0.0.1", "HTTP_PORT", "0"));
+        Process process = pb.start();
+        assertThat(process.waitFor(180, TimeUnit.SECONDS)).as("the lean jar stops by itself").isTrue();
+        String out = Files.readString(dir.resolve("out.txt"), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(out).isNotZero();
+        assertThat(out).contains("Invalid setting DEMO='true': expected false (the demo runs on the embedded artifact: "
+                + "java -jar ingest-notify-embedded.jar)");
+    }
+
+    @Test
     void withoutEmbeddedPartsAMissingDbUrlStopsStartUpSayingWhatToSet(@TempDir Path dir) throws Exception {
         ProcessBuilder pb = java(dir);
         pb.environment().put("HTTP_PORT", "0");
