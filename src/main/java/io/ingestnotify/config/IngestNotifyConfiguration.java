@@ -40,7 +40,6 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.mail.MailComponent;
@@ -224,7 +223,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     @BindToRegistry("cleanupRedelivery")
     public RedeliveryPolicy cleanupRedelivery(@PropertyInject("correction.branch.redeliveries") String redeliveries,
                                               @PropertyInject("correction.branch.redelivery.delay.ms") String delay) {
-        return backOff(Settings.integer("CORRECTION_BRANCH_REDELIVERIES", redeliveries, 0, 20),
+        return BackOff.of(Settings.integer("CORRECTION_BRANCH_REDELIVERIES", redeliveries, 0, 20),
                 Settings.integer("CORRECTION_BRANCH_REDELIVERY_DELAY_MS", delay, 0, 600_000), 2);
     }
 
@@ -246,24 +245,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     public RedeliveryPolicy mailRedelivery(@PropertyInject("notification.max.attempts") String maxAttempts,
                                            @PropertyInject("notification.retry.delay.ms") String delay,
                                            @PropertyInject("notification.retry.multiplier") String multiplier) {
-        return backOff(Settings.integer("NOTIFICATION_MAX_ATTEMPTS", maxAttempts, 1, 20) - 1,
+        return BackOff.of(Settings.integer("NOTIFICATION_MAX_ATTEMPTS", maxAttempts, 1, 20) - 1,
                 Settings.integer("NOTIFICATION_RETRY_DELAY_MS", delay, 1, 86_400_000),
                 Settings.integer("NOTIFICATION_RETRY_MULTIPLIER", multiplier, 1, 10));
-    }
-
-    /** Exponential back-off as the settings say it (Camel's default would cap a delay at 60 s), waiting without a thread. */
-    private static RedeliveryPolicy backOff(int redeliveries, long firstDelayMillis, double multiplier) {
-        RedeliveryPolicy policy = new RedeliveryPolicy();
-        policy.setMaximumRedeliveries(redeliveries);
-        policy.setRedeliveryDelay(firstDelayMillis);
-        policy.setUseExponentialBackOff(true);
-        policy.setBackOffMultiplier(multiplier);
-        policy.setMaximumRedeliveryDelay(86_400_000);
-        policy.setAsyncDelayedRedelivery(true);
-        policy.setRetryAttemptedLogLevel(LoggingLevel.DEBUG);
-        policy.setLogRetryAttempted(false);
-        policy.setLogExhausted(false);
-        return policy;
     }
 
     @BindToRegistry(value = "mailAttemptFailed", lazy = true)

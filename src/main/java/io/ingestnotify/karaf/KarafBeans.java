@@ -10,6 +10,7 @@ import io.ingestnotify.batching.BatchCompletion;
 import io.ingestnotify.batching.BatchTableAggregationRepository;
 import io.ingestnotify.batching.PreferenceCache;
 import io.ingestnotify.batching.Preferences;
+import io.ingestnotify.config.BackOff;
 import io.ingestnotify.config.ConfiguredSystems;
 import io.ingestnotify.config.Database;
 import io.ingestnotify.config.Settings;
@@ -29,7 +30,6 @@ import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.SmtpTransportSecurity;
 import io.ingestnotify.ops.IngestMetrics;
 import org.apache.camel.CamelContext;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
@@ -110,17 +110,9 @@ final class KarafBeans {
     }
 
     private RedeliveryPolicy mailRedelivery() {
-        RedeliveryPolicy policy = new RedeliveryPolicy();
-        policy.setMaximumRedeliveries(Settings.integer("notification.max.attempts", get("notification.max.attempts"), 1, 20) - 1);
-        policy.setRedeliveryDelay(Settings.integer("notification.retry.delay.ms", get("notification.retry.delay.ms"), 1, 86_400_000));
-        policy.setUseExponentialBackOff(true);
-        policy.setBackOffMultiplier(Settings.integer("notification.retry.multiplier", get("notification.retry.multiplier"), 1, 10));
-        policy.setMaximumRedeliveryDelay(86_400_000);
-        policy.setAsyncDelayedRedelivery(true);
-        policy.setRetryAttemptedLogLevel(LoggingLevel.DEBUG);
-        policy.setLogRetryAttempted(false);
-        policy.setLogExhausted(false);
-        return policy;
+        return BackOff.of(Settings.integer("notification.max.attempts", get("notification.max.attempts"), 1, 20) - 1,
+                Settings.integer("notification.retry.delay.ms", get("notification.retry.delay.ms"), 1, 86_400_000),
+                Settings.integer("notification.retry.multiplier", get("notification.retry.multiplier"), 1, 10));
     }
 
     /** The smtp component as on Camel Main, for a real server only (Karaf has no embedded one). */

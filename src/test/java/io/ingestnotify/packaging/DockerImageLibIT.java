@@ -35,7 +35,7 @@ class DockerImageLibIT {
             if (line.startsWith("COPY ")) {
                 String[] words = line.split("\\s+");
                 copies.add(words[1]);
-                copy(Path.of(words[1]), context.resolve(words[1]));
+                Trees.copy(Path.of(words[1]), context.resolve(words[1]));
             } else if (line.startsWith("RUN mvn ") && line.contains(" package")) {
                 packageLine = line.substring(4);
             }
@@ -73,20 +73,6 @@ class DockerImageLibIT {
     private static TreeSet<String> names(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
-        }
-    }
-
-    private static void copy(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : all.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.createDirectories(target.getParent());
-                    Files.copy(p, target);
-                }
-            }
         }
     }
 }

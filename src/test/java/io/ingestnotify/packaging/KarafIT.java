@@ -5,7 +5,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +16,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
@@ -60,11 +58,11 @@ class KarafIT {
         smtp.start();
         schema = TestPostgres.newSchema();
 
-        deleteTree(KARAF);
-        copyTree(DIST, KARAF);
+        Trees.delete(KARAF);
+        Trees.copy(DIST, KARAF);
         // This build's bundle and features descriptor in a repository of their own, as if installed.
         Path artifact = REPO.resolve("io/ingestnotify/ingest-notify/" + VERSION);
-        deleteTree(REPO);
+        Trees.delete(REPO);
         Files.createDirectories(artifact);
         Files.copy(Path.of("target/ingest-notify.jar"), artifact.resolve("ingest-notify-" + VERSION + ".jar"));
         Files.copy(Path.of("target/feature/features.xml"), artifact.resolve("ingest-notify-" + VERSION + "-features.xml"));
@@ -209,27 +207,4 @@ class KarafIT {
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : all.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }
