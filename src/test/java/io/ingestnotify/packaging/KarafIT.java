@@ -33,8 +33,8 @@ import static org.awaitility.Awaitility.await;
  * A real Apache Karaf (the 4.4.8 distribution from Maven Central, unpacked by the build) installs feature
  * ingest-notify from the attached features descriptor at boot: Camel 4.14.1 wrapped, camel-core-osgi, the libraries
  * and this build's bundle, configured by etc/io.ingestnotify.cfg. Then rows written into the outbox table of the test
- * PostgreSQL become batches (one completed by size, one by timeout) and their digests reach the SMTP server
- * (GreenMail, in this JVM). Karaf runs as its own process, started and stopped with bin/start and bin/stop.
+ * PostgreSQL become batches (one completed by size, two by timeout) and their digests reach the SMTP server
+ * (GreenMail, in this JVM); the failed file's correction task is recorded. Karaf runs as its own process, started and stopped with bin/start and bin/stop.
  */
 class KarafIT {
 
@@ -126,11 +126,19 @@ class KarafIT {
                 insertOutbox(c, "ana@example.com", "karaf-doc-" + i, "karaf-report-" + i + ".pdf");
             }
             insertOutbox(c, "bob@example.com", "karaf-doc-9", "karaf-scan-9.pdf");
+            // A failure is recorded with its correction task (the clean-up itself does not run in Karaf).
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO file_events (event_id, file_document_id, status, user_email, "
+                    + "company_id, bot_id, file_name, storage_key, error_message) VALUES (?, 'karaf-doc-7', 'failed', "
+                    + "'cy@example.com', 31, 32, 'karaf-broken-7.pdf', 'uploads/karaf-broken-7.pdf', 'S3 upload failed: AccessDenied')")) {
+                ps.setString(1, "karaf-" + UUID.randomUUID());
+                ps.executeUpdate();
+            }
         }
 
-        await().atMost(Duration.ofMinutes(2)).until(() -> smtp.getReceivedMessages().length >= 2);
+        await().atMost(Duration.ofMinutes(2)).until(() -> smtp.getReceivedMessages().length >= 3);
         MimeMessage ana = mailTo("ana@example.com");
         MimeMessage bob = mailTo("bob@example.com");
+        assertThat(GreenMailUtil.getBody(mailTo("cy@example.com"))).contains("karaf-broken-7.pdf");
         assertThat(GreenMailUtil.getBody(ana)).contains("karaf-report-1.pdf", "karaf-report-2.pdf", "karaf-report-3.pdf");
         assertThat(GreenMailUtil.getBody(bob)).contains("karaf-scan-9.pdf");
         assertThat(ana.getFrom()[0].toString()).isEqualTo("digest@example.com");
@@ -139,10 +147,12 @@ class KarafIT {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rows(c,
                     "SELECT s.user_email || ' ' || s.completion_reason || ' ' || s.total_files || ' ' || l.send_status "
                             + "FROM batch_processing_sessions s JOIN email_notification_log l USING (batch_id) ORDER BY s.user_email"))
-                    .containsExactly("ana@example.com size 3 sent", "bob@example.com timeout 1 sent"));
+                    .containsExactly("ana@example.com size 3 sent", "bob@example.com timeout 1 sent", "cy@example.com timeout 1 sent"));
             assertThat(rows(c, "SELECT count(*) FROM file_events WHERE processed_at IS NULL")).containsExactly("0");
+            assertThat(rows(c, "SELECT file_document_id || ' ' || failure_category || ' ' || storage_key FROM auto_correction_tasks"))
+                    .containsExactly("karaf-doc-7 s3_error uploads/karaf-broken-7.pdf");
         }
-        assertThat(smtp.getReceivedMessages()).hasSize(2);
+        assertThat(smtp.getReceivedMessages()).hasSize(3);
         assertThat(log()).contains("Apache Camel 4.14.1 (ingest-notify) started");
     }
 
