@@ -1,13 +1,14 @@
 # Base images pinned to exact versions (bump them on purpose, never by accident). Where a registry is reachable,
 # add the digest too: FROM image:tag@sha256:...
-# Build: Maven on JDK 17; the runnable jar is the same target/ingest-notify.jar (+ target/lib) the README runs.
+# Build: Maven on JDK 17; the lean artifact (-Dlean: no embedded servers, no demo), target/ingest-notify.jar +
+# target/lib, the same LeanArtifactIT checks. DockerImageLibIT runs these two mvn lines on these COPY sources.
 FROM maven:3.9.11-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
-RUN mvn -B -q dependency:go-offline
+RUN mvn -B -q -Dlean dependency:go-offline
 COPY sql sql
 COPY src/main src/main
-RUN mvn -B -q package -DskipTests
+RUN mvn -B -q -Dlean package -Dmaven.test.skip=true
 
 # Run: JRE 17, non-root. The jar, its libraries and the routes folder belong to root and are read-only for the
 # runtime user: a compromised process cannot rewrite the routes it runs. Only /app/data is writable.

@@ -21,10 +21,6 @@ import io.ingestnotify.correction.CorrectionTaskApi;
 import io.ingestnotify.correction.CorrectionTasks;
 import io.ingestnotify.correction.DeletionBounds;
 import io.ingestnotify.correction.DeletionBreaker;
-import io.ingestnotify.embedded.DemoFiles;
-import io.ingestnotify.embedded.EmbeddedPostgres;
-import io.ingestnotify.embedded.EmbeddedS3;
-import io.ingestnotify.embedded.EmbeddedSmtp;
 import io.ingestnotify.intake.EventParser;
 import io.ingestnotify.intake.EventRecorder;
 import io.ingestnotify.cms.CmsFiles;
@@ -47,7 +43,6 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.mail.MailComponent;
@@ -73,6 +68,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 public class IngestNotifyConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestNotifyConfiguration.class);
+    private static final String DB_URL_EXPECTED = "the JDBC URL of the operational PostgreSQL, such as jdbc:postgresql://db:5432/ingest";
+    private static final String SMTP_EXPECTED = "an SMTP host";
 
     @BindToRegistry(value = "dataSource", lazy = true)
     public DataSource dataSource(CamelContext context,
@@ -86,13 +83,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         int size = Settings.integer("DB_POOL_SIZE", poolSize, 1, 200);
         if (url == null || url.isBlank()) {
             if (!Settings.bool("EMBEDDED", embedded)) {
-                throw Settings.invalid("DB_URL", "", "the JDBC URL of the operational PostgreSQL, such as "
-                        + "jdbc:postgresql://db:5432/ingest (EMBEDDED=false: no embedded PostgreSQL)");
+                throw Settings.invalid("DB_URL", "", DB_URL_EXPECTED + " (EMBEDDED=false: no embedded PostgreSQL)");
             }
-            EmbeddedPostgres pg = new EmbeddedPostgres(new File(dataDir, "postgres"), 0);
-            pg.start();
-            context.addService(pg, true, true);
-            url = pg.jdbcUrl();
+            url = EmbeddedParts.require("DB_URL", DB_URL_EXPECTED).startPostgres(context, new File(dataDir, "postgres"));
             user = "postgres";
             password = "";
             LOG.info("Embedded PostgreSQL at {} (data in {}); set DB_URL to use a real one", url, new File(dataDir, "postgres"));
@@ -243,7 +236,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     @BindToRegistry("cleanupRedelivery")
     public RedeliveryPolicy cleanupRedelivery(@PropertyInject("correction.branch.redeliveries") String redeliveries,
                                               @PropertyInject("correction.branch.redelivery.delay.ms") String delay) {
-        return backOff(Settings.integer("CORRECTION_BRANCH_REDELIVERIES", redeliveries, 0, 20),
+        return BackOff.of(Settings.integer("CORRECTION_BRANCH_REDELIVERIES", redeliveries, 0, 20),
                 Settings.integer("CORRECTION_BRANCH_REDELIVERY_DELAY_MS", delay, 0, 600_000), 2);
     }
 
@@ -265,24 +258,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     public RedeliveryPolicy mailRedelivery(@PropertyInject("notification.max.attempts") String maxAttempts,
                                            @PropertyInject("notification.retry.delay.ms") String delay,
                                            @PropertyInject("notification.retry.multiplier") String multiplier) {
-        return backOff(Settings.integer("NOTIFICATION_MAX_ATTEMPTS", maxAttempts, 1, 20) - 1,
+        return BackOff.of(Settings.integer("NOTIFICATION_MAX_ATTEMPTS", maxAttempts, 1, 20) - 1,
                 Settings.integer("NOTIFICATION_RETRY_DELAY_MS", delay, 1, 86_400_000),
                 Settings.integer("NOTIFICATION_RETRY_MULTIPLIER", multiplier, 1, 10));
-    }
-
-    /** Exponential back-off as the settings say it (Camel's default would cap a delay at 60 s), waiting without a thread. */
-    private static RedeliveryPolicy backOff(int redeliveries, long firstDelayMillis, double multiplier) {
-        RedeliveryPolicy policy = new RedeliveryPolicy();
-        policy.setMaximumRedeliveries(redeliveries);
-        policy.setRedeliveryDelay(firstDelayMillis);
-        policy.setUseExponentialBackOff(true);
-        policy.setBackOffMultiplier(multiplier);
-        policy.setMaximumRedeliveryDelay(86_400_000);
-        policy.setAsyncDelayedRedelivery(true);
-        policy.setRetryAttemptedLogLevel(LoggingLevel.DEBUG);
-        policy.setLogRetryAttempted(false);
-        policy.setLogExhausted(false);
-        return policy;
     }
 
     @BindToRegistry(value = "mailAttemptFailed", lazy = true)
@@ -317,15 +295,12 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         SmtpTransportSecurity security;
         if (server == null || server.isBlank()) {
             if (!Settings.bool("EMBEDDED", embedded)) {
-                throw Settings.invalid("SMTP_SERVER", "", "an SMTP host (or EMBEDDED=true for an embedded SMTP server)");
+                throw Settings.invalid("SMTP_SERVER", "", SMTP_EXPECTED + " (or EMBEDDED=true for an embedded SMTP server)");
             }
-            EmbeddedSmtp embeddedSmtp = new EmbeddedSmtp(Settings.integer("EMBEDDED_SMTP_PORT", embeddedPort, 0, 65_535),
-                    new File(dataDir, "outbox"));
-            embeddedSmtp.start();
-            context.addService(embeddedSmtp, true, true);
-            context.getRegistry().bind("embeddedSmtp", embeddedSmtp);
+            checkEmbeddedPartsPresent(context.getPropertiesComponent(), true, false);
+            smtpPort = EmbeddedParts.require("SMTP_SERVER", SMTP_EXPECTED).startSmtp(context,
+                    Settings.integer("EMBEDDED_SMTP_PORT", embeddedPort, 0, 65_535), new File(dataDir, "outbox"));
             server = "127.0.0.1";
-            smtpPort = embeddedSmtp.port();
             security = new SmtpTransportSecurity(false, false, null);
             context.getPropertiesComponent().addOverrideProperty("smtp.server", server);
             context.getPropertiesComponent().addOverrideProperty("smtp.starttls", "false");
@@ -360,11 +335,6 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                                  @PropertyInject("notification.delay.unit.seconds") String unitSeconds,
                                  @PropertyInject("max.batch.age.hours") String maxAge) {
         return new OpsSummary(dataSource, Double.parseDouble(unitSeconds), Integer.parseInt(maxAge), breaker);
-    }
-
-    @BindToRegistry(value = "demoFiles", lazy = true)
-    public DemoFiles demoFiles(CamelContext context) {
-        return new DemoFiles(context);
     }
 
     @BindToRegistry(value = "databaseHealth", lazy = true)
@@ -438,11 +408,13 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         Settings.url("CHROMA_URL", pc.resolveProperty("chroma.url").orElse(""));
         Settings.email("FROM_EMAIL", pc.resolveProperty("from.email").orElse(""), false);
         checkPaceAndLeases(pc);
-        if (Settings.bool("EMBEDDED", pc.resolveProperty("embedded.enabled").orElse(""))
+        boolean embedded = Settings.bool("EMBEDDED", pc.resolveProperty("embedded.enabled").orElse(""));
+        boolean demo = Settings.bool("DEMO", pc.resolveProperty("demo").orElse(""));
+        checkEmbeddedPartsPresent(pc, embedded, demo);
+        if (embedded && EmbeddedParts.find().isPresent()
                 && pc.resolveProperty("s3.bucket").orElse("").isBlank() && pc.resolveProperty("s3.endpoint").orElse("").isBlank()) {
             startEmbeddedS3(context, new File(pc.resolveProperty("data.dir").orElse("data"), "s3"));
         }
-        boolean demo = Settings.bool("DEMO", pc.resolveProperty("demo").orElse(""));
         // Routes a setting switches on: their YAML says autoStartup: false (the YAML DSL schema wants a literal there).
         List<String> switchedOn = new ArrayList<>();
         if (autoCorrection) {
@@ -528,19 +500,38 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                 credentials.operatorConfigured() ? "needs its credential" : "open (loopback only)");
     }
 
+    /**
+     * The lean artifact has no embedded servers: a missing DB_URL or SMTP_SERVER (or DEMO=true) stops start-up here,
+     * naming what to set, before anything starts. A missing S3 store only leaves S3 not configured, as anywhere.
+     */
+    private static void checkEmbeddedPartsPresent(PropertiesComponent pc, boolean embedded, boolean demo) {
+        if (EmbeddedParts.find().isPresent()) {
+            return;
+        }
+        if (demo) {
+            throw Settings.invalid("DEMO", "true", "false (the demo runs on the embedded artifact: java -jar ingest-notify-embedded.jar)");
+        }
+        List<String> missing = new ArrayList<>();
+        if (embedded && pc.resolveProperty("db.url").orElse("").isBlank()) {
+            missing.add("DB_URL (" + DB_URL_EXPECTED + ")");
+        }
+        if (embedded && pc.resolveProperty("smtp.server").orElse("").isBlank()) {
+            missing.add("SMTP_SERVER (" + SMTP_EXPECTED + ")");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("Missing setting " + String.join(" and ", missing) + ": " + EmbeddedParts.LEAN);
+        }
+    }
+
     /** The embedded default's S3 store (S3Proxy on the filesystem) with the pipeline's bucket, used by the S3 clean-up. */
     private static void startEmbeddedS3(CamelContext context, File dir) throws Exception {
-        EmbeddedS3 s3 = new EmbeddedS3(dir, 0);
-        s3.start();
-        context.addService(s3, true, true);
-        context.getRegistry().bind("embeddedS3", s3);
         String bucket = "ingest-files";
-        s3.createBucket(bucket);
+        EmbeddedParts.S3 s3 = EmbeddedParts.require("S3_BUCKET", "a bucket").startS3(context, dir, bucket);
         var pc = context.getPropertiesComponent();
         pc.addOverrideProperty("s3.bucket", bucket);
         pc.addOverrideProperty("s3.endpoint", s3.endpoint());
-        pc.addOverrideProperty("s3.access-key", EmbeddedS3.IDENTITY);
-        pc.addOverrideProperty("s3.secret-key", EmbeddedS3.CREDENTIAL);
+        pc.addOverrideProperty("s3.access-key", s3.accessKey());
+        pc.addOverrideProperty("s3.secret-key", s3.secretKey());
         LOG.info("Embedded S3 store at {} (bucket {}, files in {}); set S3_BUCKET / S3_ENDPOINT to use a real one",
                 s3.endpoint(), bucket, dir.getAbsolutePath());
     }

@@ -3,20 +3,27 @@ package io.ingestnotify.embedded;
 import java.nio.charset.StandardCharsets;
 
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.jclouds.blobstore.BlobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Demo only: puts the example files into the embedded S3 store, so the demo's corrections have something to delete. */
-public class DemoFiles {
+public class DemoFiles implements CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(DemoFiles.class);
     private static final String[] KEYS = {"uploads/demo-doc-1.pdf", "uploads/demo-doc-2.docx", "uploads/demo-doc-3.pdf",
         "uploads/demo-doc-4.xlsx", "uploads/demo-doc-5.md", "uploads/demo-doc-6.pdf", "uploads/demo-doc-7.zip"};
 
-    private final CamelContext context;
+    private CamelContext context;
 
-    public DemoFiles(CamelContext context) {
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext context) {
         this.context = context;
     }
 
