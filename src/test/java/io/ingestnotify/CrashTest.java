@@ -36,6 +36,7 @@ class CrashTest extends AppTestSupport {
         env.put("SMTP_STARTTLS", "false");
         env.put("CMS_API_URL", "http://127.0.0.1:" + cms.port());
         env.put("CMS_API_TOKEN", CMS_TOKEN);
+        env.put("METADATA_SOURCE", "sql"); // the WireMock CMS serves preferences only
         env.put("HTTP_PORT", String.valueOf(httpPort));
         env.put("NOTIFICATION_DELAY_UNIT", "SECONDS");
         env.put("SWEEPER_INTERVAL_MS", "300");
