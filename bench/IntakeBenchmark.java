@@ -67,7 +67,7 @@ public class IntakeBenchmark {
         if (only.isEmpty() || only.contains("http")) {
             System.out.printf("bundle, HTTP arrays of 50   : %8.0f events/s%n", bundleHttp(events, users));
         }
-        if (only.isEmpty() || only.contains("preferences")) {
+        if (only.isEmpty() || only.contains("ingest-notify-preferences")) {
             preferenceCache(10_000, 100);
         }
         if (only.isEmpty() || only.contains("corrections")) {
@@ -203,19 +203,19 @@ public class IntakeBenchmark {
 
     static Map<String, String> appProperties(String schema, int smtpPort, int httpPort, String repo) {
         Map<String, String> p = new HashMap<>();
-        p.put("db.url", TestPostgres.url());
-        p.put("db.schema", schema);
+        p.put("ingest-notify.db.url", TestPostgres.url());
+        p.put("ingest-notify.db.schema", schema);
         // Events carry their metadata; a WireMock CMS answers only what a section stubs (prefs-strapi asks the real one).
-        p.put("metadata.source", "sql");
-        p.put("smtp.server", "127.0.0.1");
-        p.put("smtp.port", String.valueOf(smtpPort));
-        p.put("smtp.starttls", "false");
-        p.put("http.port", String.valueOf(httpPort));
-        p.put("default.batch.size.threshold", "50");
-        p.put("outbox.poll.limit", String.valueOf(GROUP));
-        p.put("outbox.poll.delay.ms", "50");
-        p.put("aggregation.repository", repo);
-        p.put("data.dir", "target/bench-data");
+        p.put("ingest-notify.metadata.source", "sql");
+        p.put("ingest-notify.smtp.server", "127.0.0.1");
+        p.put("ingest-notify.smtp.port", String.valueOf(smtpPort));
+        p.put("ingest-notify.smtp.starttls", "false");
+        p.put("ingest-notify.http.port", String.valueOf(httpPort));
+        p.put("ingest-notify.default.batch.size.threshold", "50");
+        p.put("ingest-notify.outbox.poll.limit", String.valueOf(GROUP));
+        p.put("ingest-notify.outbox.poll.delay.ms", "50");
+        p.put("ingest-notify.aggregation.repository", repo);
+        p.put("ingest-notify.data.dir", "target/bench-data");
         // BENCH_SETTINGS="key=value,key=value" overrides settings for an experiment (not used by the figures).
         for (String kv : System.getenv().getOrDefault("BENCH_SETTINGS", "").split(",")) {
             if (kv.contains("=")) {
@@ -232,11 +232,11 @@ public class IntakeBenchmark {
         smtp.start();
         RunningApp app = new RunningApp(appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), repo));
         try (Connection c = TestPostgres.connect(schema)) {
-            app.context().getRouteController().stopRoute("outbox-poller");
+            app.context().getRouteController().stopRoute("ingest-notify-outbox-poller");
             fillOutbox(c, events, users);
             long start = System.nanoTime();
             long cpuStart = cpuNanos();
-            app.context().getRouteController().startRoute("outbox-poller");
+            app.context().getRouteController().startRoute("ingest-notify-outbox-poller");
             awaitCount(c, "SELECT count(*) FROM file_events WHERE processed_at IS NULL", 0);
             double rate = events / ((System.nanoTime() - start) / 1e9);
             mailLatency(c, events / 50);
@@ -324,19 +324,19 @@ public class IntakeBenchmark {
         GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table");
-        p.put("cms.api.url", strapi.url());
-        p.put("cms.api.token", io.ingestnotify.support.StrapiServer.BUNDLE_TOKEN);
-        p.put("cms.timeout.ms", "10000");
-        p.put("metadata.source", "auto"); // the default with a CMS: failed events are confirmed through Strapi
+        p.put("ingest-notify.cms.api.url", strapi.url());
+        p.put("ingest-notify.cms.api.token", io.ingestnotify.support.StrapiServer.BUNDLE_TOKEN);
+        p.put("ingest-notify.cms.timeout.ms", "10000");
+        p.put("ingest-notify.metadata.source", "auto"); // the default with a CMS: failed events are confirmed through Strapi
         RunningApp app = new RunningApp(p);
         try (Connection c = TestPostgres.connect(schema)) {
-            app.context().getRouteController().stopRoute("outbox-poller");
+            app.context().getRouteController().stopRoute("ingest-notify-outbox-poller");
             fillOutbox(c, events, users);
             long t0 = System.nanoTime();
-            app.context().getRouteController().startRoute("outbox-poller");
+            app.context().getRouteController().startRoute("ingest-notify-outbox-poller");
             awaitCount(c, "SELECT count(*) FROM file_events WHERE processed_at IS NULL", 0);
             double seconds = (System.nanoTime() - t0) / 1e9;
-            io.ingestnotify.batching.PreferenceCache cache = app.bean("preferenceCache", io.ingestnotify.batching.PreferenceCache.class);
+            io.ingestnotify.batching.PreferenceCache cache = app.bean("ingestNotifyPreferenceCache", io.ingestnotify.batching.PreferenceCache.class);
             long calls = cache.cmsCalls();
             String threshold = null;
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
@@ -370,13 +370,13 @@ public class IntakeBenchmark {
         GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table");
-        p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
-        p.put("cms.api.token", "bench");
+        p.put("ingest-notify.cms.api.url", "http://127.0.0.1:" + cms.port());
+        p.put("ingest-notify.cms.api.token", "bench");
         RunningApp app = new RunningApp(p);
         try (Connection c = TestPostgres.connect(schema)) {
-            app.context().getRouteController().stopRoute("outbox-poller");
+            app.context().getRouteController().stopRoute("ingest-notify-outbox-poller");
             fillOutbox(c, events, users);
-            app.context().getRouteController().startRoute("outbox-poller");
+            app.context().getRouteController().startRoute("ingest-notify-outbox-poller");
             awaitCount(c, "SELECT count(*) FROM file_events WHERE processed_at IS NULL", 0);
             int calls = cms.countRequestsMatching(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
                     com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/api/user-notification-preferences/.*")).build()).getCount();
@@ -416,13 +416,13 @@ public class IntakeBenchmark {
         try (io.ingestnotify.support.ChromaServer chroma = new io.ingestnotify.support.ChromaServer()) {
             String collection = chroma.createCollection("global");
             Map<String, String> p = appProperties(schema, smtpPort, httpPort, "batch-table");
-            p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
-            p.put("s3.bucket", "bench-files");
-            p.put("s3.endpoint", s3.endpoint());
-            p.put("s3.access-key", io.ingestnotify.embedded.EmbeddedS3.IDENTITY);
-            p.put("s3.secret-key", io.ingestnotify.embedded.EmbeddedS3.CREDENTIAL);
-            p.put("chroma.url", chroma.url());
-            p.put("auto.correction.delay.seconds", "1");
+            p.put("ingest-notify.cms.api.url", "http://127.0.0.1:" + cms.port());
+            p.put("ingest-notify.s3.bucket", "bench-files");
+            p.put("ingest-notify.s3.endpoint", s3.endpoint());
+            p.put("ingest-notify.s3.access-key", io.ingestnotify.embedded.EmbeddedS3.IDENTITY);
+            p.put("ingest-notify.s3.secret-key", io.ingestnotify.embedded.EmbeddedS3.CREDENTIAL);
+            p.put("ingest-notify.chroma.url", chroma.url());
+            p.put("ingest-notify.auto.correction.delay.seconds", "1");
             RunningApp app = new RunningApp(p);
             HttpClient client = HttpClient.newHttpClient();
             try (Connection c = TestPostgres.connect(schema)) {
@@ -470,13 +470,13 @@ public class IntakeBenchmark {
         Runtime rt = Runtime.getRuntime();
         long maxUsed = 0;
         try (Connection c = TestPostgres.connect(schema)) {
-            app.context().getRouteController().stopRoute("outbox-poller");
+            app.context().getRouteController().stopRoute("ingest-notify-outbox-poller");
             fillOutbox(c, events, users);
             long start = System.nanoTime();
             long sliceStart = start;
             long nextSlice = 10_000;
             List<String> slices = new ArrayList<>();
-            app.context().getRouteController().startRoute("outbox-poller");
+            app.context().getRouteController().startRoute("ingest-notify-outbox-poller");
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM file_events WHERE processed_at IS NOT NULL")) {
                 while (true) {
                     long done;

@@ -4,9 +4,9 @@
 UPDATE auto_correction_tasks
    SET status = 'pending',
        execution_log = execution_log || jsonb_build_array(jsonb_build_object('at', now(), 'step', 'redrive',
-                           'detail', 'attempt ' || (attempts + 1) || ' of ' || CAST(:#${properties:max.correction.attempts} AS int)))
+                           'detail', 'attempt ' || (attempts + 1) || ' of ' || CAST(:#${properties:ingest-notify.max.correction.attempts} AS int)))
  WHERE status IN ('failed', 'processing')
    AND next_attempt_at <= now()
    AND (refused_reason IS NULL OR status = 'processing')
-   AND attempts < CAST(:#${properties:max.correction.attempts} AS int)
+   AND attempts < CAST(:#${properties:ingest-notify.max.correction.attempts} AS int)
 RETURNING id

@@ -5,8 +5,8 @@ UPDATE file_events
  WHERE id IN (SELECT id
                 FROM file_events
                WHERE processed_at IS NULL
-                 AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => CAST(:#${properties:outbox.claim.lease.seconds} AS double precision)))
+                 AND (claimed_at IS NULL OR claimed_at < now() - make_interval(secs => CAST(:#${properties:ingest-notify.outbox.claim.lease.seconds} AS double precision)))
                ORDER BY id
-               LIMIT CAST(:#${properties:outbox.poll.limit} AS int)
+               LIMIT CAST(:#${properties:ingest-notify.outbox.poll.limit} AS int)
                  FOR UPDATE SKIP LOCKED)
 RETURNING *

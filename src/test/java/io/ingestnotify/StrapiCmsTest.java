@@ -49,11 +49,11 @@ class StrapiCmsTest extends AppTestSupport {
     /** The CMS is the real Strapi; the look-up is the default (the CMS API); batches complete by size only here. */
     private static Map<String, String> strapiProperties(String token) {
         Map<String, String> p = new HashMap<>(correctionProperties());
-        p.put("cms.api.url", strapi.url());
-        p.put("cms.api.token", token);
-        p.put("cms.timeout.ms", "10000");
-        p.put("metadata.source", "auto");
-        p.put("notification.delay.unit", "SECONDS");
+        p.put("ingest-notify.cms.api.url", strapi.url());
+        p.put("ingest-notify.cms.api.token", token);
+        p.put("ingest-notify.cms.timeout.ms", "10000");
+        p.put("ingest-notify.metadata.source", "auto");
+        p.put("ingest-notify.notification.delay.unit", "SECONDS");
         return p;
     }
 
@@ -148,8 +148,8 @@ class StrapiCmsTest extends AppTestSupport {
         pauseMainApp();
         try {
             Map<String, String> p = other(StrapiServer.BUNDLE_TOKEN);
-            p.put("cms.files.path", "/api/filez");
-            p.put("metadata.lookup", "false");
+            p.put("ingest-notify.cms.files.path", "/api/filez");
+            p.put("ingest-notify.metadata.lookup", "false");
             try (RunningApp second = new RunningApp(p)) {
                 String doc = strapi.createFile("kept.pdf", "k/kept.pdf", newCompany(), 5);
                 postTo(p, CorrectionCmsTest.failed(doc, "file_not_found", null));
@@ -199,9 +199,9 @@ class StrapiCmsTest extends AppTestSupport {
             // A path whose type lacks the bundle's fields: Strapi answers the mark's PUT with 400 "Invalid key".
             // (The full-access token: the bundle's own may not write that type, and Strapi checks permission first.)
             Map<String, String> p = other(StrapiServer.FULL_TOKEN);
-            p.put("cms.files.path", "/api/user-notification-preferences");
-            p.put("metadata.lookup", "false");
-            p.put("sweeper.interval.ms", "300");
+            p.put("ingest-notify.cms.files.path", "/api/user-notification-preferences");
+            p.put("ingest-notify.metadata.lookup", "false");
+            p.put("ingest-notify.sweeper.interval.ms", "300");
             int company = newCompany();
             String user = newUser();
             strapi.createPreference(company, 7, user, 1, 1440, "text", true, true, true);
@@ -225,13 +225,13 @@ class StrapiCmsTest extends AppTestSupport {
     }
 
     private static void pauseMainApp() throws Exception {
-        app.context().getRouteController().stopRoute("correction-poller");
-        app.context().getRouteController().stopRoute("batch-sweeper");
+        app.context().getRouteController().stopRoute("ingest-notify-correction-poller");
+        app.context().getRouteController().stopRoute("ingest-notify-batch-sweeper");
     }
 
     private static void resumeMainApp() throws Exception {
-        app.context().getRouteController().startRoute("correction-poller");
-        app.context().getRouteController().startRoute("batch-sweeper");
+        app.context().getRouteController().startRoute("ingest-notify-correction-poller");
+        app.context().getRouteController().startRoute("ingest-notify-batch-sweeper");
     }
 
     private static java.util.List<String> refusals(LogCapture log, String doc) {
@@ -242,12 +242,12 @@ class StrapiCmsTest extends AppTestSupport {
     private static Map<String, String> other(String token) {
         Map<String, String> p = baseProperties();
         p.putAll(strapiProperties(token));
-        p.put("http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        p.put("ingest-notify.http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
         return p;
     }
 
     private static HttpResponse<String> postTo(Map<String, String> p, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.get("http.port") + "/api/events"))
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.get("ingest-notify.http.port") + "/api/events"))
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + INTAKE_TOKEN)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -21,7 +21,7 @@ public class EmbeddedDefault implements EmbeddedParts {
         EmbeddedSmtp smtp = new EmbeddedSmtp(port, outbox);
         smtp.start();
         context.addService(smtp, true, true);
-        context.getRegistry().bind("embeddedSmtp", smtp);
+        context.getRegistry().bind("ingestNotifyEmbeddedSmtp", smtp);
         return smtp.port();
     }
 
@@ -30,7 +30,7 @@ public class EmbeddedDefault implements EmbeddedParts {
         EmbeddedS3 s3 = new EmbeddedS3(dir, 0);
         s3.start();
         context.addService(s3, true, true);
-        context.getRegistry().bind("embeddedS3", s3);
+        context.getRegistry().bind("ingestNotifyEmbeddedS3", s3);
         s3.createBucket(bucket);
         return new S3(s3.endpoint(), EmbeddedS3.IDENTITY, EmbeddedS3.CREDENTIAL);
     }

@@ -6,7 +6,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 
 /**
- * Reads a CMS answer as a real Strapi 5 means it (route cms-call, after the call; 5xx and network errors have already
+ * Reads a CMS answer as a real Strapi 5 means it (route ingest-notify-cms-call, after the call; 5xx and network errors have already
  * thrown there as outages). 2xx passes; 404 passes for the caller to read (a DELETE of a missing record, which Strapi's
  * content-type API answers with 204 anyway; a look-up of an unknown document); 408 and 429 are outages. Any other
  * 4xx is a misconfiguration that no retry can fix, and fails the call with {@link CmsMisconfigured} naming what to

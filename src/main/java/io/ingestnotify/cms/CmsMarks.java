@@ -8,7 +8,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 
 /**
- * What route mark-cms-files needs beside SQL: this instance's start (refused marks wait for a start after their
+ * What route ingest-notify-mark-cms-files needs beside SQL: this instance's start (refused marks wait for a start after their
  * refusal) and the ids of a round's files, which a refusal marks all at once (one ERROR line, not one per file).
  */
 public final class CmsMarks {

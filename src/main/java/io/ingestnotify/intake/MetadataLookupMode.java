@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides once, at start, where the metadata look-up reads (METADATA_SOURCE: the CMS API when CMS_API_URL is set, else
- * the METADATA_TABLE of the operational database; route lookup-file reads the derived properties
+ * the METADATA_TABLE of the operational database; route ingest-notify-lookup-file reads the derived properties
  * {@code metadata.source.resolved} and {@code metadata.lookup.*.query}), and whether it confirms failed events
  * (METADATA_LOOKUP): {@code auto} when the source is the CMS, the table is visible or the user replaced route
  * lookup-file (ROUTES_DIR); {@code true} requires one of them; {@code false} never confirms. The confirmation is
@@ -64,10 +64,10 @@ public final class MetadataLookupMode implements ExtendedStartupListener {
             throw Settings.invalid("METADATA_TABLE", tableSetting, "a table name such as files or cms.ingest_files");
         }
         var pc = context.getPropertiesComponent();
-        pc.addOverrideProperty("metadata.source.resolved", source);
+        pc.addOverrideProperty("ingest-notify.metadata.source.resolved", source);
         // The table is an identifier checked above, never event data; camel-sql reads no placeholders inside a query file.
-        pc.addOverrideProperty("metadata.lookup.file.query", query("intake/lookup-file", table));
-        pc.addOverrideProperty("metadata.lookup.files.query", query("intake/lookup-files", table));
+        pc.addOverrideProperty("ingest-notify.metadata.lookup.file.query", query("intake/lookup-file", table));
+        pc.addOverrideProperty("ingest-notify.metadata.lookup.files.query", query("intake/lookup-files", table));
         context.addStartupListener(new MetadataLookupMode(mode, source.equals("cms"), table));
     }
 
@@ -84,24 +84,24 @@ public final class MetadataLookupMode implements ExtendedStartupListener {
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
-        FileLookup lookup = context.getRegistry().lookupByNameAndType("fileLookup", FileLookup.class);
+        FileLookup lookup = context.getRegistry().lookupByNameAndType("ingestNotifyFileLookup", FileLookup.class);
         if (mode.equals("false")) {
             LOG.info("Metadata look-up does not confirm failed events (METADATA_LOOKUP=false): correction tasks use the events' "
                     + "storage key, company and bot");
             return;
         }
         Object userIds = context.getRegistry().lookupByName(UserRoutes.LOADED_IDS);
-        boolean userRoute = userIds instanceof java.util.Collection<?> ids && ids.contains("lookup-file");
+        boolean userRoute = userIds instanceof java.util.Collection<?> ids && ids.contains("ingest-notify-lookup-file");
         boolean tableFound = !userRoute && !viaCms
                 && tableVisible(context.getRegistry().lookupByNameAndType("dataSource", DataSource.class), table);
         boolean on = userRoute || viaCms || tableFound;
         if (!on && mode.equals("true")) {
             throw Settings.invalid("METADATA_LOOKUP", "true", "the CMS (CMS_API_URL), a " + table
-                    + " table in the database's search path (METADATA_TABLE, DB_SCHEMA), or a lookup-file route in ROUTES_DIR; found none");
+                    + " table in the database's search path (METADATA_TABLE, DB_SCHEMA), or a ingest-notify-lookup-file route in ROUTES_DIR; found none");
         }
         // One query for a group's failed events only where the look-up is the built-in SQL one.
         lookup.confirmFailures(on, !userRoute && !viaCms);
-        String source = userRoute ? "route lookup-file from ROUTES_DIR" : viaCms ? "the CMS API, CMS_FILES_PATH" : "table " + table;
+        String source = userRoute ? "route ingest-notify-lookup-file from ROUTES_DIR" : viaCms ? "the CMS API, CMS_FILES_PATH" : "table " + table;
         if (on) {
             LOG.info("Metadata look-up ({}) confirms failed events before their correction (METADATA_LOOKUP={}); "
                     + "its storage key, company and bot win", source, mode);

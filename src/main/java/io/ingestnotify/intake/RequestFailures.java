@@ -74,7 +74,7 @@ public class RequestFailures {
     private static String fixFor(Throwable t) {
         String m = DatabaseErrors.message(t);
         if (m.contains("\"files\"")) {
-            return "the metadata look-up (route lookup-file, METADATA_SOURCE=sql) reads the CMS's files table (METADATA_TABLE): make it "
+            return "the metadata look-up (route ingest-notify-lookup-file, METADATA_SOURCE=sql) reads the CMS's files table (METADATA_TABLE): make it "
                     + "reachable in DB_SCHEMA, set CMS_API_URL to look files up through the CMS API, or send company_id and bot_id in every event";
         }
         return "check DB_SCHEMA and that the migrations ran against this database";

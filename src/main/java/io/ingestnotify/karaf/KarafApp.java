@@ -29,7 +29,7 @@ final class KarafApp {
     private static final Logger LOG = LoggerFactory.getLogger(KarafApp.class);
 
     /** The route files Karaf loads, in src/main/resources/routes. */
-    static final List<String> ROUTE_FILES = List.of("common", "intake", "preferences", "batching", "notification", "cms",
+    static final List<String> ROUTE_FILES = List.of("common", "ingest-notify-intake", "ingest-notify-preferences", "batching", "notification", "cms",
             "cms-marks");
 
     private final CamelContext context;
@@ -63,8 +63,8 @@ final class KarafApp {
             Class.forName("org.postgresql.Driver", true, own);
             dataSource = new KarafBeans(context).bind();
             // No HTTP client in the feature, so no CMS: metadata comes from the SQL look-up.
-            MetadataLookupMode.install(context, pc.resolveProperty("metadata.lookup").orElse("auto"), "sql",
-                    pc.resolveProperty("metadata.table").orElse("files"), false);
+            MetadataLookupMode.install(context, pc.resolveProperty("ingest-notify.metadata.lookup").orElse("auto"), "sql",
+                    pc.resolveProperty("ingest-notify.metadata.table").orElse("files"), false);
             for (RoutesBuilder builder : routes(context)) {
                 context.addRoutes(builder);
             }

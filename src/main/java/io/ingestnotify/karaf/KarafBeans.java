@@ -59,83 +59,83 @@ final class KarafBeans {
     /** Binds every bean the Karaf routes call; answers the data source, which the caller closes on stop. */
     HikariDataSource bind() {
         Registry r = context.getRegistry();
-        String url = get("db.url");
+        String url = get("ingest-notify.db.url");
         if (url.isBlank()) {
-            throw Settings.invalid("db.url", "", "the JDBC URL of the operational PostgreSQL in etc/io.ingestnotify.cfg");
+            throw Settings.invalid("ingest-notify.db.url", "", "the JDBC URL of the operational PostgreSQL in etc/io.ingestnotify.cfg");
         }
-        String schema = get("db.schema");
-        HikariDataSource dataSource = Database.pool(url, get("db.user"), get("db.password"), schema,
-                Settings.integer("db.pool.size", get("db.pool.size"), 1, 200));
+        String schema = get("ingest-notify.db.schema");
+        HikariDataSource dataSource = Database.pool(url, get("ingest-notify.db.user"), get("ingest-notify.db.password"), schema,
+                Settings.integer("ingest-notify.db.pool.size", get("ingest-notify.db.pool.size"), 1, 200));
         Database.migrate(dataSource, schema);
         r.bind("dataSource", DataSource.class, dataSource);
 
-        var unit = Settings.delayUnit("notification.delay.unit", get("notification.delay.unit"));
+        var unit = Settings.delayUnit("ingest-notify.notification.delay.unit", get("ingest-notify.notification.delay.unit"));
         IngestMetrics metrics = new IngestMetrics(context);
-        r.bind("ingestMetrics", metrics);
+        r.bind("ingestNotifyMetrics", metrics);
         Preferences defaults = Preferences.defaults(
-                Settings.integer("default.batch.size.threshold", get("default.batch.size.threshold"), 1, 100),
-                Settings.integer("default.notification.delay.minutes", get("default.notification.delay.minutes"), 1, 1440));
+                Settings.integer("ingest-notify.default.batch.size.threshold", get("ingest-notify.default.batch.size.threshold"), 1, 100),
+                Settings.integer("ingest-notify.default.notification.delay.minutes", get("ingest-notify.default.notification.delay.minutes"), 1, 1440));
         PreferenceCache preferences = new PreferenceCache(defaults,
-                Duration.ofSeconds(Settings.integer("preferences.cache.ttl.seconds", get("preferences.cache.ttl.seconds"), 1, 86_400)),
-                Duration.ofMillis(3L * Settings.integer("cms.timeout.ms", get("cms.timeout.ms"), 100, 600_000) + 10_000), 100_000);
-        r.bind("preferenceCache", preferences);
-        r.bind("eventParser", new EventParser(Settings.integer("max.events.per.request", get("max.events.per.request"), 1, 100_000)));
-        r.bind("fileLookup", new FileLookup());
-        r.bind("requestFailures", new RequestFailures(5));
-        r.bind("correctionActions", new CorrectionActions());
-        r.bind("configuredSystems", new ConfiguredSystems(get("s3.bucket"), Settings.url("cms.api.url", get("cms.api.url")),
-                Settings.url("chroma.url", get("chroma.url"))));
-        RecipientDomains domains = RecipientDomains.parse(get("recipient.domains"));
-        r.bind("recipientDomains", domains);
+                Duration.ofSeconds(Settings.integer("ingest-notify.preferences.cache.ttl.seconds", get("ingest-notify.preferences.cache.ttl.seconds"), 1, 86_400)),
+                Duration.ofMillis(3L * Settings.integer("ingest-notify.cms.timeout.ms", get("ingest-notify.cms.timeout.ms"), 100, 600_000) + 10_000), 100_000);
+        r.bind("ingestNotifyPreferenceCache", preferences);
+        r.bind("ingestNotifyEventParser", new EventParser(Settings.integer("ingest-notify.max.events.per.request", get("ingest-notify.max.events.per.request"), 1, 100_000)));
+        r.bind("ingestNotifyFileLookup", new FileLookup());
+        r.bind("ingestNotifyRequestFailures", new RequestFailures(5));
+        r.bind("ingestNotifyCorrectionActions", new CorrectionActions());
+        r.bind("ingestNotifyConfiguredSystems", new ConfiguredSystems(get("ingest-notify.s3.bucket"), Settings.url("ingest-notify.cms.api.url", get("ingest-notify.cms.api.url")),
+                Settings.url("ingest-notify.chroma.url", get("ingest-notify.chroma.url"))));
+        RecipientDomains domains = RecipientDomains.parse(get("ingest-notify.recipient.domains"));
+        r.bind("ingestNotifyRecipientDomains", domains);
         CorrectionTasks corrections = new CorrectionTasks(dataSource,
-                Settings.integer("auto.correction.delay.seconds", get("auto.correction.delay.seconds"), 0, 86_400),
-                Settings.integer("correction.retry.base.seconds", get("correction.retry.base.seconds"), 0, 86_400), metrics,
-                new DeletionBounds(DeletionBounds.prefix("s3.key.prefix", get("s3.key.prefix"))));
-        r.bind("correctionTasks", corrections);
-        r.bind("intakeTransaction", new IntakeTransaction(dataSource, new EventRecorder(dataSource), new BatchAssigner(unit),
-                preferences::current, Settings.email("default.recipient", get("default.recipient"), true), domains, corrections));
-        r.bind("aggregationRepository", new BatchTableAggregationRepository(context, dataSource, unit));
-        r.bind("batchCompletion", new BatchCompletion(dataSource, unit, metrics));
-        r.bind("batchDigest", new BatchDigest(dataSource, Settings.bool("enable.email.notifications", get("enable.email.notifications"))));
-        r.bind("digestMail", new DigestMail(dataSource, Settings.email("from.email", get("from.email"), false)));
-        r.bind("digestTemplates", DigestTemplates.configuration(context, get("templates.dir")));
+                Settings.integer("ingest-notify.auto.correction.delay.seconds", get("ingest-notify.auto.correction.delay.seconds"), 0, 86_400),
+                Settings.integer("ingest-notify.correction.retry.base.seconds", get("ingest-notify.correction.retry.base.seconds"), 0, 86_400), metrics,
+                new DeletionBounds(DeletionBounds.prefix("ingest-notify.s3.key.prefix", get("ingest-notify.s3.key.prefix"))));
+        r.bind("ingestNotifyCorrectionTasks", corrections);
+        r.bind("ingestNotifyIntakeTransaction", new IntakeTransaction(dataSource, new EventRecorder(dataSource), new BatchAssigner(unit),
+                preferences::current, Settings.email("ingest-notify.default.recipient", get("ingest-notify.default.recipient"), true), domains, corrections));
+        r.bind("ingestNotifyAggregationRepository", new BatchTableAggregationRepository(context, dataSource, unit));
+        r.bind("ingestNotifyBatchCompletion", new BatchCompletion(dataSource, unit, metrics));
+        r.bind("ingestNotifyBatchDigest", new BatchDigest(dataSource, Settings.bool("ingest-notify.enable.email.notifications", get("ingest-notify.enable.email.notifications"))));
+        r.bind("ingestNotifyDigestMail", new DigestMail(dataSource, Settings.email("ingest-notify.from.email", get("ingest-notify.from.email"), false)));
+        r.bind("ingestNotifyDigestTemplates", DigestTemplates.configuration(context, get("ingest-notify.templates.dir")));
         RedeliveryPolicy mailRedelivery = mailRedelivery();
-        r.bind("mailRedelivery", mailRedelivery);
-        EmailLog emailLog = new EmailLog(dataSource, mailRedelivery, get("smtp.server"), metrics);
-        r.bind("emailLog", emailLog);
-        r.bind("mailAttemptFailed", Processor.class, (Processor) emailLog::attemptFailed);
+        r.bind("ingestNotifyMailRedelivery", mailRedelivery);
+        EmailLog emailLog = new EmailLog(dataSource, mailRedelivery, get("ingest-notify.smtp.server"), metrics);
+        r.bind("ingestNotifyEmailLog", emailLog);
+        r.bind("ingestNotifyMailAttemptFailed", Processor.class, (Processor) emailLog::attemptFailed);
         r.bind("smtp", smtp());
-        pc.addOverrideProperty("notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
+        pc.addOverrideProperty("ingest-notify.notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
         return dataSource;
     }
 
     private RedeliveryPolicy mailRedelivery() {
-        return BackOff.of(Settings.integer("notification.max.attempts", get("notification.max.attempts"), 1, 20) - 1,
-                Settings.integer("notification.retry.delay.ms", get("notification.retry.delay.ms"), 1, 86_400_000),
-                Settings.integer("notification.retry.multiplier", get("notification.retry.multiplier"), 1, 10));
+        return BackOff.of(Settings.integer("ingest-notify.notification.max.attempts", get("ingest-notify.notification.max.attempts"), 1, 20) - 1,
+                Settings.integer("ingest-notify.notification.retry.delay.ms", get("ingest-notify.notification.retry.delay.ms"), 1, 86_400_000),
+                Settings.integer("ingest-notify.notification.retry.multiplier", get("ingest-notify.notification.retry.multiplier"), 1, 10));
     }
 
     /** The smtp component as on Camel Main, for a real server only (Karaf has no embedded one). */
     private MailComponent smtp() {
-        String server = get("smtp.server");
+        String server = get("ingest-notify.smtp.server");
         if (server.isBlank()) {
-            throw Settings.invalid("smtp.server", "", "an SMTP host in etc/io.ingestnotify.cfg");
+            throw Settings.invalid("ingest-notify.smtp.server", "", "an SMTP host in etc/io.ingestnotify.cfg");
         }
-        String user = get("smtp.user");
-        SmtpTransportSecurity security = SmtpTransportSecurity.of(get("smtp.ssl"), get("smtp.starttls"), !user.isBlank(),
-                get("smtp.allow.plaintext.auth"), get("smtp.truststore"), get("smtp.truststore.password"));
-        String port = get("smtp.port");
-        int smtpPort = port.isBlank() ? security.defaultPort() : Settings.integer("smtp.port", port, 1, 65_535);
-        pc.addOverrideProperty("smtp.port", String.valueOf(smtpPort));
+        String user = get("ingest-notify.smtp.user");
+        SmtpTransportSecurity security = SmtpTransportSecurity.of(get("ingest-notify.smtp.ssl"), get("ingest-notify.smtp.starttls"), !user.isBlank(),
+                get("ingest-notify.smtp.allow.plaintext.auth"), get("ingest-notify.smtp.truststore"), get("ingest-notify.smtp.truststore.password"));
+        String port = get("ingest-notify.smtp.port");
+        int smtpPort = port.isBlank() ? security.defaultPort() : Settings.integer("ingest-notify.smtp.port", port, 1, 65_535);
+        pc.addOverrideProperty("ingest-notify.smtp.port", String.valueOf(smtpPort));
         MailComponent mail = new MailComponent(context);
         mail.getConfiguration().setHost(server);
         mail.getConfiguration().setPort(smtpPort);
         if (!user.isBlank()) {
             mail.getConfiguration().setUsername(user);
-            mail.getConfiguration().setPassword(get("smtp.password"));
+            mail.getConfiguration().setPassword(get("ingest-notify.smtp.password"));
         }
         mail.getConfiguration().setAdditionalJavaMailProperties(security.javaMailProperties());
-        mail.getConfiguration().setConnectionTimeout(Settings.integer("smtp.timeout.ms", get("smtp.timeout.ms"), 100, 600_000));
+        mail.getConfiguration().setConnectionTimeout(Settings.integer("ingest-notify.smtp.timeout.ms", get("ingest-notify.smtp.timeout.ms"), 100, 600_000));
         return mail;
     }
 
