@@ -59,19 +59,19 @@ function postJson(path) {
   return fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', credentials: 'same-origin' });
 }
 async function retry(id) {
-  const res = await postJson('/api/corrections/' + id + '/retry');
+  const res = await postJson('api/corrections/' + id + '/retry');
   document.getElementById('retry-result').textContent = 'Retry of task ' + id + ': HTTP ' + res.status + ' ' + await res.text();
   load();
 }
 async function held(action) {
-  const res = await postJson('/api/corrections/held/' + action);
+  const res = await postJson('api/corrections/held/' + action);
   document.getElementById('held-result').textContent = action + ': HTTP ' + res.status + ' ' + await res.text();
   load();
 }
 document.getElementById('release-held').addEventListener('click', () => held('release'));
 document.getElementById('cancel-held').addEventListener('click', () => held('cancel'));
 async function load() {
-  const s = await (await fetch('/api/ops/summary', { credentials: 'same-origin' })).json();
+  const s = await (await fetch('api/ops/summary', { credentials: 'same-origin' })).json();
   bars('batch-status', s.batchStatus);
   bars('email-status', s.emailStatus);
   bars('correction-status', s.correctionStatus);

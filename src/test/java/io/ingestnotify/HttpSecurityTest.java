@@ -187,7 +187,7 @@ class HttpSecurityTest extends AppTestSupport {
                 assertThat(check.fieldNames()).toIterable().containsExactlyInAnyOrder("name", "status");
             }
         }
-        assertThat(send("GET", "/observe/health", null).body()).contains("\"name\":\"database\"", "\"name\":\"smtp\"");
+        assertThat(send("GET", "/observe/health", null).body()).contains("\"name\":\"ingest-notify-database\"", "\"name\":\"ingest-notify-smtp\"");
         // The operator sees Camel's full report, with each check's data when asked.
         HttpResponse<String> full = send("GET", "/observe/health?data=true", null, "Authorization", "Bearer " + OPS_TOKEN);
         assertThat(full.statusCode()).isEqualTo(200);
@@ -206,7 +206,7 @@ class HttpSecurityTest extends AppTestSupport {
             assertThat(r.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
         }
         String page = send("GET", "/", null, "Authorization", "Bearer " + OPS_TOKEN).body();
-        assertThat(page).contains("<script src=\"/ops/ops.js\"></script>").doesNotContain("<script>", "style=", "onclick");
+        assertThat(page).contains("<script src=\"ops/ops.js\"></script>").doesNotContain("<script>", "style=", "onclick");
         assertThat(send("GET", "/ops/ops.js", null, "Authorization", "Bearer " + OPS_TOKEN).body())
                 .contains("'Content-Type': 'application/json'");
     }

@@ -26,8 +26,8 @@ class ObservabilityTest extends AppTestSupport {
         await().atMost(Duration.ofSeconds(10)).until(() -> getHttp("/observe/health").statusCode() == 200);
         HttpResponse<String> r = getHttp("/observe/health");
         assertThat(r.body()).startsWith("{\"status\":\"UP\"")
-                .contains("{\"name\":\"database\",\"status\":\"UP\"}", "{\"name\":\"smtp\",\"status\":\"UP\"}",
-                        "{\"name\":\"cms\",\"status\":\"UP\"}", "route:ingest-notify-http-intake");
+                .contains("{\"name\":\"ingest-notify-database\",\"status\":\"UP\"}", "{\"name\":\"ingest-notify-smtp\",\"status\":\"UP\"}",
+                        "{\"name\":\"ingest-notify-cms\",\"status\":\"UP\"}", "route:ingest-notify-http-intake");
 
         // SMTP down makes the service DOWN; the CMS down is only a warning.
         smtp.stop();
@@ -35,8 +35,8 @@ class ObservabilityTest extends AppTestSupport {
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> getHttp("/observe/health").statusCode() == 503);
             String body = getHttp("/observe/health").body();
-            assertThat(body).containsPattern("\"name\":\"smtp\",\"status\":\"DOWN\"")
-                    .containsPattern("\"name\":\"cms\",\"status\":\"UP\",\"message\":\"warning: ");
+            assertThat(body).containsPattern("\"name\":\"ingest-notify-smtp\",\"status\":\"DOWN\"")
+                    .containsPattern("\"name\":\"ingest-notify-cms\",\"status\":\"UP\",\"message\":\"warning: ");
         } finally {
             startSmtp();
             cms.start();

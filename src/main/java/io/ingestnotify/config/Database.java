@@ -39,7 +39,13 @@ public final class Database {
                 .schemas(schema)
                 .defaultSchema(schema)
                 .createSchemas(true)
-                .locations("classpath:db/migration")
+                // Its own folder and history table: a host's Flyway (classpath:db/migration, flyway_schema_history)
+                // never runs these scripts, and this one never sees or records the host's.
+                .locations("classpath:ingest-notify/db/migration")
+                .table("ingest_notify_schema_history")
+                // A schema that already holds a host's tables has no history of ours yet: start ours before V1.
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
                 .load()
                 .migrate();
     }

@@ -51,12 +51,18 @@ public class HttpGuard implements AuthenticationHandler {
     private final Credentials credentials;
     private final long maxRequestBytes;
     private final String healthPath;
+    private final String basePath;
 
-    public HttpGuard(CamelContext context, Credentials credentials, long maxRequestBytes, String healthPath) {
+    /**
+     * @param healthPath the health probes' path, or null where the server and its probes are a host's
+     * @param basePath   the path the bundle's API lives under ("" at the server's root)
+     */
+    public HttpGuard(CamelContext context, Credentials credentials, long maxRequestBytes, String healthPath, String basePath) {
         this.context = context;
         this.credentials = credentials;
         this.maxRequestBytes = maxRequestBytes;
-        this.healthPath = stripSlash(healthPath);
+        this.healthPath = healthPath == null ? null : stripSlash(healthPath);
+        this.basePath = stripSlash(basePath);
     }
 
     /**
@@ -65,7 +71,8 @@ public class HttpGuard implements AuthenticationHandler {
      */
     public void installOn(MainHttpServer server) {
         AuthenticationConfig.AuthenticationConfigEntry entry = new AuthenticationConfig.AuthenticationConfigEntry();
-        entry.setPath("/*");
+        // Under a base path (a guest in a host's server) only the bundle's paths: the host's routes are the host's.
+        entry.setPath(basePath.isEmpty() ? "/*" : basePath + "/*");
         entry.setAuthenticationProviderFactory(vertx -> null);
         HttpGuard guard = this;
         entry.setAuthenticationHandlerFactory(new AuthenticationConfig.AuthenticationHandlerFactory() {
@@ -77,8 +84,11 @@ public class HttpGuard implements AuthenticationHandler {
         AuthenticationConfig config = server.getConfiguration().getAuthenticationConfig();
         config.getEntries().add(entry);
         config.setEnabled(true);
-        // A body sent without Content-Length (chunked) is cut off by the server's body handler at the same size.
-        server.setMaxBodySize(maxRequestBytes);
+        if (healthPath != null) {
+            // A body sent without Content-Length (chunked) is cut off by the server's body handler at the same size
+            // (our own server only: a host's server keeps the host's limit).
+            server.setMaxBodySize(maxRequestBytes);
+        }
     }
 
     @Override
@@ -87,6 +97,13 @@ public class HttpGuard implements AuthenticationHandler {
         ctx.addHeadersEndHandler(v -> securityHeaders(response));
         HttpServerRequest request = ctx.request();
         String path = stripSlash(ctx.normalizedPath());
+        if (!basePath.isEmpty()) {
+            if (!path.equals(basePath) && !path.startsWith(basePath + "/")) {
+                ctx.next();   // not the bundle's path (Vert.x matched basePath* on a longer name): the host's
+                return;
+            }
+            path = path.substring(basePath.length());
+        }
         String authorization = request.getHeader("Authorization");
 
         if (isHealth(path)) {
@@ -143,7 +160,7 @@ public class HttpGuard implements AuthenticationHandler {
     }
 
     private boolean isHealth(String path) {
-        return path.equals(healthPath) || path.equals(healthPath + "/live") || path.equals(healthPath + "/ready");
+        return healthPath != null && path.equals(healthPath) || path.equals(healthPath + "/live") || path.equals(healthPath + "/ready");
     }
 
     /** Browsers send Origin (and Sec-Fetch-Site) on cross-site POSTs; non-browser clients send neither. */

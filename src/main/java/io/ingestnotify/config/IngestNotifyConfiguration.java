@@ -43,9 +43,12 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.mail.MailComponent;
+import org.apache.camel.component.sql.SqlComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
@@ -54,7 +57,6 @@ import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -65,21 +67,57 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Wires the beans the YAML routes call, the Camel Main way: each from its settings, with defaults in
  * application.properties. Beans that need other beans are lazy, so they are built on first use in dependency order.
  */
-public class IngestNotifyConfiguration implements CamelConfiguration {
+public class IngestNotifyConfiguration implements CamelConfiguration, CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngestNotifyConfiguration.class);
     private static final String DB_URL_EXPECTED = "the JDBC URL of the operational PostgreSQL, such as jdbc:postgresql://db:5432/ingest";
     private static final String SMTP_EXPECTED = "an SMTP host";
 
-    @BindToRegistry(value = "dataSource", lazy = true)
-    public DataSource dataSource(CamelContext context,
-                                 @PropertyInject("ingest-notify.db.url") String url,
-                                 @PropertyInject("ingest-notify.db.user") String user,
-                                 @PropertyInject("ingest-notify.db.password") String password,
-                                 @PropertyInject("ingest-notify.db.schema") String schema,
-                                 @PropertyInject("ingest-notify.db.pool.size") String poolSize,
-                                 @PropertyInject("ingest-notify.data.dir") String dataDir,
-                                 @PropertyInject("ingest-notify.embedded.enabled") String embedded) throws Exception {
+    private CamelContext camelContext;
+    private boolean guest;
+
+    /**
+     * Called before any bean of this configuration is made. A guest in a host application (ingest-notify.guest=true in
+     * the host's application.properties) gets the bundle's defaults under the host's settings first ({@link GuestDefaults}).
+     */
+    @Override
+    public void setCamelContext(CamelContext context) {
+        this.camelContext = context;
+        guest = Boolean.parseBoolean(context.getPropertiesComponent().resolveProperty("ingest-notify.guest").orElse("false").trim());
+        if (guest) {
+            GuestDefaults.install(context);
+        }
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    /**
+     * The operational database: a pool of its own from DB_URL (ingest-notify.db.*), or a host's DataSource bean named by
+     * ingest-notify.db.bean. Bound as a {@link BundleDatabase}, not as a DataSource, so a host's components that
+     * autowire the one DataSource in the registry (camel-sql's {@code sql}) never get this one, nor lose theirs.
+     */
+    @BindToRegistry(value = "ingestNotifyDatabase", lazy = true)
+    public BundleDatabase ingestNotifyDatabase(CamelContext context,
+                                               @PropertyInject("ingest-notify.db.bean") String bean,
+                                               @PropertyInject("ingest-notify.db.url") String url,
+                                               @PropertyInject("ingest-notify.db.user") String user,
+                                               @PropertyInject("ingest-notify.db.password") String password,
+                                               @PropertyInject("ingest-notify.db.schema") String schema,
+                                               @PropertyInject("ingest-notify.db.pool.size") String poolSize,
+                                               @PropertyInject("ingest-notify.data.dir") String dataDir,
+                                               @PropertyInject("ingest-notify.embedded.enabled") String embedded) throws Exception {
+        if (bean != null && !bean.isBlank()) {
+            DataSource hosts = context.getRegistry().lookupByNameAndType(bean.trim(), DataSource.class);
+            if (hosts == null) {
+                throw Settings.invalid("ingest-notify.db.bean", bean, "the name of a DataSource bean in the registry");
+            }
+            Database.migrate(hosts, schema);
+            LOG.info("Operational tables in {}'s database, schema {}", bean.trim(), schema);
+            return new BundleDatabase(hosts);
+        }
         int size = Settings.integer("DB_POOL_SIZE", poolSize, 1, 200);
         if (url == null || url.isBlank()) {
             if (!Settings.bool("EMBEDDED", embedded)) {
@@ -93,12 +131,16 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         HikariDataSource pool = Database.pool(url, user, password, schema, size);
         context.addService(new Closer(pool), true, true);
         Database.migrate(pool, schema);
-        return pool;
+        return new BundleDatabase(pool);
     }
 
-    @BindToRegistry(value = "ingestNotifyTransactionManager", lazy = true)
-    public DataSourceTransactionManager transactionManager(@BeanInject("dataSource") DataSource dataSource) {
-        return new DataSourceTransactionManager(dataSource);
+    /** The bundle's own camel-sql component (routes use ingest-notify-sql:), on the bundle's database only. */
+    @BindToRegistry(value = "ingest-notify-sql", lazy = true)
+    public SqlComponent ingestNotifySql(CamelContext context, @BeanInject("ingestNotifyDatabase") BundleDatabase database) {
+        SqlComponent sql = new SqlComponent(context);
+        sql.setDataSource(database.dataSource());
+        sql.setAutowiredEnabled(false);
+        return sql;
     }
 
     /**
@@ -109,9 +151,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     public AggregationRepository aggregationRepository(CamelContext context,
                                                        @PropertyInject("ingest-notify.aggregation.repository") String kind,
                                                        @PropertyInject("ingest-notify.notification.delay.unit") String unit,
-                                                       @BeanInject("dataSource") DataSource dataSource) {
+                                                       @BeanInject("ingestNotifyDatabase") BundleDatabase database) {
         return switch (kind.trim().toLowerCase()) {
-            case "batch-table" -> new BatchTableAggregationRepository(context, dataSource,
+            case "batch-table" -> new BatchTableAggregationRepository(context, database.dataSource(),
                     Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit));
             case "memory" -> new MemoryAggregationRepository();
             default -> throw Settings.invalid("AGGREGATION_REPOSITORY", kind, "batch-table or memory");
@@ -149,24 +191,24 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "ingestNotifyIntakeTransaction", lazy = true)
-    public IntakeTransaction intakeTransaction(@BeanInject("dataSource") DataSource dataSource,
+    public IntakeTransaction intakeTransaction(@BeanInject("ingestNotifyDatabase") BundleDatabase database,
                                                @BeanInject("ingestNotifyPreferenceCache") PreferenceCache preferences,
                                                @PropertyInject("ingest-notify.default.recipient") String defaultRecipient,
                                                @PropertyInject("ingest-notify.notification.delay.unit") String unit,
                                                @BeanInject("ingestNotifyCorrectionTasks") CorrectionTasks corrections,
                                                @BeanInject("ingestNotifyRecipientDomains") RecipientDomains recipientDomains) {
-        return new IntakeTransaction(dataSource, new EventRecorder(dataSource),
+        return new IntakeTransaction(database.dataSource(), new EventRecorder(database.dataSource()),
                 new BatchAssigner(Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit)), preferences::current,
                 Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true), recipientDomains, corrections);
     }
 
     @BindToRegistry(value = "ingestNotifyCorrectionTasks", lazy = true)
-    public CorrectionTasks correctionTasks(@BeanInject("dataSource") DataSource dataSource,
+    public CorrectionTasks correctionTasks(@BeanInject("ingestNotifyDatabase") BundleDatabase database,
                                            @BeanInject("ingestNotifyMetrics") IngestMetrics metrics,
                                            @PropertyInject("ingest-notify.auto.correction.delay.seconds") String delay,
                                            @PropertyInject("ingest-notify.correction.retry.base.seconds") String retryBase,
                                            @PropertyInject("ingest-notify.s3.key.prefix") String keyPrefix) {
-        return new CorrectionTasks(dataSource, Settings.integer("AUTO_CORRECTION_DELAY_SECONDS", delay, 0, 86_400),
+        return new CorrectionTasks(database.dataSource(), Settings.integer("AUTO_CORRECTION_DELAY_SECONDS", delay, 0, 86_400),
                 Settings.integer("CORRECTION_RETRY_BASE_SECONDS", retryBase, 0, 86_400), metrics,
                 new DeletionBounds(DeletionBounds.prefix("S3_KEY_PREFIX", keyPrefix)));
     }
@@ -187,8 +229,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "ingestNotifyCorrectionTaskApi", lazy = true)
-    public CorrectionTaskApi correctionTaskApi(@BeanInject("dataSource") DataSource dataSource) {
-        return new CorrectionTaskApi(dataSource);
+    public CorrectionTaskApi correctionTaskApi(@BeanInject("ingestNotifyDatabase") BundleDatabase database) {
+        return new CorrectionTaskApi(database.dataSource());
     }
 
     @BindToRegistry(value = "ingestNotifyChromaCollections", lazy = true)
@@ -220,16 +262,16 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "ingestNotifyBatchCompletion", lazy = true)
-    public BatchCompletion batchCompletion(@BeanInject("dataSource") DataSource dataSource,
+    public BatchCompletion batchCompletion(@BeanInject("ingestNotifyDatabase") BundleDatabase database,
                                            @BeanInject("ingestNotifyMetrics") IngestMetrics metrics,
                                            @PropertyInject("ingest-notify.notification.delay.unit") String unit) {
-        return new BatchCompletion(dataSource, Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), metrics);
+        return new BatchCompletion(database.dataSource(), Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), metrics);
     }
 
     @BindToRegistry(value = "ingestNotifyBatchDigest", lazy = true)
-    public BatchDigest batchDigest(@BeanInject("dataSource") DataSource dataSource,
+    public BatchDigest batchDigest(@BeanInject("ingestNotifyDatabase") BundleDatabase database,
                                    @PropertyInject("ingest-notify.enable.email.notifications") String enabled) {
-        return new BatchDigest(dataSource, Settings.bool("ENABLE_EMAIL_NOTIFICATIONS", enabled));
+        return new BatchDigest(database.dataSource(), Settings.bool("ENABLE_EMAIL_NOTIFICATIONS", enabled));
     }
 
     /** Retries of one clean-up branch within an attempt, before its dead letter; doubling from the first delay. */
@@ -241,16 +283,16 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "ingestNotifyEmailLog", lazy = true)
-    public EmailLog emailLog(@BeanInject("dataSource") DataSource dataSource,
+    public EmailLog emailLog(@BeanInject("ingestNotifyDatabase") BundleDatabase database,
                              @BeanInject("ingestNotifyMetrics") IngestMetrics metrics,
                              @BeanInject("ingestNotifyMailRedelivery") RedeliveryPolicy redelivery,
                              @PropertyInject("ingest-notify.smtp.server") String server) {
-        return new EmailLog(dataSource, redelivery, server, metrics);
+        return new EmailLog(database.dataSource(), redelivery, server, metrics);
     }
 
     @BindToRegistry(value = "ingestNotifyDigestMail", lazy = true)
-    public DigestMail digestMail(@BeanInject("dataSource") DataSource dataSource, @PropertyInject("ingest-notify.from.email") String from) {
-        return new DigestMail(dataSource, Settings.email("FROM_EMAIL", from, false));
+    public DigestMail digestMail(@BeanInject("ingestNotifyDatabase") BundleDatabase database, @PropertyInject("ingest-notify.from.email") String from) {
+        return new DigestMail(database.dataSource(), Settings.email("FROM_EMAIL", from, false));
     }
 
     /** The digest's SMTP back-off, one object for the route's redelivery and the retry log's next_retry_at. */
@@ -273,7 +315,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
      * With no SMTP_SERVER, an embedded GreenMail server takes the mails (loopback, no TLS, no credentials needed).
      * A real server gets TLS (SmtpTransportSecurity): implicit (SMTP_SSL) or required STARTTLS, identity checked.
      */
-    @BindToRegistry("smtp")
+    @BindToRegistry("ingest-notify-smtp")
     public MailComponent smtp(CamelContext context,
                               @PropertyInject("ingest-notify.smtp.server") String server,
                               @PropertyInject("ingest-notify.smtp.port") String port,
@@ -312,6 +354,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
             smtpPort = explicitPort ? smtpPort : security.defaultPort();
         }
         context.getPropertiesComponent().addOverrideProperty("ingest-notify.smtp.port", String.valueOf(smtpPort));
+        // Named ingest-notify-smtp so a host's smtp component stays its own; the scheme no longer names the protocol.
+        mail.getConfiguration().configureProtocol("smtp");
+        mail.getConfiguration().setIgnoreUriScheme(true);
         mail.getConfiguration().setHost(server);
         mail.getConfiguration().setPort(smtpPort);
         if (user != null && !user.isBlank()) {
@@ -330,16 +375,16 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "ingestNotifyOpsSummary", lazy = true)
-    public OpsSummary opsSummary(@BeanInject("dataSource") DataSource dataSource,
+    public OpsSummary opsSummary(@BeanInject("ingestNotifyDatabase") BundleDatabase database,
                                  @BeanInject("ingestNotifyDeletionBreaker") DeletionBreaker breaker,
                                  @PropertyInject("ingest-notify.notification.delay.unit.seconds") String unitSeconds,
                                  @PropertyInject("ingest-notify.max.batch.age.hours") String maxAge) {
-        return new OpsSummary(dataSource, Double.parseDouble(unitSeconds), Integer.parseInt(maxAge), breaker);
+        return new OpsSummary(database.dataSource(), Double.parseDouble(unitSeconds), Integer.parseInt(maxAge), breaker);
     }
 
     @BindToRegistry(value = "ingestNotifyDatabaseHealth", lazy = true)
-    public ReachabilityCheck databaseHealth(@BeanInject("dataSource") DataSource dataSource) {
-        return ReachabilityCheck.database(dataSource);
+    public ReachabilityCheck databaseHealth(@BeanInject("ingestNotifyDatabase") BundleDatabase database) {
+        return ReachabilityCheck.database(database.dataSource());
     }
 
     @BindToRegistry(value = "ingestNotifySmtpHealth", lazy = true)
@@ -380,10 +425,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "ingestNotifyDeletionBreaker", lazy = true)
-    public DeletionBreaker deletionBreaker(@BeanInject("dataSource") DataSource dataSource,
+    public DeletionBreaker deletionBreaker(@BeanInject("ingestNotifyDatabase") BundleDatabase database,
                                            @BeanInject("ingestNotifyMetrics") IngestMetrics metrics,
                                            @PropertyInject("ingest-notify.max.deletions.per.hour") String maxPerHour) {
-        return new DeletionBreaker(dataSource, Settings.integer("MAX_DELETIONS_PER_HOUR", maxPerHour, 1, 1_000_000), metrics);
+        return new DeletionBreaker(database.dataSource(), Settings.integer("MAX_DELETIONS_PER_HOUR", maxPerHour, 1, 1_000_000), metrics);
     }
 
     /** Which outside systems are configured; lazy: the embedded S3 store sets S3_BUCKET during configure(). */
@@ -394,10 +439,15 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return new ConfiguredSystems(s3Bucket, Settings.url("CMS_API_URL", cmsUrl), Settings.url("CHROMA_URL", chromaUrl));
     }
 
+    /** True where the bundle is a guest in a host's application: its context, HTTP server, health and metrics. */
+    protected boolean guest() {
+        return guest;
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         var pc = context.getPropertiesComponent();
-        secureHttp(context);
+        secureHttp(context, guest());
         var unit = Settings.delayUnit("NOTIFICATION_DELAY_UNIT", pc.resolveProperty("ingest-notify.notification.delay.unit").orElse(""));
         Settings.integer("MAX_BATCH_AGE_HOURS", pc.resolveProperty("ingest-notify.max.batch.age.hours").orElse(""), 1, 8_760);
         Settings.integer("OUTBOX_POLL_LIMIT", pc.resolveProperty("ingest-notify.outbox.poll.limit").orElse(""), 1, 10_000);
@@ -477,9 +527,15 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
      * Secure by default: a credential configured is a credential required, and beyond loopback both roles need one.
      * Camel Main has created its HTTP server (not yet started) before configurations run, so the guard goes in first.
      */
-    private static void secureHttp(CamelContext context) {
+    private static void secureHttp(CamelContext context, boolean guest) {
         var pc = context.getPropertiesComponent();
-        String host = pc.resolveProperty("ingest-notify.http.host").orElse("");
+        String basePath = pc.resolveProperty("ingest-notify.http.base-path").orElse("");
+        if (!basePath.isEmpty() && !basePath.matches("(/[A-Za-z0-9._~-]+)+")) {
+            throw Settings.invalid("HTTP_BASE_PATH", basePath, "empty or a path such as /ingest-notify (no trailing /)");
+        }
+        // A guest's requests reach the host's server, which binds where the host says (Camel's default: every address).
+        String host = guest ? pc.resolveProperty("camel.server.host").orElse("0.0.0.0")
+                : pc.resolveProperty("ingest-notify.http.host").orElse("");
         if (host.isBlank()) {
             throw Settings.invalid("HTTP_HOST", host, "a bind address such as 127.0.0.1 or 0.0.0.0");
         }
@@ -490,12 +546,17 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         int maxBytes = Settings.integer("MAX_REQUEST_BYTES", pc.resolveProperty("ingest-notify.max.request.bytes").orElse(""), 1024, 64 * 1024 * 1024);
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {
+            if (guest) {
+                throw new IllegalStateException("ingest-notify's HTTP API needs the host's platform-http server: set "
+                        + "camel.server.enabled=true in the host's application.properties");
+            }
             LOG.warn("No embedded HTTP server (camel.server.enabled=false): the HTTP guard is not installed");
             return;
         }
-        new HttpGuard(context, credentials, maxBytes, pc.resolveProperty("camel.management.health-path").orElse("/observe/health"))
-                .installOn(server);
-        LOG.info("HTTP on {}: intake {}, operator {}", host,
+        // A guest leaves the host's health probes to the host: the guard covers the bundle's base path only.
+        String healthPath = guest ? null : pc.resolveProperty("camel.management.health-path").orElse("/observe/health");
+        new HttpGuard(context, credentials, maxBytes, healthPath, basePath).installOn(server);
+        LOG.info("HTTP on {}{}: intake {}, operator {}", host, basePath,
                 credentials.intakeConfigured() ? "needs INTAKE_TOKEN" : "open (loopback only)",
                 credentials.operatorConfigured() ? "needs its credential" : "open (loopback only)");
     }

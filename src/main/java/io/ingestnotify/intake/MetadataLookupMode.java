@@ -7,6 +7,7 @@ import java.util.Locale;
 
 import javax.sql.DataSource;
 
+import io.ingestnotify.config.BundleDatabase;
 import io.ingestnotify.config.Queries;
 import io.ingestnotify.config.Settings;
 import io.ingestnotify.config.UserRoutes;
@@ -93,7 +94,7 @@ public final class MetadataLookupMode implements ExtendedStartupListener {
         Object userIds = context.getRegistry().lookupByName(UserRoutes.LOADED_IDS);
         boolean userRoute = userIds instanceof java.util.Collection<?> ids && ids.contains("ingest-notify-lookup-file");
         boolean tableFound = !userRoute && !viaCms
-                && tableVisible(context.getRegistry().lookupByNameAndType("dataSource", DataSource.class), table);
+                && tableVisible(context.getRegistry().lookupByNameAndType("ingestNotifyDatabase", BundleDatabase.class).dataSource(), table);
         boolean on = userRoute || viaCms || tableFound;
         if (!on && mode.equals("true")) {
             throw Settings.invalid("METADATA_LOOKUP", "true", "the CMS (CMS_API_URL), a " + table

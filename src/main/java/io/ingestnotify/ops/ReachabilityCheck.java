@@ -30,7 +30,7 @@ public class ReachabilityCheck extends AbstractHealthCheck {
 
     /** @return null when reachable, else what failed */
     public static ReachabilityCheck database(DataSource dataSource) {
-        return new ReachabilityCheck("database", true, () -> {
+        return new ReachabilityCheck("ingest-notify-database", true, () -> {
             try (Connection c = dataSource.getConnection()) {
                 return c.isValid(2) ? null : "connection not valid";
             } catch (Exception e) {
@@ -40,11 +40,11 @@ public class ReachabilityCheck extends AbstractHealthCheck {
     }
 
     public static ReachabilityCheck smtp(String host, int port) {
-        return new ReachabilityCheck("smtp", true, () -> tcp(host, port));
+        return new ReachabilityCheck("ingest-notify-smtp", true, () -> tcp(host, port));
     }
 
     public static ReachabilityCheck cms(String url) {
-        return new ReachabilityCheck("cms", false, () -> {
+        return new ReachabilityCheck("ingest-notify-cms", false, () -> {
             if (url == null || url.isBlank()) {
                 return null;
             }

@@ -1,0 +1,144 @@
+package io.ingestnotify;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.ingestnotify.host.HostApplication;
+import io.ingestnotify.host.HostConfiguration;
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.TestPostgres;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * ingest-notify as a guest in a host application built from scratch (test sources: HostApplication, its route, its
+ * dataSource and Flyway migration), turned on by README's "Inside an existing Camel application" block: the host's
+ * route still works, events in, one digest out, a correction runs, and the host's tables and history are untouched.
+ */
+class GuestHostTest extends AppTestSupport {
+
+    private static HostApplication host;
+
+    @BeforeAll
+    static void startHost() throws Exception {
+        Map<String, String> settings = new LinkedHashMap<>(readmeBlock());
+        // README: keep your own configuration classes in that line, comma-separated.
+        settings.put("camel.main.configuration-classes",
+                HostConfiguration.class.getName() + "," + settings.get("camel.main.configuration-classes"));
+        settings.put("camel.server.port", String.valueOf(httpPort));
+        settings.put("host.db.url", TestPostgres.url());
+        settings.put("host.db.schema", schema);
+        // The same database and schema as the host's: the strictest place to show that nothing of the host's is touched.
+        settings.put("ingest-notify.db.url", TestPostgres.url());
+        settings.put("ingest-notify.db.user", "postgres");
+        settings.put("ingest-notify.db.schema", schema);
+        settings.put("ingest-notify.smtp.server", "127.0.0.1");
+        settings.put("ingest-notify.smtp.port", String.valueOf(smtpPort));
+        settings.put("ingest-notify.smtp.starttls", "false");
+        settings.put("ingest-notify.intake.token", INTAKE_TOKEN);
+        settings.put("ingest-notify.ops.token", OPS_TOKEN);
+        settings.put("ingest-notify.default.batch.size.threshold", "2");
+        settings.put("ingest-notify.auto.correction.delay.seconds", "0");
+        settings.put("ingest-notify.correction.poll.delay.ms", "100");
+        host = new HostApplication(settings);
+    }
+
+    @AfterAll
+    static void stopHost() {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    /** The lines of README's first properties block under "## Inside an existing Camel application". */
+    static Map<String, String> readmeBlock() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        int section = readme.indexOf("\n## Inside an existing Camel application");
+        assertThat(section).as("README section").isNotNegative();
+        int start = readme.indexOf("```properties\n", section) + "```properties\n".length();
+        String block = readme.substring(start, readme.indexOf("```", start));
+        Map<String, String> lines = new LinkedHashMap<>();
+        for (String line : block.split("\n")) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                lines.put(line.substring(0, line.indexOf('=')).trim(), line.substring(line.indexOf('=') + 1).trim());
+            }
+        }
+        assertThat(lines.size()).as("a handful of lines").isBetween(2, 8);
+        return lines;
+    }
+
+    private static HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void hostRouteStillWorksWithItsOwnDataSourceAndNoCredential() throws Exception {
+        HttpResponse<String> r = call("GET", "/host/hello", null, null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("hello from the host");
+        assertThat(host.context().getRoute("hello")).isNotNull();
+    }
+
+    @Test
+    void eventsInOneDigestOutAndACorrectionRuns() throws Exception {
+        String user = newUser();
+        String failedDoc = "doc-" + newEventId();
+        String events = "[" + event(newEventId(), "doc-" + newEventId(), "success", user, 1, 2, "a.pdf") + ","
+                + event(newEventId(), failedDoc, "failed", user, 1, 2, "b.pdf") + "]";
+
+        HttpResponse<String> refused = call("POST", "/ingest-notify/api/events", null, events);
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(count("SELECT count(*) FROM auto_correction_tasks WHERE file_document_id = ?", failedDoc)).isZero();
+
+        HttpResponse<String> accepted = call("POST", "/ingest-notify/api/events", INTAKE_TOKEN, events);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(awaitMails(user, 1)).hasSize(1);
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                List.of("succeeded", "partial", "failed", "dry_run").contains(
+                        String.valueOf(value("SELECT status FROM auto_correction_tasks WHERE file_document_id = ?", failedDoc))));
+        assertThat(mailsTo(user)).hasSize(1);
+    }
+
+    @Test
+    void hostTablesAndSchemaHistoryAreUntouched() throws Exception {
+        assertThat(rows("SELECT script FROM flyway_schema_history WHERE type = 'SQL' ORDER BY installed_rank"))
+                .extracting(r -> r.get("script")).containsExactly("V1__host_greetings.sql");
+        assertThat(count("SELECT count(*) FROM ingest_notify_schema_history WHERE script = 'V1__host_greetings.sql'")).isZero();
+        assertThat(count("SELECT count(*) FROM ingest_notify_schema_history WHERE success")).isPositive();
+        assertThat(rows("SELECT id, greeting FROM host_greetings")).hasSize(1);
+    }
+
+    @Test
+    void healthChecksAndMetricsJoinTheHostsAndTheOpsPageIsTheOperators() throws Exception {
+        assertThat(call("GET", "/observe/health", null, null).body()).contains("ingest-notify-database", "route:hello");
+        String event = event(newEventId(), "doc-" + newEventId(), "success", newUser(), 1, 2, "m.pdf");
+        assertThat(call("POST", "/ingest-notify/api/events", INTAKE_TOKEN, event).statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(call("GET", "/observe/metrics", null, null).body()).contains("ingest_events_total"));
+        assertThat(call("GET", "/ingest-notify/", null, null).statusCode()).isEqualTo(401);
+        HttpResponse<String> page = call("GET", "/ingest-notify/", OPS_TOKEN, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+        assertThat(call("GET", "/host/hello", null, null).headers().firstValue("X-Frame-Options")).isEmpty();
+    }
+}
