@@ -1,13 +1,22 @@
 package io.ingestnotify.config;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The operational database: a HikariCP pool in UTC, migrated by Flyway from the top-level {@code sql/} folder. */
 public final class Database {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private Database() {
     }
@@ -34,6 +43,7 @@ public final class Database {
     }
 
     public static void migrate(DataSource dataSource, String schema) {
+        adoptEarlierHistory(dataSource, schema);
         Flyway.configure()
                 .dataSource(dataSource)
                 .schemas(schema)
@@ -48,5 +58,34 @@ public final class Database {
                 .baselineVersion("0")
                 .load()
                 .migrate();
+    }
+
+    /**
+     * Versions before the guest mode kept their history in Flyway's default table ({@code flyway_schema_history}).
+     * Such a database would otherwise be baselined at 0 and run V1 again over its tables, so its history is copied
+     * once to the bundle's own table (and the old one left alone). A history without the bundle's V1 is a host's.
+     */
+    static void adoptEarlierHistory(DataSource dataSource, String schema) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Jdbc.rows(c, "config/search-path", schema);
+                Map<String, Object> tables = Jdbc.rows(c, "config/schema-histories").get(0);
+                if (!(Boolean) tables.get("own") && (Boolean) tables.get("default_named")
+                        && (Boolean) Jdbc.rows(c, "config/default-history-is-ours").get(0).get("exists")) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute(Queries.get("config/adopt-default-history"));
+                    }
+                    LOG.info("Schema {}: the bundle's Flyway history taken over from flyway_schema_history into "
+                            + "ingest_notify_schema_history (the old table is left as it was)", schema);
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the Flyway history of schema " + schema + ": " + e.getMessage(), e);
+        }
     }
 }
