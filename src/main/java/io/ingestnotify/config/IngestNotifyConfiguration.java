@@ -35,7 +35,7 @@ import io.ingestnotify.notification.DigestMail;
 import io.ingestnotify.notification.DigestTemplates;
 import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.SmtpTransportSecurity;
-import io.ingestnotify.notification.StreamProviderPin;
+import io.ingestnotify.notification.DigestMailComponent;
 import io.ingestnotify.ops.IngestMetrics;
 import io.ingestnotify.ops.OpsSummary;
 import io.ingestnotify.ops.ReachabilityCheck;
@@ -315,7 +315,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration, CamelConte
      * With no SMTP_SERVER, an embedded GreenMail server takes the mails (loopback, no TLS, no credentials needed).
      * A real server gets TLS (SmtpTransportSecurity): implicit (SMTP_SSL) or required STARTTLS, identity checked.
      */
-    @BindToRegistry("ingest-notify-smtp")
+    @BindToRegistry(DigestMailComponent.NAME)
     public MailComponent smtp(CamelContext context,
                               @PropertyInject("ingest-notify.smtp.server") String server,
                               @PropertyInject("ingest-notify.smtp.port") String port,
@@ -330,8 +330,6 @@ public class IngestNotifyConfiguration implements CamelConfiguration, CamelConte
                               @PropertyInject("ingest-notify.embedded.smtp.port") String embeddedPort,
                               @PropertyInject("ingest-notify.data.dir") String dataDir,
                               @PropertyInject("ingest-notify.embedded.enabled") String embedded) throws Exception {
-        StreamProviderPin.apply();
-        MailComponent mail = new MailComponent(context);
         boolean explicitPort = port != null && !port.isBlank();
         int smtpPort = explicitPort ? Settings.integer("SMTP_PORT", port, 1, 65_535) : 0;
         SmtpTransportSecurity security;
@@ -354,18 +352,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration, CamelConte
             smtpPort = explicitPort ? smtpPort : security.defaultPort();
         }
         context.getPropertiesComponent().addOverrideProperty("ingest-notify.smtp.port", String.valueOf(smtpPort));
-        // Named ingest-notify-smtp so a host's smtp component stays its own; the scheme no longer names the protocol.
-        mail.getConfiguration().configureProtocol("smtp");
-        mail.getConfiguration().setIgnoreUriScheme(true);
-        mail.getConfiguration().setHost(server);
-        mail.getConfiguration().setPort(smtpPort);
-        if (user != null && !user.isBlank()) {
-            mail.getConfiguration().setUsername(user);
-            mail.getConfiguration().setPassword(password);
-        }
-        mail.getConfiguration().setAdditionalJavaMailProperties(security.javaMailProperties());
-        mail.getConfiguration().setConnectionTimeout(Settings.integer("SMTP_TIMEOUT_MS", timeout, 100, 600_000));
-        return mail;
+        return DigestMailComponent.create(context, server, smtpPort, user, password, security,
+                Settings.integer("SMTP_TIMEOUT_MS", timeout, 100, 600_000));
     }
 
     /** The digest templates, parsed once and cached (see {@link DigestTemplates}). */

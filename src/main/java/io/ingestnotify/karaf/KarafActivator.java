@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public class KarafActivator implements BundleActivator, ManagedService {
 
+    private static final String PREFIX = "ingest-notify.";
+
     static final String PID = "io.ingestnotify";
     private static final Logger LOG = LoggerFactory.getLogger(KarafActivator.class);
 
@@ -43,7 +45,8 @@ public class KarafActivator implements BundleActivator, ManagedService {
         }
         Map<String, String> settings = new HashMap<>();
         for (String key : Collections.list(properties.keys())) {
-            settings.put(key, String.valueOf(properties.get(key)));
+            // The PID already says whose settings these are: etc/io.ingestnotify.cfg names them without the prefix.
+            settings.put(key.startsWith(PREFIX) ? key : PREFIX + key, String.valueOf(properties.get(key)));
         }
         try {
             app = KarafApp.start(bundle, settings);

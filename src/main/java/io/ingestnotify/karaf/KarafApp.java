@@ -29,7 +29,7 @@ final class KarafApp {
     private static final Logger LOG = LoggerFactory.getLogger(KarafApp.class);
 
     /** The route files Karaf loads, in src/main/resources/routes. */
-    static final List<String> ROUTE_FILES = List.of("common", "ingest-notify-intake", "ingest-notify-preferences", "batching", "notification", "cms",
+    static final List<String> ROUTE_FILES = List.of("common", "intake", "preferences", "batching", "notification", "cms",
             "cms-marks");
 
     private final CamelContext context;

@@ -2,7 +2,6 @@ package io.ingestnotify.karaf;
 
 import java.time.Duration;
 
-import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.ingestnotify.batching.BatchAssigner;
@@ -12,6 +11,9 @@ import io.ingestnotify.batching.PreferenceCache;
 import io.ingestnotify.batching.Preferences;
 import io.ingestnotify.config.BackOff;
 import io.ingestnotify.config.ConfiguredSystems;
+import io.ingestnotify.cms.CmsFiles;
+import io.ingestnotify.cms.CmsMarks;
+import io.ingestnotify.config.BundleDatabase;
 import io.ingestnotify.config.Database;
 import io.ingestnotify.config.Settings;
 import io.ingestnotify.correction.CorrectionActions;
@@ -25,6 +27,7 @@ import io.ingestnotify.intake.RecipientDomains;
 import io.ingestnotify.intake.RequestFailures;
 import io.ingestnotify.notification.BatchDigest;
 import io.ingestnotify.notification.DigestMail;
+import io.ingestnotify.notification.DigestMailComponent;
 import io.ingestnotify.notification.DigestTemplates;
 import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.SmtpTransportSecurity;
@@ -32,6 +35,7 @@ import io.ingestnotify.ops.IngestMetrics;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mail.MailComponent;
+import org.apache.camel.component.sql.SqlComponent;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
@@ -67,7 +71,12 @@ final class KarafBeans {
         HikariDataSource dataSource = Database.pool(url, get("ingest-notify.db.user"), get("ingest-notify.db.password"), schema,
                 Settings.integer("ingest-notify.db.pool.size", get("ingest-notify.db.pool.size"), 1, 200));
         Database.migrate(dataSource, schema);
-        r.bind("dataSource", DataSource.class, dataSource);
+        // As on Camel Main: the database behind a holder and the bundle's own sql component (routes use ingest-notify-sql:).
+        r.bind("ingestNotifyDatabase", new BundleDatabase(dataSource));
+        SqlComponent sql = new SqlComponent(context);
+        sql.setDataSource(dataSource);
+        sql.setAutowiredEnabled(false);
+        r.bind("ingest-notify-sql", sql);
 
         var unit = Settings.delayUnit("ingest-notify.notification.delay.unit", get("ingest-notify.notification.delay.unit"));
         IngestMetrics metrics = new IngestMetrics(context);
@@ -104,7 +113,10 @@ final class KarafBeans {
         EmailLog emailLog = new EmailLog(dataSource, mailRedelivery, get("ingest-notify.smtp.server"), metrics);
         r.bind("ingestNotifyEmailLog", emailLog);
         r.bind("ingestNotifyMailAttemptFailed", Processor.class, (Processor) emailLog::attemptFailed);
-        r.bind("smtp", smtp());
+        r.bind(DigestMailComponent.NAME, smtp());
+        // Routes cms.camel.yaml and cms-marks.camel.yaml are loaded too; with no CMS configured they never call it.
+        r.bind("ingestNotifyCmsFiles", CmsFiles.of(get("ingest-notify.cms.files.path")));
+        r.bind("ingestNotifyCmsMarks", new CmsMarks());
         pc.addOverrideProperty("ingest-notify.notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
         return dataSource;
     }
@@ -127,16 +139,8 @@ final class KarafBeans {
         String port = get("ingest-notify.smtp.port");
         int smtpPort = port.isBlank() ? security.defaultPort() : Settings.integer("ingest-notify.smtp.port", port, 1, 65_535);
         pc.addOverrideProperty("ingest-notify.smtp.port", String.valueOf(smtpPort));
-        MailComponent mail = new MailComponent(context);
-        mail.getConfiguration().setHost(server);
-        mail.getConfiguration().setPort(smtpPort);
-        if (!user.isBlank()) {
-            mail.getConfiguration().setUsername(user);
-            mail.getConfiguration().setPassword(get("ingest-notify.smtp.password"));
-        }
-        mail.getConfiguration().setAdditionalJavaMailProperties(security.javaMailProperties());
-        mail.getConfiguration().setConnectionTimeout(Settings.integer("ingest-notify.smtp.timeout.ms", get("ingest-notify.smtp.timeout.ms"), 100, 600_000));
-        return mail;
+        return DigestMailComponent.create(context, server, smtpPort, user, get("ingest-notify.smtp.password"), security,
+                Settings.integer("ingest-notify.smtp.timeout.ms", get("ingest-notify.smtp.timeout.ms"), 100, 600_000));
     }
 
 }
