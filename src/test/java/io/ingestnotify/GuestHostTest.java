@@ -100,6 +100,14 @@ class GuestHostTest extends AppTestSupport {
     }
 
     @Test
+    void theBundleBindsNothingAHostsComponentsWouldAutowireByType() {
+        // camel-sql autowires a single DataSource, camel-aws2-s3 a single S3Client: the host's stay the only ones.
+        assertThat(host.context().getRegistry().findByType(javax.sql.DataSource.class)).hasSize(1);
+        assertThat(host.context().getRegistry().findByType(software.amazon.awssdk.services.s3.S3Client.class)).isEmpty();
+        assertThat(host.context().getComponent("ingest-notify-sql")).isNotNull();
+    }
+
+    @Test
     void eventsInOneDigestOutAndACorrectionRuns() throws Exception {
         String user = newUser();
         String failedDoc = "doc-" + newEventId();

@@ -47,6 +47,7 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
+import org.apache.camel.component.aws2.s3.AWS2S3Component;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.sql.SqlComponent;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
@@ -238,9 +239,14 @@ public class IngestNotifyConfiguration implements CamelConfiguration, CamelConte
         return new ChromaCollections();
     }
 
-    /** The S3 client of the clean-up: endpoint override and path style for S3-compatible stores. */
-    @BindToRegistry(value = "ingestNotifyS3Client", lazy = true)
-    public S3Client s3Client(@PropertyInject("ingest-notify.s3.endpoint") String endpoint,
+    /**
+     * The clean-up's own aws2-s3 component (routes use ingest-notify-aws2-s3:) with its client inside: no S3Client bean
+     * in the registry, which a host's aws2-s3 component would autowire. Endpoint override and path style for
+     * S3-compatible stores.
+     */
+    @BindToRegistry(value = "ingest-notify-aws2-s3", lazy = true)
+    public AWS2S3Component s3(CamelContext context,
+                             @PropertyInject("ingest-notify.s3.endpoint") String endpoint,
                              @PropertyInject("ingest-notify.s3.region") String region,
                              @PropertyInject("ingest-notify.s3.access-key") String accessKey,
                              @PropertyInject("ingest-notify.s3.secret-key") String secretKey,
@@ -258,7 +264,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration, CamelConte
         if (accessKey != null && !accessKey.isBlank()) {
             builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)));
         }
-        return builder.build();
+        AWS2S3Component s3 = new AWS2S3Component(context);
+        s3.getConfiguration().setAmazonS3Client(builder.build());
+        s3.setAutowiredEnabled(false);
+        return s3;
     }
 
     @BindToRegistry(value = "ingestNotifyBatchCompletion", lazy = true)
@@ -444,11 +453,19 @@ public class IngestNotifyConfiguration implements CamelConfiguration, CamelConte
         Settings.bool("AUTO_CORRECTION_DRY_RUN", pc.resolveProperty("ingest-notify.correction.dry.run").orElse(""));
         Settings.integer("MAX_CORRECTION_ATTEMPTS", pc.resolveProperty("ingest-notify.max.correction.attempts").orElse(""), 1, 100);
         Settings.url("CHROMA_URL", pc.resolveProperty("ingest-notify.chroma.url").orElse(""));
+        // The S3 component is built on first use (the AWS SDK is slow to start); its settings are checked now.
+        Settings.url("S3_ENDPOINT", pc.resolveProperty("ingest-notify.s3.endpoint").orElse(""));
+        Settings.integer("S3_TIMEOUT_MS", pc.resolveProperty("ingest-notify.s3.timeout.ms").orElse(""), 100, 600_000);
         Settings.email("FROM_EMAIL", pc.resolveProperty("ingest-notify.from.email").orElse(""), false);
         checkPaceAndLeases(pc);
         boolean embedded = Settings.bool("EMBEDDED", pc.resolveProperty("ingest-notify.embedded.enabled").orElse(""));
         boolean demo = Settings.bool("DEMO", pc.resolveProperty("ingest-notify.demo").orElse(""));
         checkEmbeddedPartsPresent(pc, embedded, demo);
+        if (pc.resolveProperty("ingest-notify.db.bean").orElse("").isBlank()) {
+            // The bundle's own database now, so a bad DB_* setting stops start-up with its own message (a route would
+            // only report "no endpoint for ingest-notify-sql"). A host's bean (DB_BEAN) may be bound later: left lazy.
+            context.getRegistry().lookupByNameAndType("ingestNotifyDatabase", BundleDatabase.class);
+        }
         if (embedded && EmbeddedParts.find().isPresent()
                 && pc.resolveProperty("ingest-notify.s3.bucket").orElse("").isBlank() && pc.resolveProperty("ingest-notify.s3.endpoint").orElse("").isBlank()) {
             startEmbeddedS3(context, new File(pc.resolveProperty("ingest-notify.data.dir").orElse("data"), "s3"));
