@@ -38,6 +38,7 @@ import io.ingestnotify.notification.DigestTemplates;
 import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.SmtpTransportSecurity;
 import io.ingestnotify.ops.IngestMetrics;
+import io.ingestnotify.ops.Leases;
 import io.ingestnotify.ops.OpsSummary;
 import io.ingestnotify.ops.ReachabilityCheck;
 import org.apache.camel.BeanInject;
@@ -238,8 +239,24 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     public EmailLog emailLog(@BeanInject("dataSource") DataSource dataSource,
                              @BeanInject("ingestMetrics") IngestMetrics metrics,
                              @BeanInject("mailRedelivery") RedeliveryPolicy redelivery,
+                             @BeanInject("leases") Leases leases,
                              @PropertyInject("smtp.server") String server) {
-        return new EmailLog(dataSource, redelivery, server, metrics);
+        return new EmailLog(dataSource, redelivery, server, metrics, leases);
+    }
+
+    /**
+     * This instance's leases on scheduled work (INSTANCE_ID, LEASE_SECONDS), renewed by a heartbeat while the work
+     * runs here; lazy: INSTANCE_ID's default is filled in during configure().
+     */
+    @BindToRegistry(value = "leases", lazy = true)
+    public Leases leases(CamelContext context,
+                         @BeanInject("dataSource") DataSource dataSource,
+                         @PropertyInject("instance.id") String instanceId,
+                         @PropertyInject("lease.seconds") String seconds) throws Exception {
+        Leases leases = new Leases(dataSource, Settings.instanceId("INSTANCE_ID", instanceId),
+                Settings.integer("LEASE_SECONDS", seconds, 3, 3_600));
+        context.addService(leases, true, true);
+        return leases;
     }
 
     @BindToRegistry(value = "digestMail", lazy = true)
@@ -344,8 +361,11 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     public OpsSummary opsSummary(@BeanInject("dataSource") DataSource dataSource,
                                  @BeanInject("deletionBreaker") DeletionBreaker breaker,
                                  @PropertyInject("notification.delay.unit.seconds") String unitSeconds,
-                                 @PropertyInject("max.batch.age.hours") String maxAge) {
-        return new OpsSummary(dataSource, Double.parseDouble(unitSeconds), Integer.parseInt(maxAge), breaker);
+                                 @PropertyInject("max.batch.age.hours") String maxAge,
+                                 @BeanInject("leases") Leases leases,
+                                 @PropertyInject("outbox.claim.lease.seconds") String outboxLease) {
+        return new OpsSummary(dataSource, Double.parseDouble(unitSeconds), Integer.parseInt(maxAge), breaker, leases,
+                Integer.parseInt(outboxLease.trim()));
     }
 
     @BindToRegistry(value = "demoFiles", lazy = true)
@@ -424,6 +444,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         Settings.url("CHROMA_URL", pc.resolveProperty("chroma.url").orElse(""));
         Settings.email("FROM_EMAIL", pc.resolveProperty("from.email").orElse(""), false);
         checkPaceAndLeases(pc);
+        // Several instances: the id every claim records (host name and pid unless INSTANCE_ID says otherwise).
+        String instanceId = Settings.instanceId("INSTANCE_ID", pc.resolveProperty("instance.id").orElse(""));
+        pc.addOverrideProperty("instance.id", instanceId);
+        LOG.info("Instance {}", instanceId);
         if (Settings.bool("EMBEDDED", pc.resolveProperty("embedded.enabled").orElse(""))
                 && pc.resolveProperty("s3.bucket").orElse("").isBlank() && pc.resolveProperty("s3.endpoint").orElse("").isBlank()) {
             startEmbeddedS3(context, new File(pc.resolveProperty("data.dir").orElse("data"), "s3"));
@@ -475,10 +499,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         Settings.integer("OUTBOX_CLAIM_LEASE_SECONDS", pc.resolveProperty("outbox.claim.lease.seconds").orElse(""), 1, 86_400);
         Settings.integer("SWEEPER_INTERVAL_MS", pc.resolveProperty("sweeper.interval.ms").orElse(""), 100, 86_400_000);
         Settings.integer("SWEEPER_GRACE_SECONDS", pc.resolveProperty("sweeper.grace.seconds").orElse(""), 0, 3_600);
-        Settings.integer("NOTIFICATION_STALL_SECONDS", pc.resolveProperty("notification.stall.seconds").orElse(""), 1, 604_800);
         Settings.integer("CORRECTION_POLL_DELAY_MS", pc.resolveProperty("correction.poll.delay.ms").orElse(""), 10, 3_600_000);
         Settings.integer("CORRECTION_POLL_LIMIT", pc.resolveProperty("correction.poll.limit").orElse(""), 1, 10_000);
-        Settings.integer("CORRECTION_LEASE_SECONDS", pc.resolveProperty("correction.lease.seconds").orElse(""), 5, 86_400);
+        Settings.integer("LEASE_SECONDS", pc.resolveProperty("lease.seconds").orElse(""), 3, 3_600);
         Settings.integer("CORRECTION_REDRIVE_INTERVAL_MS", pc.resolveProperty("correction.redrive.interval.ms").orElse(""), 100, 86_400_000);
         Settings.integer("CMS_TIMEOUT_MS", pc.resolveProperty("cms.timeout.ms").orElse(""), 100, 600_000);
         Settings.integer("CHROMA_TIMEOUT_MS", pc.resolveProperty("chroma.timeout.ms").orElse(""), 100, 600_000);
