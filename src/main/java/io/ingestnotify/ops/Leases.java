@@ -81,6 +81,17 @@ public class Leases extends ServiceSupport {
         held.get(k).add(normalise(k, id));
     }
 
+    /**
+     * Work claimed as a list (a sweep, a poll) is held from the claim on, not from its turn: an item waiting behind
+     * another's back-off keeps its lease too.
+     */
+    public void holdAll(List<Map<String, Object>> rows, String kind, String column) {
+        Kind k = kind(kind);
+        for (Map<String, Object> row : rows) {
+            held.get(k).add(normalise(k, row.get(column)));
+        }
+    }
+
     /** Work that ended here; its row's lease is cleared where the kind keeps it after the work (batch, CMS mark). */
     public void release(String kind, Object id) throws SQLException {
         Kind k = kind(kind);

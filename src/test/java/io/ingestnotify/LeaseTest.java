@@ -1,0 +1,91 @@
+package io.ingestnotify;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.FlakySmtp;
+import io.ingestnotify.support.RunningApp;
+import org.apache.camel.test.AvailablePortFinder;
+import org.junit.jupiter.api.Test;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Leases on scheduled work: kept alive while the work runs, returned to the others when their instance is gone. */
+class LeaseTest extends AppTestSupport {
+
+    /**
+     * The reported case: two instances, a digest refused 5 times with back-off delays (up to 8 s) far longer than the
+     * lease (3 s) and both sweepers every 300 ms. The sending instance's heartbeat keeps the lease, so no sweeper
+     * takes the digest: the server accepts it once, at the 6th attempt.
+     */
+    @Test
+    void aDigestWaitingOutItsBackOffKeepsItsLease() throws Exception {
+        String user = newUser();
+        try (FlakySmtp flaky = new FlakySmtp(Set.of(user), 5, 1)) {
+            Map<String, String> p = new HashMap<>(Map.of("lease.seconds", "3", "sweeper.interval.ms", "300",
+                    "smtp.port", String.valueOf(flaky.port(0)), "notification.retry.delay.ms", "500",
+                    "notification.retry.multiplier", "2", "notification.max.attempts", "7", "instance.id", "lease-a"));
+            startApp(p);
+            Map<String, String> second = baseProperties();
+            second.putAll(p);
+            second.put("instance.id", "lease-b");
+            second.put("http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+            try (RunningApp other = new RunningApp(second)) {
+                stubPreferences(1, 2, user, prefs(1, 1440, "text", true, true, true));
+                assertThat(post("/api/events", event(newEventId(), "lease-d1", "success", user, 1, 2, "d1.pdf")).statusCode())
+                        .isEqualTo(200);
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> "sent".equals(value("SELECT send_status FROM email_notification_log WHERE recipient_email = ?", user)));
+                assertThat(flaky.refused()).isEqualTo(5);
+                assertThat(flaky.acceptedByBatch().values()).containsExactly(1);
+                Map<String, Object> log = rows("SELECT send_attempts, lease_owner FROM email_notification_log WHERE recipient_email = ?",
+                        user).get(0);
+                assertThat(log).containsEntry("send_attempts", 6).containsEntry("lease_owner", "lease-a");
+                // Nothing more arrives: no sweeper re-sends it later.
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4))
+                        .until(() -> flaky.acceptedByBatch().values().stream().mapToInt(Integer::intValue).sum() == 1);
+            } finally {
+                app.close();
+                app = null;
+            }
+        }
+    }
+
+    /** A correction task held by an instance that died goes back to work when its lease runs out, and runs once. */
+    @Test
+    void aDeadInstancesCorrectionReturnsAfterItsLease() throws Exception {
+        Map<String, String> p = new HashMap<>(CorrectionCmsTest.correctionProperties());
+        p.put("lease.seconds", "3");
+        p.put("auto.correction.delay.seconds", "3600");
+        p.put("instance.id", "lease-live");
+        startApp(p);
+        try {
+            cms.stubFor(delete(urlEqualTo("/api/files/lease-c1")).willReturn(aResponse().withStatus(204)));
+            assertThat(post("/api/events", CorrectionCmsTest.failed("lease-c1", "processing", null)).statusCode()).isEqualTo(200);
+            // As the dead instance left it: claimed, processing, its lease running out in a second.
+            execute("UPDATE auto_correction_tasks SET status = 'processing', attempts = 1, lease_owner = 'lease-dead', "
+                    + "started_at = now(), next_attempt_at = now() + interval '1 second' WHERE file_document_id = 'lease-c1'");
+            long start = System.nanoTime();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Set.of("completed", "partial").contains(
+                            value("SELECT status FROM auto_correction_tasks WHERE file_document_id = 'lease-c1'")));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(60));
+            Map<String, Object> task = rows("SELECT lease_owner, attempts, execution_log::text AS log FROM auto_correction_tasks "
+                    + "WHERE file_document_id = 'lease-c1'").get(0);
+            assertThat(task).containsEntry("lease_owner", "lease-live").containsEntry("attempts", 2);
+            assertThat((String) task.get("log")).contains("lease of lease-dead expired", "by lease-live");
+            cms.verify(1, deleteRequestedFor(urlEqualTo("/api/files/lease-c1")));
+        } finally {
+            app.close();
+            app = null;
+        }
+    }
+}
