@@ -6,4 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.cp -Dmdep.includeScope=test
-exec java -Xmx256m -cp "target/classes:target/test-classes:$(cat target/bench.cp)" bench/MultiInstanceBenchmark.java "$@"
+# The instances run from a copy of the classes, so a build during a long run cannot change them under it.
+snapshot="target/bench-snapshot-$$"
+mkdir -p "$snapshot"
+cp -r target/classes "$snapshot/classes"
+cp -r target/test-classes "$snapshot/test-classes"
+exec java -Xmx256m -cp "$snapshot/classes:$snapshot/test-classes:$(cat target/bench.cp)" bench/MultiInstanceBenchmark.java "$@"
