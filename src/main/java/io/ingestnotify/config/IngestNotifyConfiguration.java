@@ -159,9 +159,11 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                                                @PropertyInject("default.recipient") String defaultRecipient,
                                                @PropertyInject("notification.delay.unit") String unit,
                                                @BeanInject("correctionTasks") CorrectionTasks corrections,
-                                               @BeanInject("recipientDomains") RecipientDomains recipientDomains) {
+                                               @BeanInject("recipientDomains") RecipientDomains recipientDomains,
+                                               @BeanInject("leases") Leases leases) {
         return new IntakeTransaction(dataSource, new EventRecorder(dataSource),
-                new BatchAssigner(Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit)), preferences::current,
+                new BatchAssigner(Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), leases.instanceId(), leases.seconds()),
+                preferences::current,
                 Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true), recipientDomains, corrections);
     }
 
@@ -217,8 +219,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "batchCompletion", lazy = true)
     public BatchCompletion batchCompletion(@BeanInject("dataSource") DataSource dataSource,
                                            @BeanInject("ingestMetrics") IngestMetrics metrics,
-                                           @PropertyInject("notification.delay.unit") String unit) {
-        return new BatchCompletion(dataSource, Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), metrics);
+                                           @PropertyInject("notification.delay.unit") String unit,
+                                           @BeanInject("leases") Leases leases) {
+        return new BatchCompletion(dataSource, Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), metrics,
+                leases.instanceId(), leases.seconds());
     }
 
     @BindToRegistry(value = "batchDigest", lazy = true)
