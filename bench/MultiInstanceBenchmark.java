@@ -47,6 +47,7 @@ public class MultiInstanceBenchmark {
     static final List<Integer> ports = new ArrayList<>();
     static final List<File> logs = new ArrayList<>();
     static final AtomicLong sequence = new AtomicLong();
+    static GreenMail mail;
 
     public static void main(String[] args) throws Exception {
         try {
@@ -61,7 +62,7 @@ public class MultiInstanceBenchmark {
     static void benchmark(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "scale";
         smtpPort = AvailablePortFinder.getNextAvailable();
-        GreenMail mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         Runtime.getRuntime().addShutdownHook(new Thread(MultiInstanceBenchmark::stopNodes));
         try {
@@ -75,6 +76,7 @@ public class MultiInstanceBenchmark {
                     startNodes(n);
                     run(2_000, users); // warm-up, untimed
                     double rate = run(events, users);
+                    mail.purgeEmailFromAllMailboxes();
                     System.out.printf("%d instance(s): %8.0f events/s%n", n, rate);
                     stopNodes();
                 }
@@ -234,14 +236,15 @@ public class MultiInstanceBenchmark {
         System.out.printf("soak: %d instance(s), %d events/s for %d min; %s%n", n, rate, minutes, postgres());
         startNodes(n);
         ExecutorService clients = Executors.newFixedThreadPool(4);
-        System.out.println("minute | sent | filed | backlog | open batches | mails sent | db connections | heap used MB per instance "
-                + "(old gen MB) | ERROR lines");
+        System.out.println("minute | sent | filed | backlog | open batches | digests sent | mails received this minute | db connections "
+                + "| heap used MB per instance (old gen MB) | ERROR lines");
         long start = System.nanoTime();
         long sent = 0;
         long lastSample = start;
         long behind = 0;
         for (int second = 1; second <= minutes * 60; second++) {
-            List<Future<?>> batch = send(rate, 100, clients);
+            // 97 users: batches do not all fill on the same tick, so some are always open
+            List<Future<?>> batch = send(rate, 97, clients);
             sent += rate;
             for (Future<?> f : batch) {
                 f.get();
@@ -268,6 +271,8 @@ public class MultiInstanceBenchmark {
     }
 
     static void sample(int minute, long sent) throws Exception {
+        long mails = mail.getReceivedMessages().length;
+        mail.purgeEmailFromAllMailboxes(); // the server keeps every mail in memory: counted and dropped
         StringBuilder heap = new StringBuilder();
         for (Process p : nodes) {
             long[] h = heap(p.pid());
@@ -278,9 +283,9 @@ public class MultiInstanceBenchmark {
             errors += Files.readAllLines(log.toPath()).stream().filter(l -> l.contains(" ERROR ")).count();
         }
         long filed = filed();
-        System.out.printf("%s | %d | %d | %d | %d | %d | %d | %s | %d%n", minute < 0 ? "end" : String.valueOf(minute), sent, filed,
+        System.out.printf("%s | %d | %d | %d | %d | %d | %d | %d | %s | %d%n", minute < 0 ? "end" : String.valueOf(minute), sent, filed,
                 sent - filed, query("SELECT count(*) FROM batch_processing_sessions WHERE status = 'processing'"),
-                query("SELECT count(*) FROM email_notification_log WHERE send_status = 'sent'"),
+                query("SELECT count(*) FROM email_notification_log WHERE send_status = 'sent'"), mails,
                 query("SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + appName + "'"), heap, errors);
     }
 
