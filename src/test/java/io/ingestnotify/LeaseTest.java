@@ -1,12 +1,17 @@
 package io.ingestnotify;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.FlakySmtp;
+import io.ingestnotify.support.Json;
 import io.ingestnotify.support.LogCapture;
 import io.ingestnotify.support.RunningApp;
 import org.apache.camel.test.AvailablePortFinder;
@@ -43,6 +48,17 @@ class LeaseTest extends AppTestSupport {
                 stubPreferences(1, 2, user, prefs(1, 1440, "text", true, true, true));
                 assertThat(post("/api/events", event(newEventId(), "lease-d1", "success", user, 1, 2, "d1.pdf")).statusCode())
                         .isEqualTo(202);
+                // While it waits out its back-off, the ops page and the metrics show who holds it.
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> "retrying".equals(value("SELECT send_status FROM email_notification_log WHERE recipient_email = ?", user)));
+                String owner = (String) value("SELECT lease_owner FROM email_notification_log WHERE recipient_email = ?", user);
+                JsonNode summary = Json.parse(getHttp("/api/ops/summary").body());
+                assertThat(summary.get("instance").asText()).isEqualTo("lease-a");
+                assertThat(summary.get("leases").toString()).contains("\"owner\":\"" + owner + "\"", "\"kind\":\"digest\"");
+                String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + ("lease-a".equals(owner) ? httpPort : Integer.parseInt(second.get("http.port"))) + "/observe/metrics"))
+                        .header("Authorization", "Bearer " + OPS_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics).containsPattern("ingest_leases_held\\{instance=\"" + owner + "\",kind=\"digest\"[^}]*} 1");
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                         .until(() -> "sent".equals(value("SELECT send_status FROM email_notification_log WHERE recipient_email = ?", user)));
                 // Nothing more arrives: no sweeper re-sends it later.

@@ -66,8 +66,9 @@ public class BatchCompletion {
                     String status = rs.getString(1);
                     if ("completed".equals(status)) {
                         // Completed here (intake's size completion) or by an instance that died: its digest is due here.
-                        // Completed by another live instance: that one claims the digest.
-                        return !rs.getBoolean(2);
+                        // Completed by another live instance, or its digest claimed already (this is a late timer of an
+                        // instance that filed some of its files): nothing to do here, and no digest rendered for nothing.
+                        return !rs.getBoolean(2) && !rs.getBoolean(3);
                     }
                     if ("processing".equals(status)) {
                         LOG.info("Batch {} not quiet for its delay yet; left open for its next timer or the sweeper", batchId);
