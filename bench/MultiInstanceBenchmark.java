@@ -74,7 +74,7 @@ public class MultiInstanceBenchmark {
                 System.out.printf("%d events from %d users per run, half outbox, half HTTP; %s%n", events, users, postgres());
                 for (int n = 1; n <= 3; n++) {
                     startNodes(n);
-                    run(2_000, users); // warm-up, untimed
+                    run(5_000 * n, users); // warm-up, untimed: the same share for each instance's JIT
                     double rate = run(events, users);
                     mail.purgeEmailFromAllMailboxes();
                     System.out.printf("%d instance(s): %8.0f events/s%n", n, rate);
