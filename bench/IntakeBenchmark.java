@@ -187,17 +187,17 @@ public class IntakeBenchmark {
 
     static Map<String, String> appProperties(String schema, int smtpPort, int httpPort, String repo) {
         Map<String, String> p = new HashMap<>();
-        p.put("db.url", TestPostgres.url());
-        p.put("db.schema", schema);
-        p.put("smtp.server", "127.0.0.1");
-        p.put("smtp.port", String.valueOf(smtpPort));
-        p.put("smtp.starttls", "false");
-        p.put("http.port", String.valueOf(httpPort));
-        p.put("default.batch.size.threshold", "50");
-        p.put("outbox.poll.limit", String.valueOf(GROUP));
-        p.put("outbox.poll.delay.ms", "50");
-        p.put("aggregation.repository", repo);
-        p.put("data.dir", "target/bench-data");
+        p.put("ingest-notify.db.url", TestPostgres.url());
+        p.put("ingest-notify.db.schema", schema);
+        p.put("ingest-notify.smtp.server", "127.0.0.1");
+        p.put("ingest-notify.smtp.port", String.valueOf(smtpPort));
+        p.put("ingest-notify.smtp.starttls", "false");
+        p.put("ingest-notify.http.port", String.valueOf(httpPort));
+        p.put("ingest-notify.default.batch.size.threshold", "50");
+        p.put("ingest-notify.outbox.poll.limit", String.valueOf(GROUP));
+        p.put("ingest-notify.outbox.poll.delay.ms", "50");
+        p.put("ingest-notify.aggregation.repository", repo);
+        p.put("ingest-notify.data.dir", "target/bench-data");
         return p;
     }
 
@@ -208,10 +208,10 @@ public class IntakeBenchmark {
         smtp.start();
         RunningApp app = new RunningApp(appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), repo));
         try (Connection c = TestPostgres.connect(schema)) {
-            app.context().getRouteController().stopRoute("outbox-poller");
+            app.context().getRouteController().stopRoute("ingest-notify-outbox-poller");
             fillOutbox(c, events, users);
             long start = System.nanoTime();
-            app.context().getRouteController().startRoute("outbox-poller");
+            app.context().getRouteController().startRoute("ingest-notify-outbox-poller");
             awaitCount(c, "SELECT count(*) FROM file_events WHERE processed_at IS NULL", 0);
             double rate = events / ((System.nanoTime() - start) / 1e9);
             mailLatency(c, events / 50);
@@ -279,13 +279,13 @@ public class IntakeBenchmark {
         GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table");
-        p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
-        p.put("cms.api.token", "bench");
+        p.put("ingest-notify.cms.api.url", "http://127.0.0.1:" + cms.port());
+        p.put("ingest-notify.cms.api.token", "bench");
         RunningApp app = new RunningApp(p);
         try (Connection c = TestPostgres.connect(schema)) {
-            app.context().getRouteController().stopRoute("outbox-poller");
+            app.context().getRouteController().stopRoute("ingest-notify-outbox-poller");
             fillOutbox(c, events, users);
-            app.context().getRouteController().startRoute("outbox-poller");
+            app.context().getRouteController().startRoute("ingest-notify-outbox-poller");
             awaitCount(c, "SELECT count(*) FROM file_events WHERE processed_at IS NULL", 0);
             int calls = cms.countRequestsMatching(com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor(
                     com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/api/user-notification-preferences/.*")).build()).getCount();
@@ -325,13 +325,13 @@ public class IntakeBenchmark {
         try (io.ingestnotify.support.ChromaServer chroma = new io.ingestnotify.support.ChromaServer()) {
             String collection = chroma.createCollection("global");
             Map<String, String> p = appProperties(schema, smtpPort, httpPort, "batch-table");
-            p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
-            p.put("s3.bucket", "bench-files");
-            p.put("s3.endpoint", s3.endpoint());
-            p.put("s3.access-key", io.ingestnotify.embedded.EmbeddedS3.IDENTITY);
-            p.put("s3.secret-key", io.ingestnotify.embedded.EmbeddedS3.CREDENTIAL);
-            p.put("chroma.url", chroma.url());
-            p.put("auto.correction.delay.seconds", "1");
+            p.put("ingest-notify.cms.api.url", "http://127.0.0.1:" + cms.port());
+            p.put("ingest-notify.s3.bucket", "bench-files");
+            p.put("ingest-notify.s3.endpoint", s3.endpoint());
+            p.put("ingest-notify.s3.access-key", io.ingestnotify.embedded.EmbeddedS3.IDENTITY);
+            p.put("ingest-notify.s3.secret-key", io.ingestnotify.embedded.EmbeddedS3.CREDENTIAL);
+            p.put("ingest-notify.chroma.url", chroma.url());
+            p.put("ingest-notify.auto.correction.delay.seconds", "1");
             RunningApp app = new RunningApp(p);
             HttpClient client = HttpClient.newHttpClient();
             try (Connection c = TestPostgres.connect(schema)) {
@@ -379,13 +379,13 @@ public class IntakeBenchmark {
         Runtime rt = Runtime.getRuntime();
         long maxUsed = 0;
         try (Connection c = TestPostgres.connect(schema)) {
-            app.context().getRouteController().stopRoute("outbox-poller");
+            app.context().getRouteController().stopRoute("ingest-notify-outbox-poller");
             fillOutbox(c, events, users);
             long start = System.nanoTime();
             long sliceStart = start;
             long nextSlice = 10_000;
             List<String> slices = new ArrayList<>();
-            app.context().getRouteController().startRoute("outbox-poller");
+            app.context().getRouteController().startRoute("ingest-notify-outbox-poller");
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM file_events WHERE processed_at IS NOT NULL")) {
                 while (true) {
                     long done;

@@ -18,7 +18,7 @@ public final class Application {
         Main main = new Main();
         main.configure().addConfiguration(IngestNotifyConfiguration.class);
         if (Arrays.asList(args).contains("--demo")) {
-            main.addOverrideProperty("demo", "true");
+            main.addOverrideProperty("ingest-notify.demo", "true");
         }
         System.exit(main.run(args));
     }

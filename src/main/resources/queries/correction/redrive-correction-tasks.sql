@@ -5,15 +5,15 @@
 UPDATE auto_correction_tasks
    SET status = 'pending',
        execution_log = execution_log || jsonb_build_array(jsonb_build_object('at', now(), 'step', 'redrive',
-                           'detail', 'attempt ' || (attempts + 1) || ' of ' || CAST(:#${properties:max.correction.attempts} AS int)
+                           'detail', 'attempt ' || (attempts + 1) || ' of ' || CAST(:#${properties:ingest-notify.max.correction.attempts} AS int)
                                      || CASE WHEN status = 'processing' THEN ', lease of ' || COALESCE(lease_owner, '?') || ' expired' ELSE '' END
-                                     || ', by ' || :#${properties:instance.id}))
+                                     || ', by ' || :#${properties:ingest-notify.instance.id}))
  WHERE id IN (SELECT id
                 FROM auto_correction_tasks
                WHERE status IN ('failed', 'processing')
                  AND next_attempt_at <= now()
                  AND (refused_reason IS NULL OR status = 'processing')
-                 AND attempts < CAST(:#${properties:max.correction.attempts} AS int)
+                 AND attempts < CAST(:#${properties:ingest-notify.max.correction.attempts} AS int)
                LIMIT 500
                  FOR UPDATE SKIP LOCKED)
 RETURNING id

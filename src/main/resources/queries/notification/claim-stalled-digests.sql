@@ -2,8 +2,8 @@
 -- them died; a live one renews the lease while it waits out its back-off). A sent, failed or skipped digest is
 -- never taken here.
 UPDATE email_notification_log
-   SET lease_owner = :#${properties:instance.id},
-       lease_expires_at = now() + make_interval(secs => CAST(:#${properties:lease.seconds} AS double precision)),
+   SET lease_owner = :#${properties:ingest-notify.instance.id},
+       lease_expires_at = now() + make_interval(secs => CAST(:#${properties:ingest-notify.lease.seconds} AS double precision)),
        updated_at = now()
  WHERE id IN (SELECT id
                 FROM email_notification_log

@@ -1,8 +1,8 @@
 -- Claims files of mailed batches whose CMS record is not marked yet (the batch just sent, or an earlier CMS outage),
 -- with a lease, so two instances never mark the same file at once.
 UPDATE batch_files m
-   SET cms_mark_owner = :#${properties:instance.id},
-       cms_mark_lease_expires_at = now() + make_interval(secs => CAST(:#${properties:lease.seconds} AS double precision))
+   SET cms_mark_owner = :#${properties:ingest-notify.instance.id},
+       cms_mark_lease_expires_at = now() + make_interval(secs => CAST(:#${properties:ingest-notify.lease.seconds} AS double precision))
  WHERE m.id IN (SELECT f.id
                   FROM batch_files f
                   JOIN batch_processing_sessions b ON b.batch_id = f.batch_id

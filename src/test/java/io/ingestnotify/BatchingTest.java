@@ -52,7 +52,7 @@ class BatchingTest extends AppTestSupport {
         assertThat(count("SELECT count(*) FROM file_processing_status WHERE file_document_id IN ('docA','docB','docC')")).isEqualTo(3);
         // The aggregator holds nothing more for the batch once it completed, and lists only open batches.
         String batchId = batch.get("batch_id").toString();
-        AggregationRepository repository = app.bean("aggregationRepository", AggregationRepository.class);
+        AggregationRepository repository = app.bean("ingestNotifyAggregationRepository", AggregationRepository.class);
         await().atMost(Duration.ofSeconds(5)).until(() -> repository.get(app.context(), batchId) == null);
         assertThat(repository.getKeys()).doesNotContain(batchId);
         // Nothing more arrives for this batch.
@@ -86,7 +86,7 @@ class BatchingTest extends AppTestSupport {
         cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.put(
                 com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/api/files/mark-2"))
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(200)));
-        app.context().createProducerTemplate().sendBody("direct:mark-cms-files", null);
+        app.context().createProducerTemplate().sendBody("direct:ingest-notify-mark-cms-files", null);
         assertThat(value("SELECT cms_marked_at FROM batch_files WHERE file_document_id = 'mark-2'")).isNotNull();
     }
 
@@ -145,7 +145,7 @@ class BatchingTest extends AppTestSupport {
 
         // The user changes preferences mid-batch; the cache is refreshed so the change is really seen.
         stubPreferences(3, 4, user, prefs(2, 1440, "text", true, false, false));
-        app.bean("preferenceCache", PreferenceCache.class).invalidateAll();
+        app.bean("ingestNotifyPreferenceCache", PreferenceCache.class).invalidateAll();
         post("/api/events", event(newEventId(), "f2", "success", user, 3, 4, "f2.pdf"));
         assertThat(mailsTo(user)).isEmpty();
         post("/api/events", event(newEventId(), "f3", "success", user, 3, 4, "f3.pdf"));

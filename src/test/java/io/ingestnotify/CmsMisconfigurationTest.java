@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A CMS that refuses the bundle's token or requests (401, 403, 405, 400 "Invalid key") is a misconfiguration, not an
- * outage (route cms-call): the clean-up fails at once with the reason, is neither redelivered nor re-driven (counted
+ * outage (route ingest-notify-cms-call): the clean-up fails at once with the reason, is neither redelivered nor re-driven (counted
  * in WireMock's journal) until an operator's retry; a mark is refused with an error line; preferences fall back.
  */
 class CmsMisconfigurationTest extends AppTestSupport {

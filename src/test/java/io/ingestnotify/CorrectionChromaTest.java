@@ -43,8 +43,8 @@ class CorrectionChromaTest extends AppTestSupport {
         s3 = CorrectionCmsTest.startS3(BUCKET);
         Map<String, String> p = CorrectionCmsTest.correctionProperties(BUCKET, s3.endpoint());
         chromaProxy = new TcpProxy("127.0.0.1", chroma.port());
-        p.put("chroma.url", "http://127.0.0.1:" + chromaProxy.port());
-        p.put("chroma.timeout.ms", "1000");
+        p.put("ingest-notify.chroma.url", "http://127.0.0.1:" + chromaProxy.port());
+        p.put("ingest-notify.chroma.timeout.ms", "1000");
         startApp(p);
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
     }

@@ -42,18 +42,18 @@ class CorrectionCmsTest extends AppTestSupport {
     /** The correction settings with the S3 clean-up pointed at a bucket behind an S3-compatible endpoint. */
     static Map<String, String> correctionProperties(String bucket, String s3Endpoint) {
         Map<String, String> p = new HashMap<>(correctionProperties());
-        p.put("s3.bucket", bucket);
-        p.put("s3.endpoint", s3Endpoint);
-        p.put("s3.access-key", EmbeddedS3.IDENTITY);
-        p.put("s3.secret-key", EmbeddedS3.CREDENTIAL);
+        p.put("ingest-notify.s3.bucket", bucket);
+        p.put("ingest-notify.s3.endpoint", s3Endpoint);
+        p.put("ingest-notify.s3.access-key", EmbeddedS3.IDENTITY);
+        p.put("ingest-notify.s3.secret-key", EmbeddedS3.CREDENTIAL);
         return p;
     }
 
     static Map<String, String> correctionProperties() {
-        return Map.of("auto.correction.delay.seconds", "1", "correction.poll.delay.ms", "100",
-                "correction.branch.redeliveries", "1", "correction.branch.redelivery.delay.ms", "100",
-                "correction.retry.base.seconds", "1", "correction.redrive.interval.ms", "300", "max.correction.attempts", "3",
-                "cms.timeout.ms", "700");
+        return Map.of("ingest-notify.auto.correction.delay.seconds", "1", "ingest-notify.correction.poll.delay.ms", "100",
+                "ingest-notify.correction.branch.redeliveries", "1", "ingest-notify.correction.branch.redelivery.delay.ms", "100",
+                "ingest-notify.correction.retry.base.seconds", "1", "ingest-notify.correction.redrive.interval.ms", "300", "ingest-notify.max.correction.attempts", "3",
+                "ingest-notify.cms.timeout.ms", "700");
     }
 
     @BeforeAll
@@ -164,12 +164,12 @@ class CorrectionCmsTest extends AppTestSupport {
         stubCmsDelete("revived", 204);
         String user = newUser();
         // The poller waits until the success is in, however slow the machine: then the guard must cancel the task.
-        app.context().getRouteController().stopRoute("correction-poller");
+        app.context().getRouteController().stopRoute("ingest-notify-correction-poller");
         try {
             post("/api/events", failed("revived", "file_not_found", null));
             post("/api/events", event(newEventId(), "revived", "success", user, 1, 2, "revived.pdf"));
         } finally {
-            app.context().getRouteController().startRoute("correction-poller");
+            app.context().getRouteController().startRoute("ingest-notify-correction-poller");
         }
         awaitStatus("revived", "cancelled");
         cms.verify(0, deleteRequestedFor(urlEqualTo("/api/files/revived")));
@@ -205,7 +205,7 @@ class CorrectionCmsTest extends AppTestSupport {
         cms.stubFor(delete(urlPathMatching("/api/files/pair-.*")).willReturn(aResponse().withStatus(204).withFixedDelay(20)));
         Map<String, String> p = baseProperties();
         p.putAll(correctionProperties());
-        p.put("http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        p.put("ingest-notify.http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
         try (RunningApp second = new RunningApp(p)) {
             StringBuilder body = new StringBuilder("[");
             for (int i = 0; i < 40; i++) {

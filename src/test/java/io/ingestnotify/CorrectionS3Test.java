@@ -39,7 +39,7 @@ class CorrectionS3Test extends AppTestSupport {
         s3 = CorrectionCmsTest.startS3(BUCKET);
         proxy = new TcpProxy("127.0.0.1", Integer.parseInt(s3.endpoint().substring(s3.endpoint().lastIndexOf(':') + 1)));
         Map<String, String> p = CorrectionCmsTest.correctionProperties(BUCKET, "http://127.0.0.1:" + proxy.port());
-        p.put("s3.timeout.ms", "1000");
+        p.put("ingest-notify.s3.timeout.ms", "1000");
         startApp(p);
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
     }
@@ -120,7 +120,7 @@ class CorrectionS3Test extends AppTestSupport {
         put("uploads/dry.pdf");
         app.close();
         Map<String, String> p = new HashMap<>(app.properties());
-        p.put("correction.dry.run", "true");
+        p.put("ingest-notify.correction.dry.run", "true");
         startApp(p);
         try {
             post("/api/events", failed("dry", "s3_error", "uploads/dry.pdf"));
@@ -133,8 +133,8 @@ class CorrectionS3Test extends AppTestSupport {
         }
 
         put("uploads/off.pdf");
-        p.put("correction.dry.run", "false");
-        p.put("enable.auto.correction", "false");
+        p.put("ingest-notify.correction.dry.run", "false");
+        p.put("ingest-notify.enable.auto.correction", "false");
         startApp(p);
         try {
             post("/api/events", failed("off", "s3_error", "uploads/off.pdf"));
@@ -143,7 +143,7 @@ class CorrectionS3Test extends AppTestSupport {
             assertThat(exists("uploads/off.pdf")).isTrue();
         } finally {
             app.close();
-            p.put("enable.auto.correction", "true");
+            p.put("ingest-notify.enable.auto.correction", "true");
             startApp(p);
         }
     }

@@ -33,11 +33,11 @@ class CorrectionServerErrorTest extends AppTestSupport {
     @BeforeAll
     static void start() throws Exception {
         Map<String, String> p = new HashMap<>(CorrectionCmsTest.correctionProperties());
-        p.put("s3.bucket", "pipeline-files");
-        p.put("s3.endpoint", "http://127.0.0.1:" + cms.port());
-        p.put("s3.access-key", "test");
-        p.put("s3.secret-key", "test-secret");
-        p.put("chroma.url", "http://127.0.0.1:" + cms.port());
+        p.put("ingest-notify.s3.bucket", "pipeline-files");
+        p.put("ingest-notify.s3.endpoint", "http://127.0.0.1:" + cms.port());
+        p.put("ingest-notify.s3.access-key", "test");
+        p.put("ingest-notify.s3.secret-key", "test-secret");
+        p.put("ingest-notify.chroma.url", "http://127.0.0.1:" + cms.port());
         startApp(p);
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
         cms.stubFor(get(urlEqualTo(CHROMA + "/global")).willReturn(aResponse().withStatus(200)

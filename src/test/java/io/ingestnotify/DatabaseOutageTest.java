@@ -22,8 +22,8 @@ class DatabaseOutageTest extends AppTestSupport {
     @BeforeAll
     static void start() throws Exception {
         proxy = new TcpProxy("127.0.0.1", TestPostgres.port());
-        startApp(Map.of("db.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + TestPostgres.database(),
-                "sweeper.interval.ms", "500", "notification.delay.unit", "SECONDS"));
+        startApp(Map.of("ingest-notify.db.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + TestPostgres.database(),
+                "ingest-notify.sweeper.interval.ms", "500", "ingest-notify.notification.delay.unit", "SECONDS"));
     }
 
     @AfterAll

@@ -47,15 +47,15 @@ class DeletesInBoundsTest extends AppTestSupport {
     static void start() throws Exception {
         s3 = CorrectionCmsTest.startS3(BUCKET);
         Map<String, String> p = CorrectionCmsTest.correctionProperties(BUCKET, s3.endpoint());
-        p.put("s3.key.prefix", "tenants/{company_id}/");
-        p.put("chroma.url", "http://127.0.0.1:" + cms.port());
-        p.put("chroma.token", "chroma-secret");
+        p.put("ingest-notify.s3.key.prefix", "tenants/{company_id}/");
+        p.put("ingest-notify.chroma.url", "http://127.0.0.1:" + cms.port());
+        p.put("ingest-notify.chroma.token", "chroma-secret");
         startApp(p); // migrates the class's schema
         app.close();
         // The CMS's files table is visible at start: METADATA_LOOKUP=auto turns the confirmation on.
         execute("CREATE TABLE files (id serial PRIMARY KEY, document_id text, company_id int, bot_id int, name text, storage_key text)");
         startApp(p);
-        assertThat(app.bean("fileLookup", FileLookup.class).confirmsFailures()).isTrue();
+        assertThat(app.bean("ingestNotifyFileLookup", FileLookup.class).confirmsFailures()).isTrue();
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
         cms.stubFor(put(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(200).withBody(Json.write(Json.object("data", Json.object())))));
         // Chroma (v2) on the same WireMock: the collection exists, deletes succeed.
@@ -177,8 +177,8 @@ class DeletesInBoundsTest extends AppTestSupport {
 
     @Test
     void eventContradictingTheLookUpIsRecordedWithTheReasonAndGetsNoTask() throws Exception {
-        long groupLookUps = exchanges("lookup-files");
-        long singleLookUps = exchanges("lookup-file");
+        long groupLookUps = exchanges("ingest-notify-lookup-files");
+        long singleLookUps = exchanges("ingest-notify-lookup-file");
         store("tenants/7/real.pdf");
         store("tenants/7/victim.pdf");
         fileRow("conf-1", 7, 2, "tenants/7/real.pdf");
@@ -188,8 +188,8 @@ class DeletesInBoundsTest extends AppTestSupport {
         assertThat(r.statusCode()).isEqualTo(202);
         assertThat(r.body()).contains("\"metadata_mismatch\":2");
         // Both failed events were confirmed by one query.
-        assertThat(exchanges("lookup-files")).isEqualTo(groupLookUps + 1);
-        assertThat(exchanges("lookup-file")).isEqualTo(singleLookUps);
+        assertThat(exchanges("ingest-notify-lookup-files")).isEqualTo(groupLookUps + 1);
+        assertThat(exchanges("ingest-notify-lookup-file")).isEqualTo(singleLookUps);
         assertThat(value("SELECT outcome FROM file_events WHERE file_document_id = 'conf-1'")).isEqualTo("metadata_mismatch");
         assertThat((String) value("SELECT rejected_reason FROM file_events WHERE file_document_id = 'conf-1'"))
                 .contains("storage_key tenants/7/victim.pdf but the look-up has tenants/7/real.pdf");

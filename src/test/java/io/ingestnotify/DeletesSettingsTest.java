@@ -29,12 +29,12 @@ class DeletesSettingsTest extends AppTestSupport {
 
     @ParameterizedTest(name = "{1}={2}")
     @CsvSource(delimiter = '|', value = {
-        "metadata.lookup | METADATA_LOOKUP | sometimes",
-        "max.deletions.per.hour | MAX_DELETIONS_PER_HOUR | 0",
-        "s3.key.prefix | S3_KEY_PREFIX | /tenants/",
-        "s3.key.prefix | S3_KEY_PREFIX | tenants/{company_id}",
-        "s3.key.prefix | S3_KEY_PREFIX | tenants/../{company_id}/",
-        "s3.key.prefix | S3_KEY_PREFIX | tenants/{user_email}/",
+        "ingest-notify.metadata.lookup | METADATA_LOOKUP | sometimes",
+        "ingest-notify.max.deletions.per.hour | MAX_DELETIONS_PER_HOUR | 0",
+        "ingest-notify.s3.key.prefix | S3_KEY_PREFIX | /tenants/",
+        "ingest-notify.s3.key.prefix | S3_KEY_PREFIX | tenants/{company_id}",
+        "ingest-notify.s3.key.prefix | S3_KEY_PREFIX | tenants/../{company_id}/",
+        "ingest-notify.s3.key.prefix | S3_KEY_PREFIX | tenants/{user_email}/",
     })
     void badSettingStopsStartup(String property, String envName, String value) {
         Map<String, String> p = baseProperties();
@@ -45,26 +45,26 @@ class DeletesSettingsTest extends AppTestSupport {
     @Test
     void requiredLookUpNeedsTheFilesTableOrAUserRoute() throws Exception {
         Map<String, String> p = baseProperties();
-        p.put("metadata.lookup", "true");
+        p.put("ingest-notify.metadata.lookup", "true");
         assertStartupRefused(p, "Invalid setting METADATA_LOOKUP='true': expected a files table");
 
-        // A replaced lookup-file route (ROUTES_DIR) is a look-up too.
+        // A replaced ingest-notify-lookup-file route (ROUTES_DIR) is a look-up too.
         Path dir = Files.createTempDirectory("routes");
         Files.writeString(dir.resolve("lookup.yaml"), RoutesDirTest.lookupRoute(5));
-        p.put("routes.dir", dir.toString());
+        p.put("ingest-notify.routes.dir", dir.toString());
         try (RunningApp a = new RunningApp(p)) {
-            assertThat(a.bean("fileLookup", FileLookup.class).confirmsFailures()).isTrue();
+            assertThat(a.bean("ingestNotifyFileLookup", FileLookup.class).confirmsFailures()).isTrue();
         }
 
         // So is the files table in the search path.
-        p.remove("routes.dir");
+        p.remove("ingest-notify.routes.dir");
         execute("CREATE TABLE files (id serial PRIMARY KEY, document_id text, company_id int, bot_id int, name text, storage_key text)");
         try (RunningApp a = new RunningApp(p)) {
-            assertThat(a.bean("fileLookup", FileLookup.class).confirmsFailures()).isTrue();
+            assertThat(a.bean("ingestNotifyFileLookup", FileLookup.class).confirmsFailures()).isTrue();
         }
-        p.put("metadata.lookup", "false");
+        p.put("ingest-notify.metadata.lookup", "false");
         try (RunningApp a = new RunningApp(p)) {
-            assertThat(a.bean("fileLookup", FileLookup.class).confirmsFailures()).isFalse();
+            assertThat(a.bean("ingestNotifyFileLookup", FileLookup.class).confirmsFailures()).isFalse();
         }
     }
 }

@@ -36,7 +36,7 @@ class DeletionBreakerTest extends AppTestSupport {
     static void start() throws Exception {
         s3 = CorrectionCmsTest.startS3(BUCKET);
         Map<String, String> p = CorrectionCmsTest.correctionProperties(BUCKET, s3.endpoint());
-        p.put("max.deletions.per.hour", "2");
+        p.put("ingest-notify.max.deletions.per.hour", "2");
         startApp(p);
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
     }

@@ -41,9 +41,9 @@ class HttpSecurityTest extends AppTestSupport {
 
     @BeforeAll
     static void start() throws Exception {
-        startApp(Map.of("intake.token", INTAKE_TOKEN + ", " + SECOND_INTAKE_TOKEN, "max.request.bytes", "4096",
-                "auto.correction.delay.seconds", "0", "correction.poll.delay.ms", "100", "correction.branch.redeliveries", "0",
-                "max.correction.attempts", "1"));
+        startApp(Map.of("ingest-notify.intake.token", INTAKE_TOKEN + ", " + SECOND_INTAKE_TOKEN, "ingest-notify.max.request.bytes", "4096",
+                "ingest-notify.auto.correction.delay.seconds", "0", "ingest-notify.correction.poll.delay.ms", "100", "ingest-notify.correction.branch.redeliveries", "0",
+                "ingest-notify.max.correction.attempts", "1"));
     }
 
     static String basic(String user, String password) {
@@ -214,18 +214,18 @@ class HttpSecurityTest extends AppTestSupport {
     @Test
     void bindingBeyondLoopbackNeedsBothRolesCredentials() throws Exception {
         Map<String, String> p = baseProperties();
-        p.put("http.host", "0.0.0.0");
-        p.put("http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
-        p.put("intake.token", "");
-        p.put("ops.user", "");
-        p.put("ops.password", "");
-        p.put("ops.token", "");
+        p.put("ingest-notify.http.host", "0.0.0.0");
+        p.put("ingest-notify.http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        p.put("ingest-notify.intake.token", "");
+        p.put("ingest-notify.ops.user", "");
+        p.put("ingest-notify.ops.password", "");
+        p.put("ingest-notify.ops.token", "");
         assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e -> assertThat(messages(e))
                 .contains("HTTP_HOST='0.0.0.0'", "INTAKE_TOKEN", "OPS_TOKEN (or OPS_USER and OPS_PASSWORD)"));
-        p.put("intake.token", "t-1");
+        p.put("ingest-notify.intake.token", "t-1");
         assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e -> assertThat(messages(e))
                 .contains("needs OPS_TOKEN").doesNotContain("needs INTAKE_TOKEN"));
-        p.put("ops.user", "admin");
+        p.put("ingest-notify.ops.user", "admin");
         assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e -> assertThat(messages(e))
                 .contains("Invalid setting OPS_PASSWORD"));
     }
@@ -234,11 +234,11 @@ class HttpSecurityTest extends AppTestSupport {
     void onLoopbackWithNoCredentialConfiguredTheApiIsOpen() throws Exception {
         Map<String, String> p = new HashMap<>(baseProperties());
         int port = AvailablePortFinder.getNextAvailable();
-        p.put("http.port", String.valueOf(port));
-        p.put("intake.token", "");
-        p.put("ops.user", "");
-        p.put("ops.password", "");
-        p.put("ops.token", "");
+        p.put("ingest-notify.http.port", String.valueOf(port));
+        p.put("ingest-notify.intake.token", "");
+        p.put("ingest-notify.ops.user", "");
+        p.put("ingest-notify.ops.password", "");
+        p.put("ingest-notify.ops.token", "");
         p.put("camel.main.name", "open-loopback");
         try (RunningApp open = new RunningApp(p)) {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/events"))

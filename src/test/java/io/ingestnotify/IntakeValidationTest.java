@@ -141,7 +141,7 @@ class IntakeValidationTest extends AppTestSupport {
             assertThat(errorId).matches("[0-9a-f]{8}");
             assertThat(body.path("error").asText()).contains(errorId).doesNotContain("unavailable");
             assertThat(log.linesContaining(errorId)).singleElement().satisfies(line ->
-                    assertThat(line).contains("files").contains("lookup-file"));
+                    assertThat(line).contains("files").contains("ingest-notify-lookup-file"));
             assertThat(log.anyStackTrace()).isFalse();
         }
         assertThat(tableCounts()).isEqualTo(before);
@@ -161,7 +161,7 @@ class IntakeValidationTest extends AppTestSupport {
             assertJsonError(post("/api/batches/" + UUID.randomUUID() + "/resend", "{}"), 404, "no such batch");
 
             // Each refusal is one WARN line (its route's), none with a stack trace, nothing at ERROR.
-            assertThat(log.events().stream().filter(e -> List.of("correction-view", "correction-retry", "resend-digest")
+            assertThat(log.events().stream().filter(e -> List.of("ingest-notify-correction-view", "ingest-notify-correction-retry", "ingest-notify-resend-digest")
                     .contains(e.getLoggerName()))).hasSize(9).allSatisfy(e -> assertThat(e.getLevel().name()).isEqualTo("WARN"));
             assertThat(log.events()).noneSatisfy(e -> assertThat(e.getLevel().name()).isEqualTo("ERROR"));
             assertThat(log.anyStackTrace()).isFalse();

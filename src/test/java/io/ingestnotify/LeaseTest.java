@@ -36,14 +36,14 @@ class LeaseTest extends AppTestSupport {
     void aDigestWaitingOutItsBackOffKeepsItsLease() throws Exception {
         String user = newUser();
         try (FlakySmtp flaky = new FlakySmtp(Set.of(user), 5, 1)) {
-            Map<String, String> p = new HashMap<>(Map.of("lease.seconds", "3", "sweeper.interval.ms", "300",
-                    "smtp.port", String.valueOf(flaky.port(0)), "notification.retry.delay.ms", "500",
-                    "notification.retry.multiplier", "2", "notification.max.attempts", "7", "instance.id", "lease-a"));
+            Map<String, String> p = new HashMap<>(Map.of("ingest-notify.lease.seconds", "3", "ingest-notify.sweeper.interval.ms", "300",
+                    "ingest-notify.smtp.port", String.valueOf(flaky.port(0)), "ingest-notify.notification.retry.delay.ms", "500",
+                    "ingest-notify.notification.retry.multiplier", "2", "ingest-notify.notification.max.attempts", "7", "ingest-notify.instance.id", "lease-a"));
             startApp(p);
             Map<String, String> second = baseProperties();
             second.putAll(p);
-            second.put("instance.id", "lease-b");
-            second.put("http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+            second.put("ingest-notify.instance.id", "lease-b");
+            second.put("ingest-notify.http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
             try (RunningApp other = new RunningApp(second); LogCapture log = LogCapture.attach()) {
                 stubPreferences(1, 2, user, prefs(1, 1440, "text", true, true, true));
                 assertThat(post("/api/events", event(newEventId(), "lease-d1", "success", user, 1, 2, "d1.pdf")).statusCode())
@@ -54,9 +54,9 @@ class LeaseTest extends AppTestSupport {
                 String owner = (String) value("SELECT lease_owner FROM email_notification_log WHERE recipient_email = ?", user);
                 JsonNode summary = Json.parse(getHttp("/api/ops/summary").body());
                 assertThat(summary.get("instance").asText()).isEqualTo("lease-a");
-                assertThat(summary.get("leases").toString()).contains("\"owner\":\"" + owner + "\"", "\"kind\":\"digest\"");
+                assertThat(summary.get("ingestNotifyLeases").toString()).contains("\"owner\":\"" + owner + "\"", "\"kind\":\"digest\"");
                 String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                        + ("lease-a".equals(owner) ? httpPort : Integer.parseInt(second.get("http.port"))) + "/observe/metrics"))
+                        + ("lease-a".equals(owner) ? httpPort : Integer.parseInt(second.get("ingest-notify.http.port"))) + "/observe/metrics"))
                         .header("Authorization", "Bearer " + OPS_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(metrics).containsPattern("ingest_leases_held\\{instance=\"" + owner + "\",kind=\"digest\"[^}]*} 1");
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
@@ -82,9 +82,9 @@ class LeaseTest extends AppTestSupport {
     @Test
     void aDeadInstancesCorrectionReturnsAfterItsLease() throws Exception {
         Map<String, String> p = new HashMap<>(CorrectionCmsTest.correctionProperties());
-        p.put("lease.seconds", "3");
-        p.put("auto.correction.delay.seconds", "3600");
-        p.put("instance.id", "lease-live");
+        p.put("ingest-notify.lease.seconds", "3");
+        p.put("ingest-notify.auto.correction.delay.seconds", "3600");
+        p.put("ingest-notify.instance.id", "lease-live");
         startApp(p);
         try {
             cms.stubFor(delete(urlEqualTo("/api/files/lease-c1")).willReturn(aResponse().withStatus(204)));

@@ -27,7 +27,7 @@ class ObservabilityTest extends AppTestSupport {
         HttpResponse<String> r = getHttp("/observe/health");
         assertThat(r.body()).startsWith("{\"status\":\"UP\"")
                 .contains("{\"name\":\"database\",\"status\":\"UP\"}", "{\"name\":\"smtp\",\"status\":\"UP\"}",
-                        "{\"name\":\"cms\",\"status\":\"UP\"}", "route:http-intake");
+                        "{\"name\":\"cms\",\"status\":\"UP\"}", "route:ingest-notify-http-intake");
 
         // SMTP down makes the service DOWN; the CMS down is only a warning.
         smtp.stop();

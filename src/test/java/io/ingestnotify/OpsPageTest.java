@@ -40,10 +40,10 @@ class OpsPageTest extends AppTestSupport {
     static void start() throws Exception {
         assumeTrue((CHROMIUM.canExecute() && CHROMEDRIVER.canExecute()) || System.getenv("CI") != null,
                 "Debian chromium and chromium-driver are not installed: ops page test skipped");
-        startApp(Map.of("correction.poll.delay.ms", "100", "auto.correction.delay.seconds", "0",
-                "correction.branch.redeliveries", "0", "max.correction.attempts", "1", "notification.delay.unit", "SECONDS",
+        startApp(Map.of("ingest-notify.correction.poll.delay.ms", "100", "ingest-notify.auto.correction.delay.seconds", "0",
+                "ingest-notify.correction.branch.redeliveries", "0", "ingest-notify.max.correction.attempts", "1", "ingest-notify.notification.delay.unit", "SECONDS",
                 // one task may delete per hour: the second failed file waits for the operator
-                "max.deletions.per.hour", "1"));
+                "ingest-notify.max.deletions.per.hour", "1"));
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -26,21 +26,21 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Preferences from the CMS (route preferences): bearer token, cache, one call per key, stale value or defaults when the CMS is down. */
+/** Preferences from the CMS (route ingest-notify-preferences): bearer token, cache, one call per key, stale value or defaults when the CMS is down. */
 class PreferencesTest extends AppTestSupport {
 
     @BeforeAll
     static void start() throws Exception {
-        startApp(Map.of("preferences.cache.ttl.seconds", "1", "cms.timeout.ms", "500", "default.batch.size.threshold", "2"));
+        startApp(Map.of("ingest-notify.preferences.cache.ttl.seconds", "1", "ingest-notify.cms.timeout.ms", "500", "ingest-notify.default.batch.size.threshold", "2"));
     }
 
     private static PreferenceCache cache() {
-        return app.bean("preferenceCache", PreferenceCache.class);
+        return app.bean("ingestNotifyPreferenceCache", PreferenceCache.class);
     }
 
-    /** One key's preferences as intake gets them: route preferences, in front of the cache and the CMS. */
+    /** One key's preferences as intake gets them: route ingest-notify-preferences, in front of the cache and the CMS. */
     private static Preferences preferences(FileEvent.BatchKey key) {
-        return app.context().createFluentProducerTemplate().to("direct:preferences").withBody(key).request(Preferences.class);
+        return app.context().createFluentProducerTemplate().to("direct:ingest-notify-preferences").withBody(key).request(Preferences.class);
     }
 
     @Test

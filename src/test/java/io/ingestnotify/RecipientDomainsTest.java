@@ -23,7 +23,7 @@ class RecipientDomainsTest extends AppTestSupport {
 
     @BeforeAll
     static void start() throws Exception {
-        startApp(Map.of("recipient.domains", " Allowed.Example ,second.example"));
+        startApp(Map.of("ingest-notify.recipient.domains", " Allowed.Example ,second.example"));
     }
 
     @Test
@@ -67,9 +67,9 @@ class RecipientDomainsTest extends AppTestSupport {
     @Test
     void defaultRecipientOutsideTheListStopsStartup() {
         Map<String, String> p = baseProperties();
-        p.put("recipient.domains", "allowed.example");
-        p.put("default.recipient", "ops@elsewhere.example");
-        p.put("http.port", "0");
+        p.put("ingest-notify.recipient.domains", "allowed.example");
+        p.put("ingest-notify.default.recipient", "ops@elsewhere.example");
+        p.put("ingest-notify.http.port", "0");
         assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e ->
                 assertThat(SmtpConfigTest.messages(e)).contains("Invalid setting DEFAULT_RECIPIENT='ops@elsewhere.example'")
                         .contains("RECIPIENT_DOMAINS"));

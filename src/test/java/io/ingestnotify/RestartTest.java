@@ -20,7 +20,7 @@ class RestartTest extends AppTestSupport {
     @Test
     void openBatchCompletesOnceAfterRestart() throws Exception {
         // Delays in seconds (24 min here): the batch stays open however slow the restart; its third file completes it.
-        Map<String, String> p = Map.of("sweeper.interval.ms", "300", "notification.delay.unit", "SECONDS");
+        Map<String, String> p = Map.of("ingest-notify.sweeper.interval.ms", "300", "ingest-notify.notification.delay.unit", "SECONDS");
         startApp(p);
         String user = newUser();
         stubPreferences(1, 2, user, prefs(3, 1440, "html", true, true, true));
@@ -44,7 +44,7 @@ class RestartTest extends AppTestSupport {
     void openBatchTimersAreReArmedFromTheBatchTableWithoutTheSweeper() throws Exception {
         // The sweeper runs once at start, then not within the test's time: the batch (15 s delay) is not due then, so
         // only the aggregator's timer, re-armed from the batch table, can complete it.
-        Map<String, String> p = Map.of("sweeper.interval.ms", "3600000", "notification.delay.unit", "SECONDS");
+        Map<String, String> p = Map.of("ingest-notify.sweeper.interval.ms", "3600000", "ingest-notify.notification.delay.unit", "SECONDS");
         startApp(p);
         String user = newUser();
         stubPreferences(1, 2, user, prefs(10, 15, "html", true, true, true));
@@ -53,7 +53,7 @@ class RestartTest extends AppTestSupport {
         assertThat(value("SELECT status FROM batch_processing_sessions WHERE user_email = ?", user)).isEqualTo("processing");
 
         startApp(p);
-        assertThat(app.bean("aggregationRepository", AggregationRepository.class).getKeys())
+        assertThat(app.bean("ingestNotifyAggregationRepository", AggregationRepository.class).getKeys())
                 .contains(value("SELECT batch_id FROM batch_processing_sessions WHERE user_email = ?", user).toString());
         await().atMost(Duration.ofSeconds(40)).until(() -> mailsTo(user).size() == 1);
         assertThat(BatchingTest.html(mailsTo(user).get(0))).contains("t1.pdf");
@@ -65,10 +65,10 @@ class RestartTest extends AppTestSupport {
     @Test
     void twoInstancesPollingOneOutboxFileEachEventOnce() throws Exception {
         // Delays in seconds: batches complete by size only, however slowly the two instances poll.
-        Map<String, String> p = new HashMap<>(Map.of("outbox.poll.limit", "25", "sweeper.interval.ms", "500",
-                "aggregation.repository", "memory", "notification.delay.unit", "SECONDS"));
+        Map<String, String> p = new HashMap<>(Map.of("ingest-notify.outbox.poll.limit", "25", "ingest-notify.sweeper.interval.ms", "500",
+                "ingest-notify.aggregation.repository", "memory", "ingest-notify.notification.delay.unit", "SECONDS"));
         startApp(p);
-        p.put("http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        p.put("ingest-notify.http.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
         Map<String, String> second = baseProperties();
         second.putAll(p);
         try (RunningApp other = new RunningApp(second)) {
@@ -101,7 +101,7 @@ class RestartTest extends AppTestSupport {
             });
             assertThat(count("SELECT count(*) FROM email_notification_log WHERE company_id = 71 AND send_status = 'sent'")).isEqualTo(16);
             // Both instances did some of the work.
-            assertThat(app.context().getRoute("outbox-poller")).isNotNull();
+            assertThat(app.context().getRoute("ingest-notify-outbox-poller")).isNotNull();
         } finally {
             app.close();
             app = null;

@@ -22,9 +22,9 @@ class RoutesDirTest extends AppTestSupport {
         return """
                 # Metadata from somewhere else than the files table (here: a constant, as a CMS call would answer).
                 - route:
-                    id: lookup-file
+                    id: ingest-notify-lookup-file
                     from:
-                      uri: direct:lookup-file
+                      uri: direct:ingest-notify-lookup-file
                       steps:
                         - setBody:
                             constant: '{"company_id": %d, "bot_id": 1, "file_name": "from-user-route.pdf"}'
@@ -38,7 +38,7 @@ class RoutesDirTest extends AppTestSupport {
     static void start() throws Exception {
         dir = Files.createTempDirectory("routes");
         Files.writeString(dir.resolve("lookup.yaml"), lookupRoute(901));
-        startApp(Map.of("routes.dir", dir.toString(), "routes.reload", "true"));
+        startApp(Map.of("ingest-notify.routes.dir", dir.toString(), "ingest-notify.routes.reload", "true"));
     }
 
     private static String eventWithoutMetadata(String user) {
@@ -51,7 +51,7 @@ class RoutesDirTest extends AppTestSupport {
         post("/api/events", eventWithoutMetadata(user));
         assertThat(value("SELECT company_id FROM batch_processing_sessions WHERE user_email = ?", user)).isEqualTo(901);
         assertThat(value("SELECT file_name FROM batch_files WHERE file_document_id = ?", "d-" + user)).isEqualTo("from-user-route.pdf");
-        assertThat(app.context().getRoutes().stream().filter(r -> r.getRouteId().equals("lookup-file")).count()).isEqualTo(1);
+        assertThat(app.context().getRoutes().stream().filter(r -> r.getRouteId().equals("ingest-notify-lookup-file")).count()).isEqualTo(1);
 
         Files.writeString(dir.resolve("lookup.yaml"), lookupRoute(902));
         String second = newUser();
@@ -61,7 +61,7 @@ class RoutesDirTest extends AppTestSupport {
             return Integer.valueOf(902).equals(value("SELECT company_id FROM batch_processing_sessions WHERE user_email = ?", u));
         });
         // The other built-in routes were left alone by the reload.
-        assertThat(app.context().getRoute("http-intake")).isNotNull();
-        assertThat(app.context().getRoute("notify-batch")).isNotNull();
+        assertThat(app.context().getRoute("ingest-notify-http-intake")).isNotNull();
+        assertThat(app.context().getRoute("ingest-notify-notify-batch")).isNotNull();
     }
 }

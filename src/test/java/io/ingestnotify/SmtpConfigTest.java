@@ -26,7 +26,7 @@ class SmtpConfigTest extends AppTestSupport {
     @Test
     void credentialsWithoutTlsStopStartup() {
         Map<String, String> p = baseProperties();
-        p.putAll(Map.of("smtp.user", "mailer", "smtp.password", "s3cr3t-pa55", "smtp.starttls", "false", "smtp.ssl", "false"));
+        p.putAll(Map.of("ingest-notify.smtp.user", "mailer", "ingest-notify.smtp.password", "s3cr3t-pa55", "ingest-notify.smtp.starttls", "false", "ingest-notify.smtp.ssl", "false"));
         assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e -> {
             String all = messages(e);
             assertThat(all).contains("Invalid setting SMTP_STARTTLS='false'").contains("SMTP_USER").contains("SMTP_SSL=true")
@@ -36,8 +36,8 @@ class SmtpConfigTest extends AppTestSupport {
 
     @Test
     void plaintextAuthAllowedOnlyWithTheOverride() throws Exception {
-        startApp(Map.of("smtp.user", "mailer", "smtp.password", "s3cr3t-pa55", "smtp.starttls", "false",
-                "smtp.allow.plaintext.auth", "true"));
+        startApp(Map.of("ingest-notify.smtp.user", "mailer", "ingest-notify.smtp.password", "s3cr3t-pa55", "ingest-notify.smtp.starttls", "false",
+                "ingest-notify.smtp.allow.plaintext.auth", "true"));
         MailEndpoint endpoint = mailEndpoint();
         assertThat(endpoint.getConfiguration().getUsername()).isEqualTo("mailer");
         assertThat(endpoint.getConfiguration().getPassword()).isEqualTo("s3cr3t-pa55");
@@ -47,7 +47,7 @@ class SmtpConfigTest extends AppTestSupport {
 
     @Test
     void starttlsIsRequiredAndTheServerIdentityChecked() throws Exception {
-        startApp(Map.of("smtp.user", "mailer", "smtp.password", "s3cr3t-pa55", "smtp.starttls", "true"));
+        startApp(Map.of("ingest-notify.smtp.user", "mailer", "ingest-notify.smtp.password", "s3cr3t-pa55", "ingest-notify.smtp.starttls", "true"));
         assertThat(mailEndpoint().getConfiguration().getAdditionalJavaMailProperties())
                 .containsEntry("mail.smtp.starttls.enable", "true")
                 .containsEntry("mail.smtp.starttls.required", "true")
@@ -58,7 +58,7 @@ class SmtpConfigTest extends AppTestSupport {
 
     @Test
     void smtpSslMeansImplicitTlsOnPort465UnlessSmtpPortIsSet() throws Exception {
-        Map<String, String> p = new HashMap<>(Map.of("smtp.ssl", "true", "smtp.starttls", "true", "smtp.port", ""));
+        Map<String, String> p = new HashMap<>(Map.of("ingest-notify.smtp.ssl", "true", "ingest-notify.smtp.starttls", "true", "ingest-notify.smtp.port", ""));
         startApp(p);
         MailEndpoint endpoint = mailEndpoint();
         assertThat(endpoint.getConfiguration().getPort()).isEqualTo(465);
@@ -72,14 +72,14 @@ class SmtpConfigTest extends AppTestSupport {
     @Test
     void unreadableTrustStoreStopsStartup() {
         Map<String, String> p = baseProperties();
-        p.putAll(Map.of("smtp.ssl", "true", "smtp.truststore", "target/no-such-truststore.p12"));
+        p.putAll(Map.of("ingest-notify.smtp.ssl", "true", "ingest-notify.smtp.truststore", "target/no-such-truststore.p12"));
         assertThatThrownBy(() -> new RunningApp(p).close())
                 .satisfies(e -> assertThat(messages(e)).contains("Invalid setting SMTP_TRUSTSTORE='target/no-such-truststore.p12'"));
     }
 
     @Test
     void embeddedSmtpNeedsNoTlsWhateverSmtpStarttlsSays() throws Exception {
-        startApp(Map.of("smtp.server", "", "embedded.enabled", "true", "embedded.smtp.port", "0", "smtp.starttls", "true"));
+        startApp(Map.of("ingest-notify.smtp.server", "", "ingest-notify.embedded.enabled", "true", "ingest-notify.embedded.smtp.port", "0", "ingest-notify.smtp.starttls", "true"));
         assertThat(mailEndpoint().getConfiguration().getAdditionalJavaMailProperties()).containsEntry("mail.smtp.starttls.required", "false");
     }
 

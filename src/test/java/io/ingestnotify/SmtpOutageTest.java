@@ -16,7 +16,7 @@ class SmtpOutageTest extends AppTestSupport {
 
     @BeforeAll
     static void start() throws Exception {
-        startApp(Map.of("notification.retry.delay.ms", "400", "notification.max.attempts", "4"));
+        startApp(Map.of("ingest-notify.notification.retry.delay.ms", "400", "ingest-notify.notification.max.attempts", "4"));
     }
 
     @Test

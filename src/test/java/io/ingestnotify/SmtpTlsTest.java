@@ -70,7 +70,7 @@ class SmtpTlsTest extends AppTestSupport {
 
     @Test
     void untrustedCertificateIsRefused() throws Exception {
-        startApp(Map.of("smtp.ssl", "true", "smtp.port", String.valueOf(smtpsPort), "notification.max.attempts", "1"));
+        startApp(Map.of("ingest-notify.smtp.ssl", "true", "ingest-notify.smtp.port", String.valueOf(smtpsPort), "ingest-notify.notification.max.attempts", "1"));
         String user = sendOneDigest();
         assertThat(awaitFailure(user)).containsAnyOf("PKIX", "certification path");
         assertThat(smtps.getReceivedMessages()).noneMatch(m -> addressedTo(m, user));
@@ -78,9 +78,9 @@ class SmtpTlsTest extends AppTestSupport {
 
     @Test
     void trustedCertificateForAnotherNameIsRefused() throws Exception {
-        startApp(Map.of("smtp.server", "localhost", "smtp.ssl", "true", "smtp.port", String.valueOf(smtpsPort),
-                "smtp.truststore", trustStore.toString(), "smtp.truststore.password", STORE_PASSWORD,
-                "notification.max.attempts", "1"));
+        startApp(Map.of("ingest-notify.smtp.server", "localhost", "ingest-notify.smtp.ssl", "true", "ingest-notify.smtp.port", String.valueOf(smtpsPort),
+                "ingest-notify.smtp.truststore", trustStore.toString(), "ingest-notify.smtp.truststore.password", STORE_PASSWORD,
+                "ingest-notify.notification.max.attempts", "1"));
         String user = sendOneDigest();
         // The same trust store succeeds for 127.0.0.1 (trustedCertificateSends): only the name differs. The JDK's
         // endpoint identification reports the mismatch as a failed certification path.
@@ -90,8 +90,8 @@ class SmtpTlsTest extends AppTestSupport {
 
     @Test
     void trustedCertificateSends() throws Exception {
-        startApp(Map.of("smtp.ssl", "true", "smtp.port", String.valueOf(smtpsPort),
-                "smtp.truststore", trustStore.toString(), "smtp.truststore.password", STORE_PASSWORD));
+        startApp(Map.of("ingest-notify.smtp.ssl", "true", "ingest-notify.smtp.port", String.valueOf(smtpsPort),
+                "ingest-notify.smtp.truststore", trustStore.toString(), "ingest-notify.smtp.truststore.password", STORE_PASSWORD));
         String user = sendOneDigest();
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 "sent".equals(value("SELECT send_status FROM email_notification_log WHERE recipient_email = ?", user)));
@@ -102,7 +102,7 @@ class SmtpTlsTest extends AppTestSupport {
     @Test
     void requiredStarttlsOnAServerWithoutItSendsNothing() throws Exception {
         // The class's plain GreenMail offers no STARTTLS.
-        startApp(Map.of("smtp.starttls", "true", "notification.max.attempts", "1"));
+        startApp(Map.of("ingest-notify.smtp.starttls", "true", "ingest-notify.notification.max.attempts", "1"));
         String user = sendOneDigest();
         assertThat(awaitFailure(user)).contains("STARTTLS");
         assertThat(mailsTo(user)).isEmpty();

@@ -23,8 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * User preferences from the CMS, cached per (company, bot, email); a leaf: route preferences consults it and calls
- * the CMS (direct:fetch-preferences) when it says so. A value is fresh for the TTL; after it, the next caller fetches
+ * User preferences from the CMS, cached per (company, bot, email); a leaf: route ingest-notify-preferences consults it and calls
+ * the CMS (direct:ingest-notify-fetch-preferences) when it says so. A value is fresh for the TTL; after it, the next caller fetches
  * it again while others keep using the stale value. A failed fetch keeps the stale value; with nothing cached it
  * yields the defaults (cached too, so an outage does not turn every event into a CMS timeout).
  * <p>

@@ -74,13 +74,13 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "dataSource", lazy = true)
     public DataSource dataSource(CamelContext context,
-                                 @PropertyInject("db.url") String url,
-                                 @PropertyInject("db.user") String user,
-                                 @PropertyInject("db.password") String password,
-                                 @PropertyInject("db.schema") String schema,
-                                 @PropertyInject("db.pool.size") String poolSize,
-                                 @PropertyInject("data.dir") String dataDir,
-                                 @PropertyInject("embedded.enabled") String embedded) throws Exception {
+                                 @PropertyInject("ingest-notify.db.url") String url,
+                                 @PropertyInject("ingest-notify.db.user") String user,
+                                 @PropertyInject("ingest-notify.db.password") String password,
+                                 @PropertyInject("ingest-notify.db.schema") String schema,
+                                 @PropertyInject("ingest-notify.db.pool.size") String poolSize,
+                                 @PropertyInject("ingest-notify.data.dir") String dataDir,
+                                 @PropertyInject("ingest-notify.embedded.enabled") String embedded) throws Exception {
         int size = Settings.integer("DB_POOL_SIZE", poolSize, 1, 200);
         if (url == null || url.isBlank()) {
             if (!Settings.bool("EMBEDDED", embedded)) {
@@ -101,7 +101,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return pool;
     }
 
-    @BindToRegistry(value = "transactionManager", lazy = true)
+    @BindToRegistry(value = "ingestNotifyTransactionManager", lazy = true)
     public DataSourceTransactionManager transactionManager(@BeanInject("dataSource") DataSource dataSource) {
         return new DataSourceTransactionManager(dataSource);
     }
@@ -110,10 +110,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
      * batch-table (default): the aggregator's state is the batch table, so a restart re-arms every open batch's timer;
      * memory: camel-core's in-memory repository (the sweeper recovers timers lost in a restart), for comparison.
      */
-    @BindToRegistry(value = "aggregationRepository", lazy = true)
+    @BindToRegistry(value = "ingestNotifyAggregationRepository", lazy = true)
     public AggregationRepository aggregationRepository(CamelContext context,
-                                                       @PropertyInject("aggregation.repository") String kind,
-                                                       @PropertyInject("notification.delay.unit") String unit,
+                                                       @PropertyInject("ingest-notify.aggregation.repository") String kind,
+                                                       @PropertyInject("ingest-notify.notification.delay.unit") String unit,
                                                        @BeanInject("dataSource") DataSource dataSource) {
         return switch (kind.trim().toLowerCase()) {
             case "batch-table" -> new BatchTableAggregationRepository(context, dataSource,
@@ -123,16 +123,16 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         };
     }
 
-    @BindToRegistry(value = "ingestMetrics", lazy = true)
+    @BindToRegistry(value = "ingestNotifyMetrics", lazy = true)
     public IngestMetrics ingestMetrics(CamelContext context) {
         return new IngestMetrics(context);
     }
 
-    @BindToRegistry("preferenceCache")
-    public PreferenceCache preferenceCache(@PropertyInject("cms.timeout.ms") String cmsTimeout,
-                                           @PropertyInject("default.batch.size.threshold") String threshold,
-                                           @PropertyInject("default.notification.delay.minutes") String delay,
-                                           @PropertyInject("preferences.cache.ttl.seconds") String ttl) {
+    @BindToRegistry("ingestNotifyPreferenceCache")
+    public PreferenceCache preferenceCache(@PropertyInject("ingest-notify.cms.timeout.ms") String cmsTimeout,
+                                           @PropertyInject("ingest-notify.default.batch.size.threshold") String threshold,
+                                           @PropertyInject("ingest-notify.default.notification.delay.minutes") String delay,
+                                           @PropertyInject("ingest-notify.preferences.cache.ttl.seconds") String ttl) {
         Preferences defaults = Preferences.defaults(
                 Settings.integer("DEFAULT_BATCH_SIZE_THRESHOLD", threshold, 1, 100),
                 Settings.integer("DEFAULT_NOTIFICATION_DELAY_MINUTES", delay, 1, 1440));
@@ -143,63 +143,63 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                 wait, 100_000);
     }
 
-    @BindToRegistry("eventParser")
-    public EventParser eventParser(@PropertyInject("max.events.per.request") String maxEvents) {
+    @BindToRegistry("ingestNotifyEventParser")
+    public EventParser eventParser(@PropertyInject("ingest-notify.max.events.per.request") String maxEvents) {
         return new EventParser(Settings.integer("MAX_EVENTS_PER_REQUEST", maxEvents, 1, 100_000));
     }
 
-    @BindToRegistry("fileLookup")
+    @BindToRegistry("ingestNotifyFileLookup")
     public FileLookup fileLookup() {
         return new FileLookup();
     }
 
-    @BindToRegistry(value = "intakeTransaction", lazy = true)
+    @BindToRegistry(value = "ingestNotifyIntakeTransaction", lazy = true)
     public IntakeTransaction intakeTransaction(@BeanInject("dataSource") DataSource dataSource,
-                                               @BeanInject("preferenceCache") PreferenceCache preferences,
-                                               @PropertyInject("default.recipient") String defaultRecipient,
-                                               @PropertyInject("notification.delay.unit") String unit,
-                                               @BeanInject("correctionTasks") CorrectionTasks corrections,
-                                               @BeanInject("recipientDomains") RecipientDomains recipientDomains,
-                                               @BeanInject("leases") Leases leases) {
+                                               @BeanInject("ingestNotifyPreferenceCache") PreferenceCache preferences,
+                                               @PropertyInject("ingest-notify.default.recipient") String defaultRecipient,
+                                               @PropertyInject("ingest-notify.notification.delay.unit") String unit,
+                                               @BeanInject("ingestNotifyCorrectionTasks") CorrectionTasks corrections,
+                                               @BeanInject("ingestNotifyRecipientDomains") RecipientDomains recipientDomains,
+                                               @BeanInject("ingestNotifyLeases") Leases leases) {
         return new IntakeTransaction(dataSource, new EventRecorder(dataSource),
                 new BatchAssigner(Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), leases.instanceId(), leases.seconds()),
                 preferences::current,
                 Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true), recipientDomains, corrections);
     }
 
-    @BindToRegistry(value = "correctionTasks", lazy = true)
+    @BindToRegistry(value = "ingestNotifyCorrectionTasks", lazy = true)
     public CorrectionTasks correctionTasks(@BeanInject("dataSource") DataSource dataSource,
-                                           @BeanInject("ingestMetrics") IngestMetrics metrics,
-                                           @PropertyInject("auto.correction.delay.seconds") String delay,
-                                           @PropertyInject("correction.retry.base.seconds") String retryBase,
-                                           @PropertyInject("s3.key.prefix") String keyPrefix) {
+                                           @BeanInject("ingestNotifyMetrics") IngestMetrics metrics,
+                                           @PropertyInject("ingest-notify.auto.correction.delay.seconds") String delay,
+                                           @PropertyInject("ingest-notify.correction.retry.base.seconds") String retryBase,
+                                           @PropertyInject("ingest-notify.s3.key.prefix") String keyPrefix) {
         return new CorrectionTasks(dataSource, Settings.integer("AUTO_CORRECTION_DELAY_SECONDS", delay, 0, 86_400),
                 Settings.integer("CORRECTION_RETRY_BASE_SECONDS", retryBase, 0, 86_400), metrics,
                 new DeletionBounds(DeletionBounds.prefix("S3_KEY_PREFIX", keyPrefix)));
     }
 
-    @BindToRegistry("correctionActions")
+    @BindToRegistry("ingestNotifyCorrectionActions")
     public CorrectionActions correctionActions() {
         return new CorrectionActions();
     }
 
-    @BindToRegistry(value = "correctionTaskApi", lazy = true)
+    @BindToRegistry(value = "ingestNotifyCorrectionTaskApi", lazy = true)
     public CorrectionTaskApi correctionTaskApi(@BeanInject("dataSource") DataSource dataSource) {
         return new CorrectionTaskApi(dataSource);
     }
 
-    @BindToRegistry(value = "chromaCollections", lazy = true)
+    @BindToRegistry(value = "ingestNotifyChromaCollections", lazy = true)
     public ChromaCollections chromaCollections() {
         return new ChromaCollections();
     }
 
     /** The S3 client of the clean-up: endpoint override and path style for S3-compatible stores. */
-    @BindToRegistry(value = "s3Client", lazy = true)
-    public S3Client s3Client(@PropertyInject("s3.endpoint") String endpoint,
-                             @PropertyInject("s3.region") String region,
-                             @PropertyInject("s3.access-key") String accessKey,
-                             @PropertyInject("s3.secret-key") String secretKey,
-                             @PropertyInject("s3.timeout.ms") String timeout) {
+    @BindToRegistry(value = "ingestNotifyS3Client", lazy = true)
+    public S3Client s3Client(@PropertyInject("ingest-notify.s3.endpoint") String endpoint,
+                             @PropertyInject("ingest-notify.s3.region") String region,
+                             @PropertyInject("ingest-notify.s3.access-key") String accessKey,
+                             @PropertyInject("ingest-notify.s3.secret-key") String secretKey,
+                             @PropertyInject("ingest-notify.s3.timeout.ms") String timeout) {
         int ms = Settings.integer("S3_TIMEOUT_MS", timeout, 100, 600_000);
         var builder = S3Client.builder()
                 .region(Region.of(region))
@@ -216,35 +216,35 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return builder.build();
     }
 
-    @BindToRegistry(value = "batchCompletion", lazy = true)
+    @BindToRegistry(value = "ingestNotifyBatchCompletion", lazy = true)
     public BatchCompletion batchCompletion(@BeanInject("dataSource") DataSource dataSource,
-                                           @BeanInject("ingestMetrics") IngestMetrics metrics,
-                                           @PropertyInject("notification.delay.unit") String unit,
-                                           @BeanInject("leases") Leases leases) {
+                                           @BeanInject("ingestNotifyMetrics") IngestMetrics metrics,
+                                           @PropertyInject("ingest-notify.notification.delay.unit") String unit,
+                                           @BeanInject("ingestNotifyLeases") Leases leases) {
         return new BatchCompletion(dataSource, Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), metrics,
                 leases.instanceId(), leases.seconds());
     }
 
-    @BindToRegistry(value = "batchDigest", lazy = true)
+    @BindToRegistry(value = "ingestNotifyBatchDigest", lazy = true)
     public BatchDigest batchDigest(@BeanInject("dataSource") DataSource dataSource,
-                                   @PropertyInject("enable.email.notifications") String enabled) {
+                                   @PropertyInject("ingest-notify.enable.email.notifications") String enabled) {
         return new BatchDigest(dataSource, Settings.bool("ENABLE_EMAIL_NOTIFICATIONS", enabled));
     }
 
     /** Retries of one clean-up branch within an attempt, before its dead letter; doubling from the first delay. */
-    @BindToRegistry("cleanupRedelivery")
-    public RedeliveryPolicy cleanupRedelivery(@PropertyInject("correction.branch.redeliveries") String redeliveries,
-                                              @PropertyInject("correction.branch.redelivery.delay.ms") String delay) {
+    @BindToRegistry("ingestNotifyCleanupRedelivery")
+    public RedeliveryPolicy cleanupRedelivery(@PropertyInject("ingest-notify.correction.branch.redeliveries") String redeliveries,
+                                              @PropertyInject("ingest-notify.correction.branch.redelivery.delay.ms") String delay) {
         return backOff(Settings.integer("CORRECTION_BRANCH_REDELIVERIES", redeliveries, 0, 20),
                 Settings.integer("CORRECTION_BRANCH_REDELIVERY_DELAY_MS", delay, 0, 600_000), 2);
     }
 
-    @BindToRegistry(value = "emailLog", lazy = true)
+    @BindToRegistry(value = "ingestNotifyEmailLog", lazy = true)
     public EmailLog emailLog(@BeanInject("dataSource") DataSource dataSource,
-                             @BeanInject("ingestMetrics") IngestMetrics metrics,
-                             @BeanInject("mailRedelivery") RedeliveryPolicy redelivery,
-                             @BeanInject("leases") Leases leases,
-                             @PropertyInject("smtp.server") String server) {
+                             @BeanInject("ingestNotifyMetrics") IngestMetrics metrics,
+                             @BeanInject("ingestNotifyMailRedelivery") RedeliveryPolicy redelivery,
+                             @BeanInject("ingestNotifyLeases") Leases leases,
+                             @PropertyInject("ingest-notify.smtp.server") String server) {
         return new EmailLog(dataSource, redelivery, server, metrics, leases);
     }
 
@@ -252,27 +252,27 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
      * This instance's leases on scheduled work (INSTANCE_ID, LEASE_SECONDS), renewed by a heartbeat while the work
      * runs here; lazy: INSTANCE_ID's default is filled in during configure().
      */
-    @BindToRegistry(value = "leases", lazy = true)
+    @BindToRegistry(value = "ingestNotifyLeases", lazy = true)
     public Leases leases(CamelContext context,
                          @BeanInject("dataSource") DataSource dataSource,
-                         @PropertyInject("instance.id") String instanceId,
-                         @PropertyInject("lease.seconds") String seconds) throws Exception {
+                         @PropertyInject("ingest-notify.instance.id") String instanceId,
+                         @PropertyInject("ingest-notify.lease.seconds") String seconds) throws Exception {
         Leases leases = new Leases(dataSource, Settings.instanceId("INSTANCE_ID", instanceId),
                 Settings.integer("LEASE_SECONDS", seconds, 3, 3_600));
         context.addService(leases, true, true);
         return leases;
     }
 
-    @BindToRegistry(value = "digestMail", lazy = true)
-    public DigestMail digestMail(@BeanInject("dataSource") DataSource dataSource, @PropertyInject("from.email") String from) {
+    @BindToRegistry(value = "ingestNotifyDigestMail", lazy = true)
+    public DigestMail digestMail(@BeanInject("dataSource") DataSource dataSource, @PropertyInject("ingest-notify.from.email") String from) {
         return new DigestMail(dataSource, Settings.email("FROM_EMAIL", from, false));
     }
 
     /** The digest's SMTP back-off, one object for the route's redelivery and the retry log's next_retry_at. */
-    @BindToRegistry("mailRedelivery")
-    public RedeliveryPolicy mailRedelivery(@PropertyInject("notification.max.attempts") String maxAttempts,
-                                           @PropertyInject("notification.retry.delay.ms") String delay,
-                                           @PropertyInject("notification.retry.multiplier") String multiplier) {
+    @BindToRegistry("ingestNotifyMailRedelivery")
+    public RedeliveryPolicy mailRedelivery(@PropertyInject("ingest-notify.notification.max.attempts") String maxAttempts,
+                                           @PropertyInject("ingest-notify.notification.retry.delay.ms") String delay,
+                                           @PropertyInject("ingest-notify.notification.retry.multiplier") String multiplier) {
         return backOff(Settings.integer("NOTIFICATION_MAX_ATTEMPTS", maxAttempts, 1, 20) - 1,
                 Settings.integer("NOTIFICATION_RETRY_DELAY_MS", delay, 1, 86_400_000),
                 Settings.integer("NOTIFICATION_RETRY_MULTIPLIER", multiplier, 1, 10));
@@ -293,8 +293,8 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         return policy;
     }
 
-    @BindToRegistry(value = "mailAttemptFailed", lazy = true)
-    public org.apache.camel.Processor mailAttemptFailed(@BeanInject("emailLog") EmailLog emailLog) {
+    @BindToRegistry(value = "ingestNotifyMailAttemptFailed", lazy = true)
+    public org.apache.camel.Processor mailAttemptFailed(@BeanInject("ingestNotifyEmailLog") EmailLog emailLog) {
         return emailLog::attemptFailed;
     }
 
@@ -305,19 +305,19 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
      */
     @BindToRegistry("smtp")
     public MailComponent smtp(CamelContext context,
-                              @PropertyInject("smtp.server") String server,
-                              @PropertyInject("smtp.port") String port,
-                              @PropertyInject("smtp.user") String user,
-                              @PropertyInject("smtp.password") String password,
-                              @PropertyInject("smtp.starttls") String starttls,
-                              @PropertyInject("smtp.ssl") String ssl,
-                              @PropertyInject("smtp.allow.plaintext.auth") String allowPlaintextAuth,
-                              @PropertyInject("smtp.truststore") String trustStore,
-                              @PropertyInject("smtp.truststore.password") String trustStorePassword,
-                              @PropertyInject("smtp.timeout.ms") String timeout,
-                              @PropertyInject("embedded.smtp.port") String embeddedPort,
-                              @PropertyInject("data.dir") String dataDir,
-                              @PropertyInject("embedded.enabled") String embedded) throws Exception {
+                              @PropertyInject("ingest-notify.smtp.server") String server,
+                              @PropertyInject("ingest-notify.smtp.port") String port,
+                              @PropertyInject("ingest-notify.smtp.user") String user,
+                              @PropertyInject("ingest-notify.smtp.password") String password,
+                              @PropertyInject("ingest-notify.smtp.starttls") String starttls,
+                              @PropertyInject("ingest-notify.smtp.ssl") String ssl,
+                              @PropertyInject("ingest-notify.smtp.allow.plaintext.auth") String allowPlaintextAuth,
+                              @PropertyInject("ingest-notify.smtp.truststore") String trustStore,
+                              @PropertyInject("ingest-notify.smtp.truststore.password") String trustStorePassword,
+                              @PropertyInject("ingest-notify.smtp.timeout.ms") String timeout,
+                              @PropertyInject("ingest-notify.embedded.smtp.port") String embeddedPort,
+                              @PropertyInject("ingest-notify.data.dir") String dataDir,
+                              @PropertyInject("ingest-notify.embedded.enabled") String embedded) throws Exception {
         MailComponent mail = new MailComponent(context);
         boolean explicitPort = port != null && !port.isBlank();
         int smtpPort = explicitPort ? Settings.integer("SMTP_PORT", port, 1, 65_535) : 0;
@@ -330,12 +330,12 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                     new File(dataDir, "outbox"));
             embeddedSmtp.start();
             context.addService(embeddedSmtp, true, true);
-            context.getRegistry().bind("embeddedSmtp", embeddedSmtp);
+            context.getRegistry().bind("ingestNotifyEmbeddedSmtp", embeddedSmtp);
             server = "127.0.0.1";
             smtpPort = embeddedSmtp.port();
             security = new SmtpTransportSecurity(false, false, null);
-            context.getPropertiesComponent().addOverrideProperty("smtp.server", server);
-            context.getPropertiesComponent().addOverrideProperty("smtp.starttls", "false");
+            context.getPropertiesComponent().addOverrideProperty("ingest-notify.smtp.server", server);
+            context.getPropertiesComponent().addOverrideProperty("ingest-notify.smtp.starttls", "false");
             LOG.info("Embedded SMTP server at {}:{}, mails saved in {}; set SMTP_SERVER to use a real one", server, smtpPort,
                     new File(dataDir, "outbox").getAbsolutePath());
         } else {
@@ -343,7 +343,7 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
                     trustStore, trustStorePassword);
             smtpPort = explicitPort ? smtpPort : security.defaultPort();
         }
-        context.getPropertiesComponent().addOverrideProperty("smtp.port", String.valueOf(smtpPort));
+        context.getPropertiesComponent().addOverrideProperty("ingest-notify.smtp.port", String.valueOf(smtpPort));
         mail.getConfiguration().setHost(server);
         mail.getConfiguration().setPort(smtpPort);
         if (user != null && !user.isBlank()) {
@@ -356,39 +356,39 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     /** The digest templates, parsed once and cached (see {@link DigestTemplates}). */
-    @BindToRegistry("digestTemplates")
-    public freemarker.template.Configuration digestTemplates(CamelContext context, @PropertyInject("templates.dir") String dir) {
+    @BindToRegistry("ingestNotifyDigestTemplates")
+    public freemarker.template.Configuration digestTemplates(CamelContext context, @PropertyInject("ingest-notify.templates.dir") String dir) {
         return DigestTemplates.configuration(context, dir);
     }
 
-    @BindToRegistry(value = "opsSummary", lazy = true)
+    @BindToRegistry(value = "ingestNotifyOpsSummary", lazy = true)
     public OpsSummary opsSummary(@BeanInject("dataSource") DataSource dataSource,
-                                 @BeanInject("deletionBreaker") DeletionBreaker breaker,
-                                 @PropertyInject("notification.delay.unit.seconds") String unitSeconds,
-                                 @PropertyInject("max.batch.age.hours") String maxAge,
-                                 @BeanInject("leases") Leases leases,
-                                 @PropertyInject("outbox.claim.lease.seconds") String outboxLease) {
+                                 @BeanInject("ingestNotifyDeletionBreaker") DeletionBreaker breaker,
+                                 @PropertyInject("ingest-notify.notification.delay.unit.seconds") String unitSeconds,
+                                 @PropertyInject("ingest-notify.max.batch.age.hours") String maxAge,
+                                 @BeanInject("ingestNotifyLeases") Leases leases,
+                                 @PropertyInject("ingest-notify.outbox.claim.lease.seconds") String outboxLease) {
         return new OpsSummary(dataSource, Double.parseDouble(unitSeconds), Integer.parseInt(maxAge), breaker, leases,
                 Integer.parseInt(outboxLease.trim()));
     }
 
-    @BindToRegistry(value = "demoFiles", lazy = true)
+    @BindToRegistry(value = "ingestNotifyDemoFiles", lazy = true)
     public DemoFiles demoFiles(CamelContext context) {
         return new DemoFiles(context);
     }
 
-    @BindToRegistry(value = "databaseHealth", lazy = true)
+    @BindToRegistry(value = "ingestNotifyDatabaseHealth", lazy = true)
     public ReachabilityCheck databaseHealth(@BeanInject("dataSource") DataSource dataSource) {
         return ReachabilityCheck.database(dataSource);
     }
 
-    @BindToRegistry(value = "smtpHealth", lazy = true)
-    public ReachabilityCheck smtpHealth(@PropertyInject("smtp.server") String server, @PropertyInject("smtp.port") String port) {
+    @BindToRegistry(value = "ingestNotifySmtpHealth", lazy = true)
+    public ReachabilityCheck smtpHealth(@PropertyInject("ingest-notify.smtp.server") String server, @PropertyInject("ingest-notify.smtp.port") String port) {
         return ReachabilityCheck.smtp(server, Integer.parseInt(port));
     }
 
-    @BindToRegistry(value = "cmsHealth", lazy = true)
-    public ReachabilityCheck cmsHealth(@PropertyInject("cms.api.url") String url) {
+    @BindToRegistry(value = "ingestNotifyCmsHealth", lazy = true)
+    public ReachabilityCheck cmsHealth(@PropertyInject("ingest-notify.cms.api.url") String url) {
         return ReachabilityCheck.cms(url);
     }
 
@@ -396,9 +396,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
      * RECIPIENT_DOMAINS, checked at start: a DEFAULT_RECIPIENT outside the list could never receive a digest, so
      * that is a misconfiguration, not a runtime surprise.
      */
-    @BindToRegistry("recipientDomains")
-    public RecipientDomains recipientDomains(@PropertyInject("recipient.domains") String domains,
-                                             @PropertyInject("default.recipient") String defaultRecipient) {
+    @BindToRegistry("ingestNotifyRecipientDomains")
+    public RecipientDomains recipientDomains(@PropertyInject("ingest-notify.recipient.domains") String domains,
+                                             @PropertyInject("ingest-notify.default.recipient") String defaultRecipient) {
         RecipientDomains allowed = RecipientDomains.parse(domains);
         String fallback = Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true);
         if (!fallback.isEmpty() && !allowed.allows(fallback)) {
@@ -408,29 +408,29 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     }
 
     /** Answers requests that failed: 503 only for an outage, 400 for refused data, else 500 with an error id. */
-    @BindToRegistry("requestFailures")
+    @BindToRegistry("ingestNotifyRequestFailures")
     public RequestFailures requestFailures() {
         return new RequestFailures(5);
     }
 
     /** The header allow-list of every http call to the CMS and Chroma (endpoint option headerFilterStrategy). */
-    @BindToRegistry("outboundHeaders")
+    @BindToRegistry("ingestNotifyOutboundHeaders")
     public OutboundHeaders outboundHeaders() {
         return new OutboundHeaders();
     }
 
-    @BindToRegistry(value = "deletionBreaker", lazy = true)
+    @BindToRegistry(value = "ingestNotifyDeletionBreaker", lazy = true)
     public DeletionBreaker deletionBreaker(@BeanInject("dataSource") DataSource dataSource,
-                                           @BeanInject("ingestMetrics") IngestMetrics metrics,
-                                           @PropertyInject("max.deletions.per.hour") String maxPerHour) {
+                                           @BeanInject("ingestNotifyMetrics") IngestMetrics metrics,
+                                           @PropertyInject("ingest-notify.max.deletions.per.hour") String maxPerHour) {
         return new DeletionBreaker(dataSource, Settings.integer("MAX_DELETIONS_PER_HOUR", maxPerHour, 1, 1_000_000), metrics);
     }
 
     /** Which outside systems are configured; lazy: the embedded S3 store sets S3_BUCKET during configure(). */
-    @BindToRegistry(value = "configuredSystems", lazy = true)
-    public ConfiguredSystems configuredSystems(@PropertyInject("s3.bucket") String s3Bucket,
-                                               @PropertyInject("cms.api.url") String cmsUrl,
-                                               @PropertyInject("chroma.url") String chromaUrl) {
+    @BindToRegistry(value = "ingestNotifyConfiguredSystems", lazy = true)
+    public ConfiguredSystems configuredSystems(@PropertyInject("ingest-notify.s3.bucket") String s3Bucket,
+                                               @PropertyInject("ingest-notify.cms.api.url") String cmsUrl,
+                                               @PropertyInject("ingest-notify.chroma.url") String chromaUrl) {
         return new ConfiguredSystems(s3Bucket, Settings.url("CMS_API_URL", cmsUrl), Settings.url("CHROMA_URL", chromaUrl));
     }
 
@@ -438,32 +438,32 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         var pc = context.getPropertiesComponent();
         secureHttp(context);
-        var unit = Settings.delayUnit("NOTIFICATION_DELAY_UNIT", pc.resolveProperty("notification.delay.unit").orElse(""));
-        Settings.integer("MAX_BATCH_AGE_HOURS", pc.resolveProperty("max.batch.age.hours").orElse(""), 1, 8_760);
-        Settings.integer("OUTBOX_POLL_LIMIT", pc.resolveProperty("outbox.poll.limit").orElse(""), 1, 10_000);
-        Settings.integer("HTTP_PORT", pc.resolveProperty("http.port").orElse(""), 0, 65_535);
-        boolean autoCorrection = Settings.bool("ENABLE_AUTO_CORRECTION", pc.resolveProperty("enable.auto.correction").orElse(""));
-        Settings.bool("AUTO_CORRECTION_DRY_RUN", pc.resolveProperty("correction.dry.run").orElse(""));
-        Settings.integer("MAX_CORRECTION_ATTEMPTS", pc.resolveProperty("max.correction.attempts").orElse(""), 1, 100);
-        Settings.url("CHROMA_URL", pc.resolveProperty("chroma.url").orElse(""));
-        Settings.email("FROM_EMAIL", pc.resolveProperty("from.email").orElse(""), false);
+        var unit = Settings.delayUnit("NOTIFICATION_DELAY_UNIT", pc.resolveProperty("ingest-notify.notification.delay.unit").orElse(""));
+        Settings.integer("MAX_BATCH_AGE_HOURS", pc.resolveProperty("ingest-notify.max.batch.age.hours").orElse(""), 1, 8_760);
+        Settings.integer("OUTBOX_POLL_LIMIT", pc.resolveProperty("ingest-notify.outbox.poll.limit").orElse(""), 1, 10_000);
+        Settings.integer("HTTP_PORT", pc.resolveProperty("ingest-notify.http.port").orElse(""), 0, 65_535);
+        boolean autoCorrection = Settings.bool("ENABLE_AUTO_CORRECTION", pc.resolveProperty("ingest-notify.enable.auto.correction").orElse(""));
+        Settings.bool("AUTO_CORRECTION_DRY_RUN", pc.resolveProperty("ingest-notify.correction.dry.run").orElse(""));
+        Settings.integer("MAX_CORRECTION_ATTEMPTS", pc.resolveProperty("ingest-notify.max.correction.attempts").orElse(""), 1, 100);
+        Settings.url("CHROMA_URL", pc.resolveProperty("ingest-notify.chroma.url").orElse(""));
+        Settings.email("FROM_EMAIL", pc.resolveProperty("ingest-notify.from.email").orElse(""), false);
         checkPaceAndLeases(pc);
         // Several instances: the id every claim records (host name and pid unless INSTANCE_ID says otherwise).
-        String instanceId = Settings.instanceId("INSTANCE_ID", pc.resolveProperty("instance.id").orElse(""));
-        pc.addOverrideProperty("instance.id", instanceId);
+        String instanceId = Settings.instanceId("INSTANCE_ID", pc.resolveProperty("ingest-notify.instance.id").orElse(""));
+        pc.addOverrideProperty("ingest-notify.instance.id", instanceId);
         LOG.info("Instance {}", instanceId);
-        if (Settings.bool("EMBEDDED", pc.resolveProperty("embedded.enabled").orElse(""))
-                && pc.resolveProperty("s3.bucket").orElse("").isBlank() && pc.resolveProperty("s3.endpoint").orElse("").isBlank()) {
-            startEmbeddedS3(context, new File(pc.resolveProperty("data.dir").orElse("data"), "s3"));
+        if (Settings.bool("EMBEDDED", pc.resolveProperty("ingest-notify.embedded.enabled").orElse(""))
+                && pc.resolveProperty("ingest-notify.s3.bucket").orElse("").isBlank() && pc.resolveProperty("ingest-notify.s3.endpoint").orElse("").isBlank()) {
+            startEmbeddedS3(context, new File(pc.resolveProperty("ingest-notify.data.dir").orElse("data"), "s3"));
         }
-        boolean demo = Settings.bool("DEMO", pc.resolveProperty("demo").orElse(""));
+        boolean demo = Settings.bool("DEMO", pc.resolveProperty("ingest-notify.demo").orElse(""));
         // Routes a setting switches on: their YAML says autoStartup: false (the YAML DSL schema wants a literal there).
         List<String> switchedOn = new ArrayList<>();
         if (autoCorrection) {
-            switchedOn.addAll(List.of("correction-poller", "correction-redrive"));
+            switchedOn.addAll(List.of("ingest-notify-correction-poller", "ingest-notify-correction-redrive"));
         }
         if (demo) {
-            switchedOn.add("demo");
+            switchedOn.add("ingest-notify-demo");
         }
         context.addStartupListener(new StartupListener() {
             @Override
@@ -480,18 +480,18 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         });
         if (demo) {
             // A newcomer sees batches, mails and a correction within a minute: the preferences' "minutes" become seconds.
-            pc.addOverrideProperty("notification.delay.unit", "SECONDS");
-            pc.addOverrideProperty("auto.correction.delay.seconds", "5");
+            pc.addOverrideProperty("ingest-notify.notification.delay.unit", "SECONDS");
+            pc.addOverrideProperty("ingest-notify.auto.correction.delay.seconds", "5");
             unit = TimeUnit.SECONDS;
         }
-        UserRoutes.install(context, pc.resolveProperty("routes.dir").orElse(""),
-                Settings.bool("ROUTES_RELOAD", pc.resolveProperty("routes.reload").orElse("")));
+        UserRoutes.install(context, pc.resolveProperty("ingest-notify.routes.dir").orElse(""),
+                Settings.bool("ROUTES_RELOAD", pc.resolveProperty("ingest-notify.routes.reload").orElse("")));
         // Deletes in bounds: checked now so a bad value stops start-up; the look-up mode is decided after the user's routes load.
-        Settings.integer("MAX_DELETIONS_PER_HOUR", pc.resolveProperty("max.deletions.per.hour").orElse(""), 1, 1_000_000);
-        DeletionBounds.prefix("S3_KEY_PREFIX", pc.resolveProperty("s3.key.prefix").orElse(""));
-        MetadataLookupMode.install(context, pc.resolveProperty("metadata.lookup").orElse(""));
+        Settings.integer("MAX_DELETIONS_PER_HOUR", pc.resolveProperty("ingest-notify.max.deletions.per.hour").orElse(""), 1, 1_000_000);
+        DeletionBounds.prefix("S3_KEY_PREFIX", pc.resolveProperty("ingest-notify.s3.key.prefix").orElse(""));
+        MetadataLookupMode.install(context, pc.resolveProperty("ingest-notify.metadata.lookup").orElse(""));
         // Derived settings the YAML routes read.
-        pc.addOverrideProperty("notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
+        pc.addOverrideProperty("ingest-notify.notification.delay.unit.seconds", String.valueOf(unit.toNanos(1) / 1e9));
     }
 
     /**
@@ -499,17 +499,17 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
      * them, so a bad value stops start-up naming its variable instead of failing inside an endpoint later.
      */
     private static void checkPaceAndLeases(PropertiesComponent pc) {
-        Settings.integer("OUTBOX_POLL_DELAY_MS", pc.resolveProperty("outbox.poll.delay.ms").orElse(""), 10, 3_600_000);
-        Settings.integer("OUTBOX_CLAIM_LEASE_SECONDS", pc.resolveProperty("outbox.claim.lease.seconds").orElse(""), 1, 86_400);
-        Settings.integer("SWEEPER_INTERVAL_MS", pc.resolveProperty("sweeper.interval.ms").orElse(""), 100, 86_400_000);
-        Settings.integer("SWEEPER_GRACE_SECONDS", pc.resolveProperty("sweeper.grace.seconds").orElse(""), 0, 3_600);
-        Settings.integer("CORRECTION_POLL_DELAY_MS", pc.resolveProperty("correction.poll.delay.ms").orElse(""), 10, 3_600_000);
-        Settings.integer("CORRECTION_POLL_LIMIT", pc.resolveProperty("correction.poll.limit").orElse(""), 1, 10_000);
-        Settings.integer("LEASE_SECONDS", pc.resolveProperty("lease.seconds").orElse(""), 3, 3_600);
-        Settings.integer("CORRECTION_REDRIVE_INTERVAL_MS", pc.resolveProperty("correction.redrive.interval.ms").orElse(""), 100, 86_400_000);
-        Settings.integer("CMS_TIMEOUT_MS", pc.resolveProperty("cms.timeout.ms").orElse(""), 100, 600_000);
-        Settings.integer("CHROMA_TIMEOUT_MS", pc.resolveProperty("chroma.timeout.ms").orElse(""), 100, 600_000);
-        Settings.integer("EMBEDDED_SMTP_PORT", pc.resolveProperty("embedded.smtp.port").orElse(""), 0, 65_535);
+        Settings.integer("OUTBOX_POLL_DELAY_MS", pc.resolveProperty("ingest-notify.outbox.poll.delay.ms").orElse(""), 10, 3_600_000);
+        Settings.integer("OUTBOX_CLAIM_LEASE_SECONDS", pc.resolveProperty("ingest-notify.outbox.claim.lease.seconds").orElse(""), 1, 86_400);
+        Settings.integer("SWEEPER_INTERVAL_MS", pc.resolveProperty("ingest-notify.sweeper.interval.ms").orElse(""), 100, 86_400_000);
+        Settings.integer("SWEEPER_GRACE_SECONDS", pc.resolveProperty("ingest-notify.sweeper.grace.seconds").orElse(""), 0, 3_600);
+        Settings.integer("CORRECTION_POLL_DELAY_MS", pc.resolveProperty("ingest-notify.correction.poll.delay.ms").orElse(""), 10, 3_600_000);
+        Settings.integer("CORRECTION_POLL_LIMIT", pc.resolveProperty("ingest-notify.correction.poll.limit").orElse(""), 1, 10_000);
+        Settings.integer("LEASE_SECONDS", pc.resolveProperty("ingest-notify.lease.seconds").orElse(""), 3, 3_600);
+        Settings.integer("CORRECTION_REDRIVE_INTERVAL_MS", pc.resolveProperty("ingest-notify.correction.redrive.interval.ms").orElse(""), 100, 86_400_000);
+        Settings.integer("CMS_TIMEOUT_MS", pc.resolveProperty("ingest-notify.cms.timeout.ms").orElse(""), 100, 600_000);
+        Settings.integer("CHROMA_TIMEOUT_MS", pc.resolveProperty("ingest-notify.chroma.timeout.ms").orElse(""), 100, 600_000);
+        Settings.integer("EMBEDDED_SMTP_PORT", pc.resolveProperty("ingest-notify.embedded.smtp.port").orElse(""), 0, 65_535);
     }
 
     /**
@@ -518,15 +518,15 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
      */
     private static void secureHttp(CamelContext context) {
         var pc = context.getPropertiesComponent();
-        String host = pc.resolveProperty("http.host").orElse("");
+        String host = pc.resolveProperty("ingest-notify.http.host").orElse("");
         if (host.isBlank()) {
             throw Settings.invalid("HTTP_HOST", host, "a bind address such as 127.0.0.1 or 0.0.0.0");
         }
-        Credentials credentials = new Credentials(pc.resolveProperty("intake.token").orElse(""),
-                pc.resolveProperty("ops.user").orElse(""), pc.resolveProperty("ops.password").orElse(""),
-                pc.resolveProperty("ops.token").orElse(""));
+        Credentials credentials = new Credentials(pc.resolveProperty("ingest-notify.intake.token").orElse(""),
+                pc.resolveProperty("ingest-notify.ops.user").orElse(""), pc.resolveProperty("ingest-notify.ops.password").orElse(""),
+                pc.resolveProperty("ingest-notify.ops.token").orElse(""));
         credentials.checkBindAddress(host);
-        int maxBytes = Settings.integer("MAX_REQUEST_BYTES", pc.resolveProperty("max.request.bytes").orElse(""), 1024, 64 * 1024 * 1024);
+        int maxBytes = Settings.integer("MAX_REQUEST_BYTES", pc.resolveProperty("ingest-notify.max.request.bytes").orElse(""), 1024, 64 * 1024 * 1024);
         MainHttpServer server = context.hasService(MainHttpServer.class);
         if (server == null) {
             LOG.warn("No embedded HTTP server (camel.server.enabled=false): the HTTP guard is not installed");
@@ -544,14 +544,14 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         EmbeddedS3 s3 = new EmbeddedS3(dir, 0);
         s3.start();
         context.addService(s3, true, true);
-        context.getRegistry().bind("embeddedS3", s3);
+        context.getRegistry().bind("ingestNotifyEmbeddedS3", s3);
         String bucket = "ingest-files";
         s3.createBucket(bucket);
         var pc = context.getPropertiesComponent();
-        pc.addOverrideProperty("s3.bucket", bucket);
-        pc.addOverrideProperty("s3.endpoint", s3.endpoint());
-        pc.addOverrideProperty("s3.access-key", EmbeddedS3.IDENTITY);
-        pc.addOverrideProperty("s3.secret-key", EmbeddedS3.CREDENTIAL);
+        pc.addOverrideProperty("ingest-notify.s3.bucket", bucket);
+        pc.addOverrideProperty("ingest-notify.s3.endpoint", s3.endpoint());
+        pc.addOverrideProperty("ingest-notify.s3.access-key", EmbeddedS3.IDENTITY);
+        pc.addOverrideProperty("ingest-notify.s3.secret-key", EmbeddedS3.CREDENTIAL);
         LOG.info("Embedded S3 store at {} (bucket {}, files in {}); set S3_BUCKET / S3_ENDPOINT to use a real one",
                 s3.endpoint(), bucket, dir.getAbsolutePath());
     }

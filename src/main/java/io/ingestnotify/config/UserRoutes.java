@@ -25,7 +25,7 @@ public final class UserRoutes implements ExtendedStartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(UserRoutes.class);
 
     /** Registry name of the ids of the routes loaded from ROUTES_DIR. */
-    public static final String LOADED_IDS = "userRouteIds";
+    public static final String LOADED_IDS = "ingestNotifyUserRouteIds";
 
     private final File dir;
 

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
 
 /**
- * Chroma collection ids by name, as route chroma-delete looked them up (route chroma-collection-id); a leaf: it
+ * Chroma collection ids by name, as route ingest-notify-chroma-delete looked them up (route ingest-notify-chroma-collection-id); a leaf: it
  * only remembers, the route calls Chroma.
  */
 public class ChromaCollections {

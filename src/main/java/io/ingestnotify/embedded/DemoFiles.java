@@ -21,12 +21,12 @@ public class DemoFiles {
     }
 
     public void upload() {
-        EmbeddedS3 s3 = context.getRegistry().lookupByNameAndType("embeddedS3", EmbeddedS3.class);
+        EmbeddedS3 s3 = context.getRegistry().lookupByNameAndType("ingestNotifyEmbeddedS3", EmbeddedS3.class);
         if (s3 == null) {
             LOG.info("Demo: S3 is not the embedded store; no example files uploaded");
             return;
         }
-        String bucket = context.getPropertiesComponent().resolveProperty("s3.bucket").orElseThrow();
+        String bucket = context.getPropertiesComponent().resolveProperty("ingest-notify.s3.bucket").orElseThrow();
         BlobStore store = s3.blobStore();
         for (String key : KEYS) {
             store.putBlob(bucket, store.blobBuilder(key).payload(("demo content of " + key).getBytes(StandardCharsets.UTF_8)).build());

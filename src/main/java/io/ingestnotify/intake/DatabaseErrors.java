@@ -57,7 +57,7 @@ public final class DatabaseErrors {
 
     /**
      * A transaction that lost a race with another (serialization failure or deadlock, SQLState 40001 / 40P01): the
-     * intake routes commit the group again (onWhen of their redelivery).
+     * ingest-notify-intake routes commit the group again (onWhen of their redelivery).
      */
     public static boolean lostRace(Exception t) {
         SQLException sql = sqlException(t);

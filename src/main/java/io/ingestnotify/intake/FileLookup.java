@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A file's metadata from the look-up (route intake runs it before the transaction: route lookup-file, the
+ * A file's metadata from the look-up (route ingest-notify-intake runs it before the transaction: route ingest-notify-lookup-file, the
  * reference design's query on the CMS's files table, which a deployment can point at the CMS API instead); a leaf: it
  * says which documents to look up and applies the answers:
  * <ul>
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <li>where a look-up is configured (METADATA_LOOKUP), for every failed event too, before its correction task is
  * made: the look-up's storage key, company and bot win, and an event that contradicts them is recorded as
  * metadata_mismatch and gets no task. Successes are not looked up, so intake stays fast, and a group's failed events
- * are looked up in one query ({@code direct:lookup-files}) unless the user replaced lookup-file.</li>
+ * are looked up in one query ({@code direct:ingest-notify-lookup-files}) unless the user replaced lookup-file.</li>
  * </ul>
  * A look-up error fails the group in the route: an outage must never make a known file look missing.
  */
@@ -33,7 +33,7 @@ public class FileLookup {
 
     /**
      * Set once at start by {@link MetadataLookupMode}.
-     * @param grouped the failed events of a group are looked up in one query (direct:lookup-files), else one by one
+     * @param grouped the failed events of a group are looked up in one query (direct:ingest-notify-lookup-files), else one by one
      */
     void confirmFailures(boolean on, boolean grouped) {
         this.confirmFailures = on;
@@ -48,7 +48,7 @@ public class FileLookup {
         return confirmFailures && "failed".equals(e.status);
     }
 
-    /** Documents to look up in one query (direct:lookup-files): the group's failed events, when they are confirmed so. */
+    /** Documents to look up in one query (direct:ingest-notify-lookup-files): the group's failed events, when they are confirmed so. */
     public List<String> groupLookUps(@Body List<FileEvent> events) {
         if (!confirmFailures || !grouped) {
             return List.of();
@@ -56,7 +56,7 @@ public class FileLookup {
         return events.stream().filter(e -> !"rejected".equals(e.outcome) && confirms(e)).map(e -> e.fileDocumentId).distinct().toList();
     }
 
-    /** Documents to look up one by one (direct:lookup-file): events without metadata, and failed events not in the group query. */
+    /** Documents to look up one by one (direct:ingest-notify-lookup-file): events without metadata, and failed events not in the group query. */
     public List<String> singleLookUps(@Body List<FileEvent> events) {
         return events.stream()
                 .filter(e -> !"rejected".equals(e.outcome) && !(confirms(e) && grouped) && (!e.hasMetadata() || confirms(e)))
@@ -73,8 +73,8 @@ public class FileLookup {
 
     /**
      * Applies the look-up's answers to the events.
-     * @param groupRows rows of direct:lookup-files (each with its document_id), or null
-     * @param singleAnswers {@link #answer}s of direct:lookup-file, or null
+     * @param groupRows rows of direct:ingest-notify-lookup-files (each with its document_id), or null
+     * @param singleAnswers {@link #answer}s of direct:ingest-notify-lookup-file, or null
      */
     public List<FileEvent> complete(@Body List<FileEvent> events, @Variable("groupRows") List<?> groupRows,
                                     @Variable("singleAnswers") List<?> singleAnswers) {

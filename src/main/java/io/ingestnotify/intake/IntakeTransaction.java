@@ -87,7 +87,7 @@ public class IntakeTransaction {
             resolveOutcome(e);
             live.add(e);
         }
-        // Preferences were fetched before (route intake); this reads them from the cache, never from the CMS.
+        // Preferences were fetched before (route ingest-notify-intake); this reads them from the cache, never from the CMS.
         Map<FileEvent.BatchKey, Preferences> prefs = new HashMap<>();
         for (FileEvent e : live) {
             if ("batched".equals(e.outcome)) {

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides once, at start, whether the metadata look-up confirms failed events (METADATA_LOOKUP): {@code auto} when the
- * files table is visible or the user replaced route lookup-file (ROUTES_DIR); {@code true} requires one of them;
+ * files table is visible or the user replaced route ingest-notify-lookup-file (ROUTES_DIR); {@code true} requires one of them;
  * {@code false} never confirms. Runs when the context is fully started, after the user's routes are loaded.
  */
 public final class MetadataLookupMode implements ExtendedStartupListener {
@@ -45,24 +45,24 @@ public final class MetadataLookupMode implements ExtendedStartupListener {
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
-        FileLookup lookup = context.getRegistry().lookupByNameAndType("fileLookup", FileLookup.class);
+        FileLookup lookup = context.getRegistry().lookupByNameAndType("ingestNotifyFileLookup", FileLookup.class);
         if (mode.equals("false")) {
             LOG.info("Metadata look-up does not confirm failed events (METADATA_LOOKUP=false): correction tasks use the events' "
                     + "storage key, company and bot");
             return;
         }
         Object userIds = context.getRegistry().lookupByName(UserRoutes.LOADED_IDS);
-        boolean userRoute = userIds instanceof java.util.Collection<?> ids && ids.contains("lookup-file");
+        boolean userRoute = userIds instanceof java.util.Collection<?> ids && ids.contains("ingest-notify-lookup-file");
         boolean table = !userRoute && filesTableVisible(context.getRegistry().lookupByNameAndType("dataSource", DataSource.class));
         boolean on = userRoute || table;
         if (!on && mode.equals("true")) {
             throw Settings.invalid("METADATA_LOOKUP", "true",
-                    "a files table in the database's search path (DB_SCHEMA), or a lookup-file route in ROUTES_DIR; found neither");
+                    "a files table in the database's search path (DB_SCHEMA), or a ingest-notify-lookup-file route in ROUTES_DIR; found neither");
         }
         lookup.confirmFailures(on, !userRoute);
         if (on) {
             LOG.info("Metadata look-up confirms failed events before their correction (METADATA_LOOKUP={}: {}); "
-                    + "its storage key, company and bot win", mode, userRoute ? "route lookup-file from ROUTES_DIR" : "files table found");
+                    + "its storage key, company and bot win", mode, userRoute ? "route ingest-notify-lookup-file from ROUTES_DIR" : "files table found");
         } else {
             LOG.info("Metadata look-up does not confirm failed events (METADATA_LOOKUP=auto: no files table in the search path): "
                     + "correction tasks use the events' storage key, company and bot");

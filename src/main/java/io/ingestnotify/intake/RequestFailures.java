@@ -59,7 +59,7 @@ public class RequestFailures {
     private static String fixFor(Throwable t) {
         String m = DatabaseErrors.message(t);
         if (m.contains("\"files\"")) {
-            return "the metadata look-up (route lookup-file, queries/intake/lookup-file.sql) reads the CMS's files table: make it "
+            return "the metadata look-up (route ingest-notify-lookup-file, queries/intake/lookup-file.sql) reads the CMS's files table: make it "
                     + "reachable in DB_SCHEMA, point that route at the CMS API, or send company_id and bot_id in every event";
         }
         return "check DB_SCHEMA and that the migrations ran against this database";

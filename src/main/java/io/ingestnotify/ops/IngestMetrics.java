@@ -28,15 +28,15 @@ public class IngestMetrics {
         if (r == null) {
             r = context.getRegistry().lookupByNameAndType("metricsRegistry", MeterRegistry.class);
             registry = r = r != null ? r : new SimpleMeterRegistry();
-            PreferenceCache cache = context.getRegistry().lookupByNameAndType("preferenceCache", PreferenceCache.class);
+            PreferenceCache cache = context.getRegistry().lookupByNameAndType("ingestNotifyPreferenceCache", PreferenceCache.class);
             if (cache != null) {
                 watch(r, cache);
             }
-            DeletionBreaker breaker = context.getRegistry().lookupByNameAndType("deletionBreaker", DeletionBreaker.class);
+            DeletionBreaker breaker = context.getRegistry().lookupByNameAndType("ingestNotifyDeletionBreaker", DeletionBreaker.class);
             if (breaker != null) {
                 Gauge.builder("ingest_corrections_held", breaker, DeletionBreaker::heldCount).register(r);
             }
-            Leases leases = context.getRegistry().lookupByNameAndType("leases", Leases.class);
+            Leases leases = context.getRegistry().lookupByNameAndType("ingestNotifyLeases", Leases.class);
             if (leases != null) {
                 watch(r, leases);
             }

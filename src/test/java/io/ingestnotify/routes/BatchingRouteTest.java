@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Route batch-aggregator's two completion reasons, with the completion step (direct:complete-batch) replaced by a
+ * Route batch-aggregator's two completion reasons, with the completion step (direct:ingest-notify-complete-batch) replaced by a
  * mock: a batch that reaches its size completes at once as "size"; a batch left quiet completes on its timer as
  * "timeout". Intake closes a full batch's row itself; a quiet batch's row stays open until the (mocked) completion.
  */
@@ -27,9 +27,9 @@ class BatchingRouteTest extends AppTestSupport {
     @BeforeAll
     static void start() throws Exception {
         // No CMS: every batch takes the defaults, 2 files or 1 s (MILLISECONDS unit) of quiet.
-        startApp(Map.of("cms.api.url", "", "default.batch.size.threshold", "2", "default.notification.delay.minutes", "1000"));
-        AdviceWith.adviceWith(app.context(), "batch-aggregator",
-                a -> a.weaveByToUri("direct:complete-batch").replace().to("mock:complete-batch"));
+        startApp(Map.of("ingest-notify.cms.api.url", "", "ingest-notify.default.batch.size.threshold", "2", "ingest-notify.default.notification.delay.minutes", "1000"));
+        AdviceWith.adviceWith(app.context(), "ingest-notify-batch-aggregator",
+                a -> a.weaveByToUri("direct:ingest-notify-complete-batch").replace().to("mock:complete-batch"));
         completed = app.context().getEndpoint("mock:complete-batch", MockEndpoint.class);
     }
 

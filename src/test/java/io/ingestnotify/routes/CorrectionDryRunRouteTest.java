@@ -20,7 +20,7 @@ class CorrectionDryRunRouteTest extends AppTestSupport {
     @BeforeAll
     static void start() throws Exception {
         Map<String, String> p = correctionProperties();
-        p.put("correction.dry.run", "true");
+        p.put("ingest-notify.correction.dry.run", "true");
         startApp(p);
         adviseCleanups(app.context());
     }

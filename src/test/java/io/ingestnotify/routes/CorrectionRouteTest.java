@@ -44,25 +44,25 @@ class CorrectionRouteTest extends AppTestSupport {
      */
     static Map<String, String> correctionProperties() {
         Map<String, String> p = new HashMap<>();
-        p.put("enable.auto.correction", "true");
-        p.put("auto.correction.delay.seconds", "3600");
-        p.put("correction.poll.delay.ms", "100");
-        p.put("correction.branch.redeliveries", "1");
-        p.put("correction.branch.redelivery.delay.ms", "10");
-        p.put("s3.bucket", "route-test-bucket");
-        p.put("chroma.url", "");
-        p.put("metadata.lookup", "false");
+        p.put("ingest-notify.enable.auto.correction", "true");
+        p.put("ingest-notify.auto.correction.delay.seconds", "3600");
+        p.put("ingest-notify.correction.poll.delay.ms", "100");
+        p.put("ingest-notify.correction.branch.redeliveries", "1");
+        p.put("ingest-notify.correction.branch.redelivery.delay.ms", "10");
+        p.put("ingest-notify.s3.bucket", "route-test-bucket");
+        p.put("ingest-notify.chroma.url", "");
+        p.put("ingest-notify.metadata.lookup", "false");
         return p;
     }
 
     /**
-     * The S3 and CMS calls (the one toD of route s3-delete, and of cms-call, the CMS client the CMS branch uses) become
+     * The S3 and CMS calls (the one toD of route ingest-notify-s3-delete, and of cms-call, the CMS client the CMS branch uses) become
      * mocks; everything around them runs for real.
      */
     static void adviseCleanups(CamelContext context) throws Exception {
-        AdviceWith.adviceWith(context, "s3-delete",
+        AdviceWith.adviceWith(context, "ingest-notify-s3-delete",
                 a -> a.weaveByType(ToDynamicDefinition.class).selectFirst().replace().to("mock:s3-delete"));
-        AdviceWith.adviceWith(context, "cms-call",
+        AdviceWith.adviceWith(context, "ingest-notify-cms-call",
                 a -> a.weaveByType(ToDynamicDefinition.class).selectFirst().replace().to("mock:cms-delete"));
     }
 

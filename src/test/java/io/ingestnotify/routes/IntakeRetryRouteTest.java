@@ -26,7 +26,7 @@ class IntakeRetryRouteTest extends AppTestSupport {
     @BeforeAll
     static void start() throws Exception {
         startApp(Map.of());
-        AdviceWith.adviceWith(app.context(), "intake", a -> a.weaveByToString(".*intakeTransaction.*commit.*").before()
+        AdviceWith.adviceWith(app.context(), "ingest-notify-intake", a -> a.weaveByToString(".*ingestNotifyIntakeTransaction.*commit.*").before()
                 .process(exchange -> {
                     ATTEMPTS.incrementAndGet();
                     if (LOSSES.getAndDecrement() > 0) {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Route http-intake's error mapping, with its filing step (direct:intake) replaced by a mock that fails as told:
+ * Route http-intake's error mapping, with its filing step (direct:ingest-notify-intake) replaced by a mock that fails as told:
  * refused data 400, too many events 413, an outage 503 with Retry-After, anything else 500 with an error id. Each
  * answer is JSON, and nothing reaches the batch tables.
  */
@@ -32,7 +32,7 @@ class IntakeRouteTest extends AppTestSupport {
     @BeforeAll
     static void start() throws Exception {
         startApp(Map.of());
-        AdviceWith.adviceWith(app.context(), "http-intake", a -> a.weaveByToUri("direct:intake").replace()
+        AdviceWith.adviceWith(app.context(), "ingest-notify-http-intake", a -> a.weaveByToUri("direct:ingest-notify-intake").replace()
                 .to("mock:intake")
                 .process(exchange -> {
                     RuntimeException failure = FAILURE.get();

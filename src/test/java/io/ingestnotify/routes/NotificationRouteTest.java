@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Route notify-batch's branches, with the send (direct:send-digest, SMTP) replaced by a mock: a snapshot with
+ * Route notify-batch's branches, with the send (direct:ingest-notify-send-digest, SMTP) replaced by a mock: a snapshot with
  * notifications off is logged as skipped and never sent; an enabled one is rendered, claimed once in
  * email_notification_log and handed to the send; the same batch again is not claimed twice.
  */
@@ -26,8 +26,8 @@ class NotificationRouteTest extends AppTestSupport {
     @BeforeAll
     static void start() throws Exception {
         startApp(Map.of());
-        AdviceWith.adviceWith(app.context(), "notify-batch",
-                a -> a.weaveByToUri("direct:send-digest").replace().to("mock:send-digest"));
+        AdviceWith.adviceWith(app.context(), "ingest-notify-notify-batch",
+                a -> a.weaveByToUri("direct:ingest-notify-send-digest").replace().to("mock:send-digest"));
         send = app.context().getEndpoint("mock:send-digest", MockEndpoint.class);
     }
 
@@ -70,7 +70,7 @@ class NotificationRouteTest extends AppTestSupport {
         assertThat(mailsTo(user)).isEmpty();
 
         // The same batch again (a redelivery, a second instance): the claim refuses it, nothing is handed on.
-        app.context().createProducerTemplate().sendBodyAndHeader("direct:notify-batch", null, "batchId", batchId);
+        app.context().createProducerTemplate().sendBodyAndHeader("direct:ingest-notify-notify-batch", null, "batchId", batchId);
         assertThat(send.getReceivedCounter()).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM email_notification_log WHERE batch_id = ?::uuid", batchId)).isEqualTo(1);
     }

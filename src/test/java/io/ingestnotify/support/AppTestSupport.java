@@ -87,30 +87,30 @@ public abstract class AppTestSupport {
     /** The settings every test app starts with; a test class adds or changes some. */
     protected static Map<String, String> baseProperties() {
         Map<String, String> p = new HashMap<>();
-        p.put("db.url", TestPostgres.url());
-        p.put("db.user", "postgres");
-        p.put("db.schema", schema);
-        p.put("db.pool.size", "6");
-        p.put("smtp.server", "127.0.0.1");
-        p.put("smtp.port", String.valueOf(smtpPort));
-        p.put("smtp.starttls", "false");
-        p.put("smtp.timeout.ms", "2000");
-        p.put("cms.api.url", "http://127.0.0.1:" + cms.port());
-        p.put("cms.api.token", CMS_TOKEN);
-        p.put("http.port", String.valueOf(httpPort));
-        p.put("intake.token", INTAKE_TOKEN);
-        p.put("ops.user", OPS_USER);
-        p.put("ops.password", OPS_PASSWORD);
-        p.put("ops.token", OPS_TOKEN);
-        p.put("notification.delay.unit", "MILLISECONDS");
-        p.put("default.notification.delay.minutes", "1000");
-        p.put("notification.retry.delay.ms", "300");
-        p.put("notification.max.attempts", "5");
-        p.put("outbox.poll.delay.ms", "100");
-        p.put("sweeper.interval.ms", "60000");
-        p.put("sweeper.grace.seconds", "0");
-        p.put("data.dir", "target/data-" + schema);
-        p.put("embedded.enabled", "false");
+        p.put("ingest-notify.db.url", TestPostgres.url());
+        p.put("ingest-notify.db.user", "postgres");
+        p.put("ingest-notify.db.schema", schema);
+        p.put("ingest-notify.db.pool.size", "6");
+        p.put("ingest-notify.smtp.server", "127.0.0.1");
+        p.put("ingest-notify.smtp.port", String.valueOf(smtpPort));
+        p.put("ingest-notify.smtp.starttls", "false");
+        p.put("ingest-notify.smtp.timeout.ms", "2000");
+        p.put("ingest-notify.cms.api.url", "http://127.0.0.1:" + cms.port());
+        p.put("ingest-notify.cms.api.token", CMS_TOKEN);
+        p.put("ingest-notify.http.port", String.valueOf(httpPort));
+        p.put("ingest-notify.intake.token", INTAKE_TOKEN);
+        p.put("ingest-notify.ops.user", OPS_USER);
+        p.put("ingest-notify.ops.password", OPS_PASSWORD);
+        p.put("ingest-notify.ops.token", OPS_TOKEN);
+        p.put("ingest-notify.notification.delay.unit", "MILLISECONDS");
+        p.put("ingest-notify.default.notification.delay.minutes", "1000");
+        p.put("ingest-notify.notification.retry.delay.ms", "300");
+        p.put("ingest-notify.notification.max.attempts", "5");
+        p.put("ingest-notify.outbox.poll.delay.ms", "100");
+        p.put("ingest-notify.sweeper.interval.ms", "60000");
+        p.put("ingest-notify.sweeper.grace.seconds", "0");
+        p.put("ingest-notify.data.dir", "target/data-" + schema);
+        p.put("ingest-notify.embedded.enabled", "false");
         return p;
     }
 
