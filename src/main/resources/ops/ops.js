@@ -79,6 +79,8 @@ async function load() {
   const sent = s.emailStatus.filter(r => r.status === 'sent').reduce((a, r) => a + r.count, 0);
   document.getElementById('email-rate').textContent = total ? Math.round(100 * sent / total) + '% sent' : '–';
   fill('open-batches', s.openBatches, b => [b.batch_id, b.user_email, b.total_files + ' / ' + b.threshold, when(b.timeout_at), when(b.max_age_at)]);
+  document.getElementById('instance').textContent = 'this page is served by instance ' + s.instance;
+  fill('leases', s.leases, l => [l.owner, l.kind, l.held, when(l.expires_at)]);
   fill('recent-mails', s.recentMails, m => [m.email_subject, m.recipient_email, el('span', m.send_status, 'status-' + m.send_status), m.sent_at || ''],
        (tr, m) => { tr.className = 'mail'; tr.addEventListener('click', () => showMail(m)); });
   fill('failed-corrections', s.failedCorrections, t => {

@@ -1,5 +1,6 @@
 -- Adds one file to the key's open batch; the file that reaches the snapshot's threshold closes it (size completion).
--- The row lock taken here serialises intake and completion for this batch.
+-- The row lock taken here serialises intake and completion for this batch. The instance that completes it holds the
+-- batch's lease (INSTANCE_ID, LEASE_SECONDS) until its digest is claimed, so no sweeper re-drives it meanwhile.
 UPDATE batch_processing_sessions
    SET total_files = total_files + 1,
        successful_files = successful_files + ?,
@@ -10,6 +11,10 @@ UPDATE batch_processing_sessions
        batch_end_time = CASE WHEN total_files + 1 >= (user_preferences_snapshot ->> 'batch_size_threshold')::int
                              THEN now() ELSE batch_end_time END,
        completion_reason = CASE WHEN total_files + 1 >= (user_preferences_snapshot ->> 'batch_size_threshold')::int
-                                THEN 'size' ELSE completion_reason END
+                                THEN 'size' ELSE completion_reason END,
+       lease_owner = CASE WHEN total_files + 1 >= (user_preferences_snapshot ->> 'batch_size_threshold')::int
+                          THEN ? ELSE lease_owner END,
+       lease_expires_at = CASE WHEN total_files + 1 >= (user_preferences_snapshot ->> 'batch_size_threshold')::int
+                               THEN now() + make_interval(secs => ?) ELSE lease_expires_at END
  WHERE company_id = ? AND bot_id = ? AND user_email = ? AND status = 'processing'
 RETURNING batch_id, total_files, status, (user_preferences_snapshot ->> 'notification_delay_minutes')::int AS delay_minutes

@@ -1,7 +1,7 @@
 -- Claims a group of unprocessed outbox rows in one statement (camel-sql runs it in autocommit): SKIP LOCKED lets
 -- several instances poll one table; a claim older than the lease (a crashed instance) is taken again.
 UPDATE file_events
-   SET claimed_at = now()
+   SET claimed_at = now(), claimed_by = :#${properties:ingest-notify.instance.id}
  WHERE id IN (SELECT id
                 FROM file_events
                WHERE processed_at IS NULL

@@ -1,4 +1,5 @@
--- A failed digest is sent again on request; a sent one never is.
+-- A failed digest is sent again on request (by this instance, under its lease); a sent one never is.
 UPDATE email_notification_log
-   SET send_status = 'pending', send_attempts = 0, error_message = NULL, updated_at = now()
+   SET send_status = 'pending', send_attempts = 0, error_message = NULL, updated_at = now(),
+       lease_owner = ?, lease_expires_at = now() + make_interval(secs => ?)
  WHERE batch_id = ? AND email_type = 'batch_completion' AND send_status = 'failed'

@@ -24,9 +24,14 @@ public class BatchAssigner {
     private static final Logger LOG = LoggerFactory.getLogger(BatchAssigner.class);
 
     private final TimeUnit delayUnit;
+    private final String instanceId;
+    private final int leaseSeconds;
 
-    public BatchAssigner(TimeUnit delayUnit) {
+    /** @param instanceId and leaseSeconds: the lease a size completion takes on the batch, until its digest is claimed */
+    public BatchAssigner(TimeUnit delayUnit, String instanceId, int leaseSeconds) {
         this.delayUnit = delayUnit;
+        this.instanceId = instanceId;
+        this.leaseSeconds = leaseSeconds;
     }
 
     /** The batch a file joined, as it is right after: what the aggregator needs to hear. */
@@ -52,9 +57,11 @@ public class BatchAssigner {
             for (int i = 0; i < 3; i++) {
                 add.setInt(1, failed ? 0 : 1);
                 add.setInt(2, failed ? 1 : 0);
-                add.setInt(3, companyId);
-                add.setInt(4, botId);
-                add.setString(5, userEmail);
+                add.setString(3, instanceId);
+                add.setInt(4, leaseSeconds);
+                add.setInt(5, companyId);
+                add.setInt(6, botId);
+                add.setString(7, userEmail);
                 try (ResultSet rs = add.executeQuery()) {
                     if (rs.next()) {
                         return new Assignment(rs.getString("batch_id"), rs.getInt("total_files"), rs.getString("status"),

@@ -23,9 +23,14 @@ public class BatchCompletion {
     private final DataSource dataSource;
     private final double unitSeconds;
     private final IngestMetrics metrics;
+    private final String instanceId;
+    private final int leaseSeconds;
 
-    public BatchCompletion(DataSource dataSource, TimeUnit delayUnit, IngestMetrics metrics) {
+    /** @param instanceId and leaseSeconds: the lease the completing caller takes on the batch, until its digest is claimed */
+    public BatchCompletion(DataSource dataSource, TimeUnit delayUnit, IngestMetrics metrics, String instanceId, int leaseSeconds) {
         this.dataSource = dataSource;
+        this.instanceId = instanceId;
+        this.leaseSeconds = leaseSeconds;
         this.metrics = metrics;
         this.unitSeconds = delayUnit.toNanos(1) / 1e9;
     }
@@ -39,33 +44,39 @@ public class BatchCompletion {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(Queries.get("batching/close-batch"))) {
             ps.setString(1, reason);
-            ps.setObject(2, id);
-            ps.setBoolean(3, "timeout".equals(reason));
-            ps.setDouble(4, unitSeconds);
+            ps.setString(2, instanceId);
+            ps.setInt(3, leaseSeconds);
+            ps.setObject(4, id);
+            ps.setBoolean(5, "timeout".equals(reason));
+            ps.setDouble(6, unitSeconds);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
-                    LOG.info("Batch {} completed by {} with {} files", batchId, reason, rs.getInt(1));
+                    LOG.info("Batch {} completed by {} with {} files (instance {})", batchId, reason, rs.getInt(1), instanceId);
                     metrics.batchCompleted(reason);
                     return true;
                 }
             }
-            String status = status(c, id);
-            if ("completed".equals(status)) {
-                return true;
+            try (PreparedStatement st = c.prepareStatement(Queries.get("batching/batch-status"))) {
+                st.setString(1, instanceId);
+                st.setObject(2, id);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    String status = rs.getString(1);
+                    if ("completed".equals(status)) {
+                        // Completed here (intake's size completion) or by an instance that died: its digest is due here.
+                        // Completed by another live instance, or its digest claimed already (this is a late timer of an
+                        // instance that filed some of its files): nothing to do here, and no digest rendered for nothing.
+                        return !rs.getBoolean(2) && !rs.getBoolean(3);
+                    }
+                    if ("processing".equals(status)) {
+                        LOG.info("Batch {} not quiet for its delay yet; left open for its next timer or the sweeper", batchId);
+                    }
+                    return false;
+                }
             }
-            if ("processing".equals(status)) {
-                LOG.info("Batch {} not quiet for its delay yet; left open for its next timer or the sweeper", batchId);
-            }
-            return false;
         }
     }
 
-    private static String status(Connection c, UUID id) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(Queries.get("batching/batch-status"))) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        }
-    }
 }

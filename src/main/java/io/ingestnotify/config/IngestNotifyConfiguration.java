@@ -37,6 +37,7 @@ import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.SmtpTransportSecurity;
 import io.ingestnotify.notification.DigestMailComponent;
 import io.ingestnotify.ops.IngestMetrics;
+import io.ingestnotify.ops.Leases;
 import io.ingestnotify.ops.OpsSummary;
 import io.ingestnotify.ops.ReachabilityCheck;
 import org.apache.camel.BeanInject;
@@ -197,9 +198,11 @@ public class IngestNotifyConfiguration implements CamelConfiguration, CamelConte
                                                @PropertyInject("ingest-notify.default.recipient") String defaultRecipient,
                                                @PropertyInject("ingest-notify.notification.delay.unit") String unit,
                                                @BeanInject("ingestNotifyCorrectionTasks") CorrectionTasks corrections,
-                                               @BeanInject("ingestNotifyRecipientDomains") RecipientDomains recipientDomains) {
+                                               @BeanInject("ingestNotifyRecipientDomains") RecipientDomains recipientDomains,
+                                               @BeanInject("ingestNotifyLeases") Leases leases) {
         return new IntakeTransaction(database.dataSource(), new EventRecorder(database.dataSource()),
-                new BatchAssigner(Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit)), preferences::current,
+                new BatchAssigner(Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), leases.instanceId(), leases.seconds()),
+                preferences::current,
                 Settings.email("DEFAULT_RECIPIENT", defaultRecipient, true), recipientDomains, corrections);
     }
 
@@ -273,8 +276,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration, CamelConte
     @BindToRegistry(value = "ingestNotifyBatchCompletion", lazy = true)
     public BatchCompletion batchCompletion(@BeanInject("ingestNotifyDatabase") BundleDatabase database,
                                            @BeanInject("ingestNotifyMetrics") IngestMetrics metrics,
-                                           @PropertyInject("ingest-notify.notification.delay.unit") String unit) {
-        return new BatchCompletion(database.dataSource(), Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), metrics);
+                                           @PropertyInject("ingest-notify.notification.delay.unit") String unit,
+                                           @BeanInject("ingestNotifyLeases") Leases leases) {
+        return new BatchCompletion(database.dataSource(), Settings.delayUnit("NOTIFICATION_DELAY_UNIT", unit), metrics,
+                leases.instanceId(), leases.seconds());
     }
 
     @BindToRegistry(value = "ingestNotifyBatchDigest", lazy = true)
@@ -295,8 +300,24 @@ public class IngestNotifyConfiguration implements CamelConfiguration, CamelConte
     public EmailLog emailLog(@BeanInject("ingestNotifyDatabase") BundleDatabase database,
                              @BeanInject("ingestNotifyMetrics") IngestMetrics metrics,
                              @BeanInject("ingestNotifyMailRedelivery") RedeliveryPolicy redelivery,
+                             @BeanInject("ingestNotifyLeases") Leases leases,
                              @PropertyInject("ingest-notify.smtp.server") String server) {
-        return new EmailLog(database.dataSource(), redelivery, server, metrics);
+        return new EmailLog(database.dataSource(), redelivery, server, metrics, leases);
+    }
+
+    /**
+     * This instance's leases on scheduled work (INSTANCE_ID, LEASE_SECONDS), renewed by a heartbeat while the work
+     * runs here; lazy: INSTANCE_ID's default is filled in during configure().
+     */
+    @BindToRegistry(value = "ingestNotifyLeases", lazy = true)
+    public Leases leases(CamelContext context,
+                         @BeanInject("ingestNotifyDatabase") BundleDatabase database,
+                         @PropertyInject("ingest-notify.instance.id") String instanceId,
+                         @PropertyInject("ingest-notify.lease.seconds") String seconds) throws Exception {
+        Leases leases = new Leases(database.dataSource(), Settings.instanceId("INSTANCE_ID", instanceId),
+                Settings.integer("LEASE_SECONDS", seconds, 3, 3_600));
+        context.addService(leases, true, true);
+        return leases;
     }
 
     @BindToRegistry(value = "ingestNotifyDigestMail", lazy = true)
@@ -375,8 +396,11 @@ public class IngestNotifyConfiguration implements CamelConfiguration, CamelConte
     public OpsSummary opsSummary(@BeanInject("ingestNotifyDatabase") BundleDatabase database,
                                  @BeanInject("ingestNotifyDeletionBreaker") DeletionBreaker breaker,
                                  @PropertyInject("ingest-notify.notification.delay.unit.seconds") String unitSeconds,
-                                 @PropertyInject("ingest-notify.max.batch.age.hours") String maxAge) {
-        return new OpsSummary(database.dataSource(), Double.parseDouble(unitSeconds), Integer.parseInt(maxAge), breaker);
+                                 @PropertyInject("ingest-notify.max.batch.age.hours") String maxAge,
+                                 @BeanInject("ingestNotifyLeases") Leases leases,
+                                 @PropertyInject("ingest-notify.outbox.claim.lease.seconds") String outboxLease) {
+        return new OpsSummary(database.dataSource(), Double.parseDouble(unitSeconds), Integer.parseInt(maxAge), breaker, leases,
+                Integer.parseInt(outboxLease.trim()));
     }
 
     @BindToRegistry(value = "ingestNotifyDatabaseHealth", lazy = true)
@@ -458,6 +482,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration, CamelConte
         Settings.integer("S3_TIMEOUT_MS", pc.resolveProperty("ingest-notify.s3.timeout.ms").orElse(""), 100, 600_000);
         Settings.email("FROM_EMAIL", pc.resolveProperty("ingest-notify.from.email").orElse(""), false);
         checkPaceAndLeases(pc);
+        // Several instances: the id every claim records (host name and pid unless INSTANCE_ID says otherwise).
+        String instanceId = Settings.instanceId("INSTANCE_ID", pc.resolveProperty("ingest-notify.instance.id").orElse(""));
+        pc.addOverrideProperty("ingest-notify.instance.id", instanceId);
+        LOG.info("Instance {}", instanceId);
         boolean embedded = Settings.bool("EMBEDDED", pc.resolveProperty("ingest-notify.embedded.enabled").orElse(""));
         boolean demo = Settings.bool("DEMO", pc.resolveProperty("ingest-notify.demo").orElse(""));
         checkEmbeddedPartsPresent(pc, embedded, demo);
@@ -518,10 +546,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration, CamelConte
         Settings.integer("OUTBOX_CLAIM_LEASE_SECONDS", pc.resolveProperty("ingest-notify.outbox.claim.lease.seconds").orElse(""), 1, 86_400);
         Settings.integer("SWEEPER_INTERVAL_MS", pc.resolveProperty("ingest-notify.sweeper.interval.ms").orElse(""), 100, 86_400_000);
         Settings.integer("SWEEPER_GRACE_SECONDS", pc.resolveProperty("ingest-notify.sweeper.grace.seconds").orElse(""), 0, 3_600);
-        Settings.integer("NOTIFICATION_STALL_SECONDS", pc.resolveProperty("ingest-notify.notification.stall.seconds").orElse(""), 1, 604_800);
         Settings.integer("CORRECTION_POLL_DELAY_MS", pc.resolveProperty("ingest-notify.correction.poll.delay.ms").orElse(""), 10, 3_600_000);
         Settings.integer("CORRECTION_POLL_LIMIT", pc.resolveProperty("ingest-notify.correction.poll.limit").orElse(""), 1, 10_000);
-        Settings.integer("CORRECTION_LEASE_SECONDS", pc.resolveProperty("ingest-notify.correction.lease.seconds").orElse(""), 5, 86_400);
+        Settings.integer("LEASE_SECONDS", pc.resolveProperty("ingest-notify.lease.seconds").orElse(""), 3, 3_600);
         Settings.integer("CORRECTION_REDRIVE_INTERVAL_MS", pc.resolveProperty("ingest-notify.correction.redrive.interval.ms").orElse(""), 100, 86_400_000);
         Settings.integer("CMS_TIMEOUT_MS", pc.resolveProperty("ingest-notify.cms.timeout.ms").orElse(""), 100, 600_000);
         Settings.integer("CHROMA_TIMEOUT_MS", pc.resolveProperty("ingest-notify.chroma.timeout.ms").orElse(""), 100, 600_000);

@@ -70,6 +70,28 @@ public final class Settings {
         throw invalid(name, value, "an http(s) URL");
     }
 
+    /**
+     * The instance's id on every claim, log line and metric label: as given (letters, digits and . _ - : @, up to
+     * 100), or the host name and pid when empty.
+     */
+    public static String instanceId(String name, String value) {
+        String v = value == null ? "" : value.trim();
+        if (v.isEmpty()) {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = "localhost";
+            }
+            v = host.replaceAll("[^A-Za-z0-9._:@-]", "_") + "-" + ProcessHandle.current().pid();
+            return v.length() > 100 ? v.substring(v.length() - 100) : v;
+        }
+        if (v.length() <= 100 && v.matches("[A-Za-z0-9._:@-]+")) {
+            return v;
+        }
+        throw invalid(name, value, "up to 100 letters, digits and . _ - : @ (empty: host name and pid)");
+    }
+
     public static IllegalArgumentException invalid(String name, String value, String expected) {
         return new IllegalArgumentException("Invalid setting " + name + "='" + value + "': expected " + expected);
     }

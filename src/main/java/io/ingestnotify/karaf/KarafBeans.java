@@ -32,6 +32,7 @@ import io.ingestnotify.notification.DigestTemplates;
 import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.SmtpTransportSecurity;
 import io.ingestnotify.ops.IngestMetrics;
+import io.ingestnotify.ops.Leases;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.component.mail.MailComponent;
@@ -61,7 +62,7 @@ final class KarafBeans {
     }
 
     /** Binds every bean the Karaf routes call; answers the data source, which the caller closes on stop. */
-    HikariDataSource bind() {
+    HikariDataSource bind() throws Exception {
         Registry r = context.getRegistry();
         String url = get("ingest-notify.db.url");
         if (url.isBlank()) {
@@ -81,6 +82,13 @@ final class KarafBeans {
         var unit = Settings.delayUnit("ingest-notify.notification.delay.unit", get("ingest-notify.notification.delay.unit"));
         IngestMetrics metrics = new IngestMetrics(context);
         r.bind("ingestNotifyMetrics", metrics);
+        // The id every claim records (the queries read the property), and this instance's leases with their heartbeat.
+        String instanceId = Settings.instanceId("ingest-notify.instance.id", get("ingest-notify.instance.id"));
+        pc.addOverrideProperty("ingest-notify.instance.id", instanceId);
+        Leases leases = new Leases(dataSource, instanceId,
+                Settings.integer("ingest-notify.lease.seconds", get("ingest-notify.lease.seconds"), 3, 3_600));
+        context.addService(leases, true, true);
+        r.bind("ingestNotifyLeases", leases);
         Preferences defaults = Preferences.defaults(
                 Settings.integer("ingest-notify.default.batch.size.threshold", get("ingest-notify.default.batch.size.threshold"), 1, 100),
                 Settings.integer("ingest-notify.default.notification.delay.minutes", get("ingest-notify.default.notification.delay.minutes"), 1, 1440));
@@ -101,16 +109,16 @@ final class KarafBeans {
                 Settings.integer("ingest-notify.correction.retry.base.seconds", get("ingest-notify.correction.retry.base.seconds"), 0, 86_400), metrics,
                 new DeletionBounds(DeletionBounds.prefix("ingest-notify.s3.key.prefix", get("ingest-notify.s3.key.prefix"))));
         r.bind("ingestNotifyCorrectionTasks", corrections);
-        r.bind("ingestNotifyIntakeTransaction", new IntakeTransaction(dataSource, new EventRecorder(dataSource), new BatchAssigner(unit),
+        r.bind("ingestNotifyIntakeTransaction", new IntakeTransaction(dataSource, new EventRecorder(dataSource), new BatchAssigner(unit, instanceId, leases.seconds()),
                 preferences::current, Settings.email("ingest-notify.default.recipient", get("ingest-notify.default.recipient"), true), domains, corrections));
         r.bind("ingestNotifyAggregationRepository", new BatchTableAggregationRepository(context, dataSource, unit));
-        r.bind("ingestNotifyBatchCompletion", new BatchCompletion(dataSource, unit, metrics));
+        r.bind("ingestNotifyBatchCompletion", new BatchCompletion(dataSource, unit, metrics, instanceId, leases.seconds()));
         r.bind("ingestNotifyBatchDigest", new BatchDigest(dataSource, Settings.bool("ingest-notify.enable.email.notifications", get("ingest-notify.enable.email.notifications"))));
         r.bind("ingestNotifyDigestMail", new DigestMail(dataSource, Settings.email("ingest-notify.from.email", get("ingest-notify.from.email"), false)));
         r.bind("ingestNotifyDigestTemplates", DigestTemplates.configuration(context, get("ingest-notify.templates.dir")));
         RedeliveryPolicy mailRedelivery = mailRedelivery();
         r.bind("ingestNotifyMailRedelivery", mailRedelivery);
-        EmailLog emailLog = new EmailLog(dataSource, mailRedelivery, get("ingest-notify.smtp.server"), metrics);
+        EmailLog emailLog = new EmailLog(dataSource, mailRedelivery, get("ingest-notify.smtp.server"), metrics, leases);
         r.bind("ingestNotifyEmailLog", emailLog);
         r.bind("ingestNotifyMailAttemptFailed", Processor.class, (Processor) emailLog::attemptFailed);
         r.bind(DigestMailComponent.NAME, smtp());

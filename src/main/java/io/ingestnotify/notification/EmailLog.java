@@ -15,6 +15,7 @@ import io.ingestnotify.config.Formats;
 import io.ingestnotify.config.Jdbc;
 import io.ingestnotify.config.Queries;
 import io.ingestnotify.ops.IngestMetrics;
+import io.ingestnotify.ops.Leases;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -36,10 +37,12 @@ public class EmailLog {
     private final RedeliveryPolicy redelivery;
     private final String smtpServer;
     private final IngestMetrics metrics;
+    private final Leases leases;
 
     /** @param redelivery the same policy the send route redelivers with, so the retry log says when it really retries */
-    public EmailLog(DataSource dataSource, RedeliveryPolicy redelivery, String smtpServer, IngestMetrics metrics) {
+    public EmailLog(DataSource dataSource, RedeliveryPolicy redelivery, String smtpServer, IngestMetrics metrics, Leases leases) {
         this.metrics = metrics;
+        this.leases = leases;
         this.dataSource = dataSource;
         this.maxAttempts = redelivery.getMaximumRedeliveries() + 1;
         this.redelivery = redelivery;
@@ -52,7 +55,8 @@ public class EmailLog {
         String batchId = (String) digest.get("batchId");
         boolean claimed = !Jdbc.rows(dataSource, "notification/claim-email", UUID.fromString(batchId), digest.get("recipient"),
                 digest.get("companyId"), digest.get("botId"), digest.get("subject"),
-                "html".equals(digest.get("emailFormat")) ? html : null, text, "pending", maxAttempts).isEmpty();
+                "html".equals(digest.get("emailFormat")) ? html : null, text, "pending", maxAttempts,
+                leases.instanceId(), leases.seconds()).isEmpty();
         if (!claimed) {
             LOG.info("Batch {} digest already claimed; not sending it again", batchId);
         }
@@ -98,8 +102,8 @@ public class EmailLog {
                 next = Jdbc.timestamp(Instant.now().plusMillis(delay));
             }
             Jdbc.update(c, "notification/insert-retry-log", id, attempt, message, false, next);
-            LOG.warn("Batch {} digest attempt {}/{} failed: {}{}", batchId, attempt, max, message,
-                    next != null ? "; retrying" : "");
+            LOG.warn("Batch {} digest attempt {}/{} failed: {}{} (instance {})", batchId, attempt, max, message,
+                    next != null ? "; retrying" : "", leases.instanceId());
             if (next != null) {
                 metrics.mail("retried");
             }
@@ -126,7 +130,7 @@ public class EmailLog {
                 ps.executeUpdate();
             }
             c.commit();
-            LOG.info("Batch {} digest mailed (attempt {})", batchId, attempts);
+            LOG.info("Batch {} digest mailed (attempt {}, instance {})", batchId, attempts, leases.instanceId());
             metrics.mail("sent");
         }
     }
@@ -149,7 +153,9 @@ public class EmailLog {
     public boolean resend(String batchId) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(Queries.get("notification/email-resend"))) {
-            ps.setObject(1, UUID.fromString(batchId));
+            ps.setString(1, leases.instanceId());
+            ps.setInt(2, leases.seconds());
+            ps.setObject(3, UUID.fromString(batchId));
             return ps.executeUpdate() == 1;
         }
     }

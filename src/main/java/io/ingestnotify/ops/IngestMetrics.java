@@ -11,7 +11,8 @@ import org.apache.camel.CamelContext;
 
 /**
  * The bundle's own counters, on the Prometheus registry Camel serves at /observe/metrics: events by outcome,
- * batches completed by reason, digests by result, corrections by status, preference-cache hit ratio.
+ * batches completed by reason, digests by result, corrections by status, preference-cache hit ratio, and this
+ * instance's id (label instance) with the leases it holds by kind.
  */
 public class IngestMetrics {
 
@@ -34,6 +35,10 @@ public class IngestMetrics {
             DeletionBreaker breaker = context.getRegistry().lookupByNameAndType("ingestNotifyDeletionBreaker", DeletionBreaker.class);
             if (breaker != null) {
                 Gauge.builder("ingest_corrections_held", breaker, DeletionBreaker::heldCount).register(r);
+            }
+            Leases leases = context.getRegistry().lookupByNameAndType("ingestNotifyLeases", Leases.class);
+            if (leases != null) {
+                watch(r, leases);
             }
         }
         return r;
@@ -76,6 +81,15 @@ public class IngestMetrics {
 
     public void correction(String status, int n) {
         count("ingest_corrections", "status", status, n);
+    }
+
+    /** Which instance this is, and the work it holds leases on now, by kind (labels instance and kind). */
+    private static void watch(MeterRegistry r, Leases leases) {
+        Gauge.builder("ingest_instance_info", () -> 1).tag("instance", leases.instanceId()).register(r);
+        for (Leases.Kind kind : Leases.Kind.values()) {
+            Gauge.builder("ingest_leases_held", leases, l -> l.heldCount(kind))
+                    .tag("instance", leases.instanceId()).tag("kind", kind.label()).register(r);
+        }
     }
 
     private static void watch(MeterRegistry r, PreferenceCache cache) {

@@ -19,9 +19,14 @@ public class OpsSummary {
     private final double delayUnitSeconds;
     private final int maxAgeHours;
     private final DeletionBreaker breaker;
+    private final Leases leases;
+    private final int outboxLeaseSeconds;
 
-    public OpsSummary(DataSource dataSource, double delayUnitSeconds, int maxAgeHours, DeletionBreaker breaker) {
+    public OpsSummary(DataSource dataSource, double delayUnitSeconds, int maxAgeHours, DeletionBreaker breaker, Leases leases,
+                      int outboxLeaseSeconds) {
         this.breaker = breaker;
+        this.leases = leases;
+        this.outboxLeaseSeconds = outboxLeaseSeconds;
         this.dataSource = dataSource;
         this.delayUnitSeconds = delayUnitSeconds;
         this.maxAgeHours = maxAgeHours;
@@ -37,6 +42,9 @@ public class OpsSummary {
             m.put("recentMails", Jdbc.rows(c, "ops/ops-recent-mails"));
             m.put("failedCorrections", Jdbc.rows(c, "ops/ops-failed-corrections"));
             m.put("heldCorrections", breaker.summary(c));
+            // Several instances: which one answers, and which one holds what (live leases by owner and kind).
+            m.put("instance", leases.instanceId());
+            m.put("ingestNotifyLeases", Jdbc.rows(c, "ops/ops-leases", outboxLeaseSeconds, outboxLeaseSeconds));
         }
         return m;
     }

@@ -1,0 +1,5 @@
+-- Renews this instance's leases on the CMS marks it is making.
+UPDATE batch_files
+   SET cms_mark_lease_expires_at = now() + make_interval(secs => ?)
+ WHERE id = ANY(?) AND cms_mark_owner = ? AND cms_marked_at IS NULL AND cms_mark_lease_expires_at IS NOT NULL
+RETURNING id
