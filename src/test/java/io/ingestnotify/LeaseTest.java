@@ -54,7 +54,7 @@ class LeaseTest extends AppTestSupport {
                 String owner = (String) value("SELECT lease_owner FROM email_notification_log WHERE recipient_email = ?", user);
                 JsonNode summary = Json.parse(getHttp("/api/ops/summary").body());
                 assertThat(summary.get("instance").asText()).isEqualTo("lease-a");
-                assertThat(summary.get("ingestNotifyLeases").toString()).contains("\"owner\":\"" + owner + "\"", "\"kind\":\"digest\"");
+                assertThat(summary.get("leases").toString()).contains("\"owner\":\"" + owner + "\"", "\"kind\":\"digest\"");
                 String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                         + ("lease-a".equals(owner) ? httpPort : Integer.parseInt(second.get("ingest-notify.http.port"))) + "/observe/metrics"))
                         .header("Authorization", "Bearer " + OPS_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString()).body();

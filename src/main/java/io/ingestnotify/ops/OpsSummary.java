@@ -44,7 +44,7 @@ public class OpsSummary {
             m.put("heldCorrections", breaker.summary(c));
             // Several instances: which one answers, and which one holds what (live leases by owner and kind).
             m.put("instance", leases.instanceId());
-            m.put("ingestNotifyLeases", Jdbc.rows(c, "ops/ops-leases", outboxLeaseSeconds, outboxLeaseSeconds));
+            m.put("leases", Jdbc.rows(c, "ops/ops-leases", outboxLeaseSeconds, outboxLeaseSeconds));
         }
         return m;
     }
