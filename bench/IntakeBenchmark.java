@@ -143,9 +143,11 @@ public class IntakeBenchmark {
                             while (batchId == null) {
                                 add.setInt(1, failed ? 0 : 1);
                                 add.setInt(2, failed ? 1 : 0);
-                                add.setInt(3, 1);
-                                add.setInt(4, 1);
-                                add.setString(5, (String) r.get("email"));
+                                add.setString(3, "bench");   // the lease a size completion takes (INSTANCE_ID)
+                                add.setInt(4, 30);           // LEASE_SECONDS
+                                add.setInt(5, 1);
+                                add.setInt(6, 1);
+                                add.setString(7, (String) r.get("email"));
                                 try (ResultSet rs = add.executeQuery()) {
                                     if (rs.next()) {
                                         batchId = rs.getString(1);
