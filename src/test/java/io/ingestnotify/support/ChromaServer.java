@@ -34,8 +34,6 @@ package io.ingestnotify.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,8 +78,8 @@ public final class ChromaServer implements AutoCloseable {
 
     /** Starts a server on a free port with a fresh data directory. */
     public ChromaServer() throws IOException {
-        this.chromaDir = chromaDir();
-        this.port = freePort();
+        this.chromaDir = NodeServers.dir("chroma");
+        this.port = NodeServers.freePort();
         this.dataDir = Files.createTempDirectory("chroma-data-");
         Path target = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("target");
         Files.createDirectories(target);
@@ -93,7 +91,7 @@ public final class ChromaServer implements AutoCloseable {
 
     /** True when {@code node} is on the PATH and {@code npm ci} has installed chromadb in src/test/chroma. */
     public static boolean available() {
-        return nodeOnPath() && Files.isRegularFile(chromaDir().resolve("node_modules/chromadb/dist/cli.mjs"));
+        return NodeServers.nodeOnPath() && Files.isRegularFile(NodeServers.dir("chroma").resolve("node_modules/chromadb/dist/cli.mjs"));
     }
 
     public String url() {
@@ -252,30 +250,6 @@ public final class ChromaServer implements AutoCloseable {
         if (process != null) {
             process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-        }
-    }
-
-    private static Path chromaDir() {
-        return Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("src/test/chroma");
-    }
-
-    private static boolean nodeOnPath() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, "node"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
         }
     }
 }

@@ -20,8 +20,6 @@ package io.ingestnotify.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -64,7 +62,7 @@ public final class StrapiServer {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
     private static StrapiServer shared;
 
-    private final Path strapiDir = strapiDir();
+    private final Path strapiDir = NodeServers.dir("strapi");
     private final Path dataDir;
     private final Path logFile;
     private final int port;
@@ -84,11 +82,11 @@ public final class StrapiServer {
 
     /** True when {@code node} is on the PATH and {@code npm ci} has installed Strapi in src/test/strapi. */
     public static boolean available() {
-        return nodeOnPath() && Files.isRegularFile(strapiDir().resolve("node_modules/@strapi/strapi/bin/strapi.js"));
+        return NodeServers.nodeOnPath() && Files.isRegularFile(NodeServers.dir("strapi").resolve("node_modules/@strapi/strapi/bin/strapi.js"));
     }
 
     private StrapiServer() throws IOException {
-        this.port = freePort();
+        this.port = NodeServers.freePort();
         this.dataDir = Files.createTempDirectory("strapi-data-");
         Path target = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("target");
         Files.createDirectories(target);
@@ -258,30 +256,6 @@ public final class StrapiServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private static Path strapiDir() {
-        return Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("src/test/strapi");
-    }
-
-    private static boolean nodeOnPath() {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Paths.get(dir, "node"))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
         }
     }
 }
