@@ -295,9 +295,18 @@ class MultiInstanceTest extends AppTestSupport {
         }
     }
 
-    /** As a load balancer would: the next instance when one does not answer or answers 503 (events are idempotent). */
-    private void postAnywhere(String body, int first) throws Exception {
-        for (int attempt = 0; attempt < 60; attempt++) {
+    /**
+     * As a load balancer would: the next instance when one does not answer or answers 503 (events are idempotent);
+     * after every instance refused, the client backs off half a second and tries them all again.
+     */
+    private void postAnywhere(String body, int first) {
+        await("an instance takes the request").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                .until(() -> postRound(body, first));
+    }
+
+    /** One try at each instance, from {@code first}: true when one accepted the events. */
+    private boolean postRound(String body, int first) throws Exception {
+        for (int attempt = 0; attempt < 3; attempt++) {
             int node = (first + attempt) % 3;
             try {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[node] + "/api/events"))
@@ -305,17 +314,14 @@ class MultiInstanceTest extends AppTestSupport {
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() / 100 == 2) {
-                    return;
+                    return true;
                 }
                 assertThat(r.statusCode()).as(r.body()).isGreaterThanOrEqualTo(500);
             } catch (java.io.IOException e) {
                 // that instance is down: the next one
             }
-            if (node == (first + 2) % 3) {
-                Thread.sleep(500); // a client's back-off after every instance refused, not a wait for a condition
-            }
         }
-        throw new AssertionError("no instance took the request");
+        return false;
     }
 
     private Process start(int i, String id) throws Exception {

@@ -48,13 +48,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real Chroma server (npm {@code chromadb}, installed in {@code src/test/chroma} by {@code npm ci}) as a child
@@ -113,17 +110,7 @@ public final class ChromaServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         process = pb.start();
-        try {
-            Awaitility.await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("Chroma exited with " + process.exitValue() + ", see " + logFile);
-                }
-                return heartbeat();
-            });
-        } catch (ConditionTimeoutException e) {
-            kill();
-            throw new IllegalStateException("Chroma not up on " + url() + " within " + START_TIMEOUT + ", see " + logFile);
-        }
+        NodeServers.awaitUp("Chroma", url(), process, logFile, START_TIMEOUT, Duration.ofMillis(100), this::heartbeat, this::kill);
     }
 
     /** Ends the server (its process tree) and waits until it is gone; the data directory stays. */
@@ -131,23 +118,7 @@ public final class ChromaServer implements AutoCloseable {
         if (process == null) {
             return;
         }
-        List<ProcessHandle> tree = new ArrayList<>();
-        process.toHandle().descendants().forEach(tree::add);
-        tree.forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                tree.forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-            for (ProcessHandle h : tree) {
-                h.onExit().get(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            // a child that will not die is reported by the next start (port in use)
-        }
+        NodeServers.stopTree(process);
         process = null;
     }
 

@@ -31,18 +31,13 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real Strapi 5 as a child process on a free port, SQLite in a fresh temp file, with fixed API tokens (created in
@@ -122,34 +117,13 @@ public final class StrapiServer {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         pb.environment().putAll(env);
         process = pb.start();
-        try {
-            Awaitility.await().atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("Strapi exited with " + process.exitValue() + ", see " + logFile);
-                }
-                return health();
-            });
-        } catch (ConditionTimeoutException e) {
-            stop();
-            throw new IllegalStateException("Strapi not up on " + url() + " within " + START_TIMEOUT + ", see " + logFile);
-        }
+        NodeServers.awaitUp("Strapi", url(), process, logFile, START_TIMEOUT, Duration.ofMillis(250), this::health, this::stop);
     }
 
     /** Ends the server's process tree and deletes its data. */
     private synchronized void stop() {
         if (process != null) {
-            List<ProcessHandle> tree = new ArrayList<>();
-            process.toHandle().descendants().forEach(tree::add);
-            tree.forEach(ProcessHandle::destroy);
-            process.destroy();
-            try {
-                if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                    tree.forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            NodeServers.stopTree(process);
             process = null;
         }
         try (Stream<Path> files = Files.walk(dataDir)) {
