@@ -49,32 +49,29 @@ public class BatchCompletion {
             ps.setObject(4, id);
             ps.setBoolean(5, "timeout".equals(reason));
             ps.setDouble(6, unitSeconds);
+            ps.setString(7, instanceId);
+            ps.setObject(8, id);
             try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    LOG.info("Batch {} completed by {} with {} files (instance {})", batchId, reason, rs.getInt(1), instanceId);
+                if (!rs.next()) {
+                    return false;
+                }
+                int closedWithFiles = rs.getInt("closed_with_files");
+                if (!rs.wasNull()) {
+                    LOG.info("Batch {} completed by {} with {} files (instance {})", batchId, reason, closedWithFiles, instanceId);
                     metrics.batchCompleted(reason);
                     return true;
                 }
-            }
-            try (PreparedStatement st = c.prepareStatement(Queries.get("batching/batch-status"))) {
-                st.setString(1, instanceId);
-                st.setObject(2, id);
-                try (ResultSet rs = st.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
-                    String status = rs.getString(1);
-                    if ("completed".equals(status)) {
-                        // Completed here (intake's size completion) or by an instance that died: its digest is due here.
-                        // Completed by another live instance, or its digest claimed already (this is a late timer of an
-                        // instance that filed some of its files): nothing to do here, and no digest rendered for nothing.
-                        return !rs.getBoolean(2) && !rs.getBoolean(3);
-                    }
-                    if ("processing".equals(status)) {
-                        LOG.info("Batch {} not quiet for its delay yet; left open for its next timer or the sweeper", batchId);
-                    }
-                    return false;
+                String status = rs.getString("status");
+                if ("completed".equals(status)) {
+                    // Completed here (intake's size completion) or by an instance that died: its digest is due here.
+                    // Completed by another live instance, or its digest claimed already (this is a late timer of an
+                    // instance that filed some of its files): nothing to do here, and no digest rendered for nothing.
+                    return !rs.getBoolean("held_elsewhere") && !rs.getBoolean("digest_claimed");
                 }
+                if ("processing".equals(status)) {
+                    LOG.info("Batch {} not quiet for its delay yet; left open for its next timer or the sweeper", batchId);
+                }
+                return false;
             }
         }
     }

@@ -5,7 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.ingestnotify.intake.IntakeAnswer;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultMessage;
 
 /** What one group of events did: the counts answered to the caller, and the batches the aggregator must hear about. */
 public class IntakeResult {
@@ -37,8 +40,22 @@ public class IntakeResult {
                 new BatchTouch(id, a.filesAdded() + b.filesAdded(), b.totalFiles(), b.status(), b.delayMillis())));
     }
 
-    public List<BatchTouch> touchedBatches() {
-        return new ArrayList<>(touched.values());
+    /**
+     * The aggregator's notices, one message per batch the group touched: headers batchId, batchStatus (completed when
+     * intake filled it) and batchDelayMillis, body the files it added. Built here in one step, not by four
+     * expressions per batch: a group of 200 events touches up to 200 batches.
+     */
+    public static List<Message> batchNotices(@Body IntakeResult result, Exchange exchange) {
+        List<Message> notices = new ArrayList<>(result.touched.size());
+        for (BatchTouch t : result.touched.values()) {
+            Message notice = new DefaultMessage(exchange.getContext());
+            notice.setHeader("batchId", t.batchId());
+            notice.setHeader("batchStatus", t.status());
+            notice.setHeader("batchDelayMillis", t.delayMillis());
+            notice.setBody(t.filesAdded());
+            notices.add(notice);
+        }
+        return notices;
     }
 
     public IntakeAnswer toResponse() {
