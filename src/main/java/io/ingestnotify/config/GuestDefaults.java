@@ -40,6 +40,24 @@ final class GuestDefaults {
         pc.addOverrideProperty("ingest-notify.embedded.enabled", "false");
     }
 
+    /**
+     * The property key an environment variable sets ({@code {{env:NAME:...}}} in the bundle's application.properties),
+     * or null; never fails, for it only adds to a message about another failure.
+     */
+    static String keyOf(String envName) {
+        try {
+            Properties p = bundleProperties();
+            for (String key : p.stringPropertyNames()) {
+                if (p.getProperty(key).contains("{{env:" + envName + ":")) {
+                    return key;
+                }
+            }
+        } catch (RuntimeException e) {
+            // no properties of our own here (a repackaged jar): the variable's name alone
+        }
+        return null;
+    }
+
     private static Properties cached;
 
     /** application.properties of the jar (or classes folder) this class came from, not the first on the classpath. */

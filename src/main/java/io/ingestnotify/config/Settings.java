@@ -8,7 +8,7 @@ import io.ingestnotify.intake.EventParser;
 
 
 
-/** Parses settings and refuses bad ones at start-up with a message naming the environment variable. */
+/** Parses settings and refuses bad ones at start-up with a message naming the environment variable and property. */
 public final class Settings {
 
     private Settings() {
@@ -92,7 +92,10 @@ public final class Settings {
         throw invalid(name, value, "up to 100 letters, digits and . _ - : @ (empty: host name and pid)");
     }
 
+    /** Names the environment variable and, for a guest in a host's context, the property key that sets it too. */
     public static IllegalArgumentException invalid(String name, String value, String expected) {
-        return new IllegalArgumentException("Invalid setting " + name + "='" + value + "': expected " + expected);
+        String key = GuestDefaults.keyOf(name);
+        return new IllegalArgumentException("Invalid setting " + name + "='" + value + "': expected " + expected
+                + (key != null ? " (property " + key + ")" : ""));
     }
 }
