@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import org.apache.camel.test.AvailablePortFinder;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Several instances (separate JVMs, as deployed) on one PostgreSQL:
@@ -130,20 +132,12 @@ public class MultiInstanceBenchmark {
             logs.add(log);
         }
         for (int port : ports) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-            while (true) {
-                try {
-                    if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).GET().build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        break;
-                    }
-                } catch (Exception notYet) {
-                    // starting
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("instance on port " + port + " did not start; see target/bench-multi-*.log");
-                }
-                Thread.sleep(250);
+            HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/health")).GET().build();
+            try {
+                Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                        .until(() -> HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+            } catch (ConditionTimeoutException e) {
+                throw new IllegalStateException("instance on port " + port + " did not start; see target/bench-multi-*.log");
             }
         }
     }
@@ -175,9 +169,7 @@ public class MultiInstanceBenchmark {
             f.get();
         }
         clients.shutdown();
-        while (filed() < before + events) {
-            Thread.sleep(50);
-        }
+        Awaitility.await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofMillis(50)).until(() -> filed() >= before + events);
         return events / ((System.nanoTime() - start) / 1e9);
     }
 
@@ -263,9 +255,11 @@ public class MultiInstanceBenchmark {
         }
         clients.shutdown();
         System.out.printf("seconds the load generator fell behind its pace: %d%n", behind);
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (filed() < sent && System.nanoTime() < end) {
-            Thread.sleep(500);
+        long total = sent;
+        try {
+            Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).until(() -> filed() >= total);
+        } catch (ConditionTimeoutException late) {
+            // the last sample says how many were left
         }
         sample(-1, sent);
     }
