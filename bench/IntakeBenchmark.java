@@ -1,5 +1,5 @@
 import io.ingestnotify.config.Database;
-import io.ingestnotify.config.Queries;
+import io.ingestnotify.common.Queries;
 import io.ingestnotify.embedded.EmbeddedS3;
 import io.ingestnotify.support.ChromaServer;
 import io.ingestnotify.support.RunningApp;

@@ -10,7 +10,7 @@ import java.util.TreeSet;
 
 import com.github.tomakehurst.wiremock.http.HttpHeader;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.ingestnotify.config.Formats;
+import io.ingestnotify.common.Formats;
 import io.ingestnotify.embedded.EmbeddedS3;
 import io.ingestnotify.intake.FileLookup;
 import io.ingestnotify.support.AppTestSupport;

@@ -1,6 +1,6 @@
 package io.ingestnotify;
 
-import io.ingestnotify.intake.ErrorCategories;
+import io.ingestnotify.event.ErrorCategories;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -11,7 +11,7 @@ import java.util.concurrent.Future;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.ingestnotify.batching.PreferenceCache;
 import io.ingestnotify.batching.Preferences;
-import io.ingestnotify.intake.FileEvent;
+import io.ingestnotify.event.FileEvent;
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.Json;
 import org.junit.jupiter.api.BeforeAll;

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.config.Queries;
+import io.ingestnotify.common.Formats;
+import io.ingestnotify.common.Queries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -14,8 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.intake.FileEvent;
+import io.ingestnotify.common.Formats;
+import io.ingestnotify.event.FileEvent;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;

@@ -5,8 +5,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.config.Settings;
+import io.ingestnotify.common.Formats;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 
@@ -23,15 +22,6 @@ public final class CmsFiles {
 
     public CmsFiles(String basePath) {
         this.basePath = basePath;
-    }
-
-    /** CMS_FILES_PATH checked: an absolute URL path of plain segments, no trailing slash. */
-    public static CmsFiles of(String setting) {
-        String p = setting == null ? "" : setting.trim();
-        if (!p.matches("(/[A-Za-z0-9._~-]+)+") || p.contains("/./") || p.contains("/../") || p.endsWith("/.") || p.endsWith("/..")) {
-            throw Settings.invalid("CMS_FILES_PATH", setting, "the URL path of the CMS's file records, such as /api/files");
-        }
-        return new CmsFiles(p);
     }
 
     /** One record's path, from a task or a file row (file_document_id). */

@@ -17,23 +17,13 @@ public final class Credentials {
 
     private final List<byte[]> intakeTokens;
     private final byte[] opsBasic;
-    private final byte[] opsToken;
+    private final List<byte[]> opsTokens;
 
-    public Credentials(String intakeTokens, String opsUser, String opsPassword, String opsToken) {
-        this.intakeTokens = Arrays.stream(blankToEmpty(intakeTokens).split(",")).map(String::trim)
-                .filter(t -> !t.isEmpty()).map(Credentials::digest).toList();
-        String user = blankToEmpty(opsUser).trim();
-        String password = blankToEmpty(opsPassword);
-        if (user.isEmpty() != password.isEmpty()) {
-            throw Settings.invalid(user.isEmpty() ? "OPS_USER" : "OPS_PASSWORD", "",
-                    "both OPS_USER and OPS_PASSWORD, or neither");
-        }
-        if (user.contains(":")) {
-            throw Settings.invalid("OPS_USER", user, "a user name without ':'");
-        }
-        this.opsBasic = user.isEmpty() ? null : digest(user + ":" + password);
-        String token = blankToEmpty(opsToken).trim();
-        this.opsToken = token.isEmpty() ? null : digest(token);
+    /** The settings are checked already (Settings): a user comes with a password, and has no ':'. */
+    public Credentials(List<String> intakeTokens, String opsUser, String opsPassword, List<String> opsTokens) {
+        this.intakeTokens = intakeTokens.stream().map(Credentials::digest).toList();
+        this.opsBasic = opsUser.isEmpty() ? null : digest(opsUser + ":" + opsPassword);
+        this.opsTokens = opsTokens.stream().map(Credentials::digest).toList();
     }
 
     public boolean intakeConfigured() {
@@ -41,7 +31,7 @@ public final class Credentials {
     }
 
     public boolean operatorConfigured() {
-        return opsBasic != null || opsToken != null;
+        return opsBasic != null || !opsTokens.isEmpty();
     }
 
     public boolean operatorBasic() {
@@ -53,10 +43,13 @@ public final class Credentials {
         if (!intakeConfigured()) {
             return true;
         }
-        byte[] given = bearer(authorization);
+        return anyEqual(intakeTokens, bearer(authorization));
+    }
+
+    /** No early exit: every configured token is compared. */
+    private static boolean anyEqual(List<byte[]> tokens, byte[] given) {
         boolean match = false;
-        for (byte[] token : intakeTokens) {
-            // no early exit: every configured token is compared
+        for (byte[] token : tokens) {
             match |= given != null && MessageDigest.isEqual(token, given);
         }
         return match;
@@ -74,7 +67,7 @@ public final class Credentials {
     public boolean operatorPresented(String authorization) {
         byte[] token = bearer(authorization);
         if (token != null) {
-            return opsToken != null && MessageDigest.isEqual(opsToken, token);
+            return anyEqual(opsTokens, token);
         }
         byte[] basic = basic(authorization);
         return basic != null && opsBasic != null && MessageDigest.isEqual(opsBasic, basic);

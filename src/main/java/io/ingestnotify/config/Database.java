@@ -1,14 +1,22 @@
 package io.ingestnotify.config;
 
+import io.ingestnotify.common.Jdbc;
+import io.ingestnotify.common.Queries;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.ingestnotify.common.BundleDatabase;
+import io.ingestnotify.settings.Setting;
+import io.ingestnotify.settings.Settings;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +27,37 @@ public final class Database {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private Database() {
+    }
+
+    /**
+     * Start-up step: the operational database, migrated. A pool of its own from DB_URL, opened now so a bad DB_*
+     * setting stops start-up with its own message; or a host's DataSource bean (DB_BEAN), looked up on first use, for
+     * a host may bind it after this step. Bound as a {@link BundleDatabase}, not as a DataSource, so a host's
+     * components that autowire the one DataSource in the registry never get this one, nor lose theirs.
+     */
+    static Supplier<BundleDatabase> open(CamelContext context, Settings.Database db) throws Exception {
+        if (!db.bean().isEmpty()) {
+            BundleDatabase[] hosts = new BundleDatabase[1];
+            return () -> {
+                synchronized (hosts) {
+                    if (hosts[0] == null) {
+                        DataSource host = context.getRegistry().lookupByNameAndType(db.bean(), DataSource.class);
+                        if (host == null) {
+                            throw Setting.DB_BEAN.invalid(db.bean(), "the name of a DataSource bean in the registry");
+                        }
+                        migrate(host, db.schema());
+                        LOG.info("Operational tables in {}'s database, schema {}", db.bean(), db.schema());
+                        hosts[0] = new BundleDatabase(host);
+                    }
+                    return hosts[0];
+                }
+            };
+        }
+        HikariDataSource pool = pool(db.url(), db.user(), db.password(), db.schema(), db.poolSize());
+        context.addService(new Closer(pool), true, true);
+        migrate(pool, db.schema());
+        BundleDatabase own = new BundleDatabase(pool);
+        return () -> own;
     }
 
     public static HikariDataSource pool(String url, String user, String password, String schema, int size) {
@@ -86,6 +125,20 @@ public final class Database {
             }
         } catch (SQLException e) {
             throw new IllegalStateException("Could not read the Flyway history of schema " + schema + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Closes the pool when the Camel context stops. */
+    static final class Closer extends ServiceSupport {
+        private final AutoCloseable resource;
+
+        Closer(AutoCloseable resource) {
+            this.resource = resource;
+        }
+
+        @Override
+        protected void doStop() throws Exception {
+            resource.close();
         }
     }
 }

@@ -4,6 +4,7 @@ import java.io.File;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
+import io.ingestnotify.settings.Setting;
 import org.apache.camel.CamelContext;
 
 /**
@@ -35,7 +36,7 @@ public interface EmbeddedParts {
     }
 
     /** The embedded parts, or a refusal naming the setting to give instead. */
-    static EmbeddedParts require(String setting, String expected) {
-        return find().orElseThrow(() -> Settings.invalid(setting, "", expected + " (" + LEAN + ")"));
+    static EmbeddedParts require(Setting setting, String expected) {
+        return find().orElseThrow(() -> setting.invalid("", expected + " (" + LEAN + ")"));
     }
 }

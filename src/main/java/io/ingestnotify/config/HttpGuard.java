@@ -1,5 +1,6 @@
 package io.ingestnotify.config;
 
+import io.ingestnotify.common.Formats;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
+import io.ingestnotify.settings.Setting;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.apache.camel.spi.Resource;
@@ -39,7 +40,7 @@ public final class UserRoutes implements ExtendedStartupListener {
         }
         File dir = new File(routesDir);
         if (!dir.isDirectory()) {
-            throw Settings.invalid("ROUTES_DIR", routesDir, "an existing folder");
+            throw Setting.ROUTES_DIR.invalid(routesDir, "an existing folder");
         }
         context.addStartupListener(new UserRoutes(dir));
         if (reload) {

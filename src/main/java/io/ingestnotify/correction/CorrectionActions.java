@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ingestnotify.intake.ErrorCategories;
+import io.ingestnotify.event.ErrorCategories;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;

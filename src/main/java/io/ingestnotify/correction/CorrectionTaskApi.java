@@ -12,7 +12,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ingestnotify.config.Queries;
+import io.ingestnotify.common.Queries;
 import org.apache.camel.Header;
 
 /** What the operator API does with a task: show it with its timeline, give a failed one a fresh round. */

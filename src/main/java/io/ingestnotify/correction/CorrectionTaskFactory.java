@@ -4,7 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 
-import io.ingestnotify.intake.FileEvent;
+import io.ingestnotify.event.FileEvent;
 
 
 

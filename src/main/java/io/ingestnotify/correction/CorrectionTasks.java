@@ -13,11 +13,11 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import io.ingestnotify.cms.CmsMisconfigured;
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.config.Jdbc;
-import io.ingestnotify.config.Queries;
-import io.ingestnotify.intake.FileEvent;
-import io.ingestnotify.ops.IngestMetrics;
+import io.ingestnotify.common.Formats;
+import io.ingestnotify.common.Jdbc;
+import io.ingestnotify.common.Queries;
+import io.ingestnotify.event.FileEvent;
+import io.ingestnotify.common.IngestMetrics;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;

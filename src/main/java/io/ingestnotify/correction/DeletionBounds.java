@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.ingestnotify.config.Settings;
+import io.ingestnotify.settings.Setting;
 
 
 
@@ -26,7 +26,7 @@ public class DeletionBounds {
     }
 
     /** Validates S3_KEY_PREFIX at start: empty, or a folder (ending in '/') of plain segments and the two placeholders. */
-    public static String prefix(String name, String value) {
+    public static String prefix(String value) {
         String v = value == null ? "" : value.trim();
         if (v.isEmpty()) {
             return "";
@@ -34,7 +34,7 @@ public class DeletionBounds {
         String filled = v.replace(COMPANY, "1").replace(BOT, "1");
         if (!v.endsWith("/") || filled.contains("{") || filled.contains("}")
                 || keyRefusal(filled.substring(0, filled.length() - 1)) != null) {
-            throw Settings.invalid(name, value, "a key prefix ending in '/', without empty, '.' or '..' segments, "
+            throw Setting.S3_KEY_PREFIX.invalid(value, "a key prefix ending in '/', without empty, '.' or '..' segments, "
                     + "placeholders only {company_id} and {bot_id} (e.g. tenants/{company_id}/)");
         }
         return v;

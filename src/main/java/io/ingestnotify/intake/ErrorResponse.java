@@ -3,7 +3,7 @@ package io.ingestnotify.intake;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.ingestnotify.ops.PathIds;
+import io.ingestnotify.common.PathIds;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 

@@ -1,5 +1,8 @@
 package io.ingestnotify.intake;
 
+import io.ingestnotify.common.EventText;
+import io.ingestnotify.event.FileEvent;
+import io.ingestnotify.event.ErrorCategories;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;

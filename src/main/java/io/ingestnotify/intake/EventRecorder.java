@@ -1,5 +1,6 @@
 package io.ingestnotify.intake;
 
+import io.ingestnotify.event.FileEvent;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,8 +17,8 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import io.ingestnotify.config.Jdbc;
-import io.ingestnotify.config.Queries;
+import io.ingestnotify.common.Jdbc;
+import io.ingestnotify.common.Queries;
 
 
 

@@ -1,5 +1,6 @@
 package io.ingestnotify.intake;
 
+import io.ingestnotify.event.FileEvent;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public class FileLookup {
      * Set once at start by {@link MetadataLookupMode}.
      * @param grouped the failed events of a group are looked up in one query (direct:ingest-notify-lookup-files), else one by one
      */
-    void confirmFailures(boolean on, boolean grouped) {
+    public void confirmFailures(boolean on, boolean grouped) {
         this.confirmFailures = on;
         this.grouped = grouped;
     }

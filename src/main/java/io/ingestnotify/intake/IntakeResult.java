@@ -5,13 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.ingestnotify.common.IntakeCounts;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.support.DefaultMessage;
 
 /** What one group of events did: the counts answered to the caller, and the batches the aggregator must hear about. */
-public class IntakeResult {
+public class IntakeResult implements IntakeCounts {
 
     public int accepted;
     public int duplicates;
@@ -25,6 +26,24 @@ public class IntakeResult {
 
     /** One batch a group added files to: its state right after the commit. */
     public record BatchTouch(String batchId, int filesAdded, int totalFiles, String status, long delayMillis) {
+    }
+
+    @Override
+    public Map<String, Integer> eventsByOutcome() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put("accepted", accepted);
+        counts.put("duplicate", duplicates);
+        counts.put("rejected", rejected);
+        counts.put("no_recipient", noRecipient);
+        counts.put("file_not_found", fileNotFound);
+        counts.put("recipient_not_allowed", recipientNotAllowed);
+        counts.put("metadata_mismatch", metadataMismatch);
+        return counts;
+    }
+
+    @Override
+    public long batchesCompletedBySize() {
+        return touched.values().stream().filter(t -> "completed".equals(t.status())).count();
     }
 
     /** Adds another group's result (an outbox group filed one event at a time): counts add up, a batch's last state wins. */

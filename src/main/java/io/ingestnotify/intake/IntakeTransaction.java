@@ -1,5 +1,7 @@
 package io.ingestnotify.intake;
 
+import io.ingestnotify.event.FileEvent;
+import io.ingestnotify.event.ErrorCategories;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package io.ingestnotify.intake;
 
+import io.ingestnotify.common.EventText;
+
 /** A bad event: names the field so the HTTP answer (400) and the outbox row's rejected_reason can say what to fix. */
 public class InvalidEventException extends RuntimeException {
 

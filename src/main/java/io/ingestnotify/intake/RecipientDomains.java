@@ -1,12 +1,8 @@
 package io.ingestnotify.intake;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
-import io.ingestnotify.config.Settings;
 
 
 
@@ -16,7 +12,6 @@ import io.ingestnotify.config.Settings;
  */
 public final class RecipientDomains {
 
-    private static final Pattern DOMAIN = Pattern.compile("(?i)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+");
     private static final RecipientDomains ANY = new RecipientDomains(Set.of());
 
     private final Set<String> domains;
@@ -29,17 +24,9 @@ public final class RecipientDomains {
         return ANY;
     }
 
-    /** Parses the setting; a malformed entry stops start-up naming RECIPIENT_DOMAINS. */
-    public static RecipientDomains parse(String value) {
-        if (value == null || value.isBlank()) {
-            return ANY;
-        }
-        Set<String> domains = Arrays.stream(value.split(",")).map(String::trim).map(d -> d.toLowerCase(Locale.ROOT))
-                .collect(Collectors.toUnmodifiableSet());
-        if (domains.stream().anyMatch(d -> !DOMAIN.matcher(d).matches())) {
-            throw Settings.invalid("RECIPIENT_DOMAINS", value, "comma-separated domain names, such as example.com,example.org");
-        }
-        return new RecipientDomains(domains);
+    /** The domains of RECIPIENT_DOMAINS, checked and lower-cased by Settings; none: any. */
+    public static RecipientDomains of(java.util.List<String> domains) {
+        return domains.isEmpty() ? ANY : new RecipientDomains(Set.copyOf(domains));
     }
 
     /** True when the address may receive digests: no list, or its domain (after the last @) is on it. */

@@ -5,7 +5,7 @@ import java.util.HexFormat;
 
 import io.ingestnotify.cms.CmsMisconfigured;
 import io.ingestnotify.cms.CmsUnavailable;
-import io.ingestnotify.config.Formats;
+import io.ingestnotify.common.Formats;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Properties;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.ingestnotify.intake.MetadataLookupMode;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
@@ -61,10 +60,7 @@ final class KarafApp {
             overrides.putAll(settings);
             pc.setOverrideProperties(overrides);
             Class.forName("org.postgresql.Driver", true, own);
-            dataSource = new KarafBeans(context).bind();
-            // No HTTP client in the feature, so no CMS: metadata comes from the SQL look-up.
-            MetadataLookupMode.install(context, pc.resolveProperty("ingest-notify.metadata.lookup").orElse("auto"), "sql",
-                    pc.resolveProperty("ingest-notify.metadata.table").orElse("files"), false);
+            dataSource = null; // replaced by the Karaf branch: Camel Main with IngestNotifyConfiguration
             for (RoutesBuilder builder : routes(context)) {
                 context.addRoutes(builder);
             }

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ingestnotify.batching.Preferences;
-import io.ingestnotify.config.Queries;
+import io.ingestnotify.common.Queries;
 import org.apache.camel.Header;
 
 /**

@@ -11,11 +11,11 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
-import io.ingestnotify.config.Formats;
-import io.ingestnotify.config.Jdbc;
-import io.ingestnotify.config.Queries;
-import io.ingestnotify.ops.IngestMetrics;
-import io.ingestnotify.ops.Leases;
+import io.ingestnotify.common.Formats;
+import io.ingestnotify.common.Jdbc;
+import io.ingestnotify.common.Queries;
+import io.ingestnotify.common.IngestMetrics;
+import io.ingestnotify.common.Leases;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;

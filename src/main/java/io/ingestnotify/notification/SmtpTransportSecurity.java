@@ -8,7 +8,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
-import io.ingestnotify.config.Settings;
+import io.ingestnotify.settings.Setting;
+import io.ingestnotify.settings.Settings;
 
 
 
@@ -22,21 +23,9 @@ public record SmtpTransportSecurity(boolean implicitTls, boolean startTls, SSLSo
     static final int SMTPS_PORT = 465;
     static final int SUBMISSION_PORT = 587;
 
-    /**
-     * Reads and checks the settings; a bad combination stops start-up with a message naming what to set.
-     * The plaintext check comes first: it is the one a deployment is most likely to get wrong.
-     */
-    public static SmtpTransportSecurity of(String ssl, String starttls, boolean hasCredentials, String allowPlaintextAuth,
-                                           String trustStore, String trustStorePassword) {
-        boolean implicit = Settings.bool("SMTP_SSL", ssl);
-        // With implicit TLS the whole session is already encrypted: STARTTLS has nothing to add.
-        boolean start = !implicit && Settings.bool("SMTP_STARTTLS", starttls);
-        boolean allowPlaintext = Settings.bool("SMTP_ALLOW_PLAINTEXT_AUTH", allowPlaintextAuth);
-        if (hasCredentials && !implicit && !start && !allowPlaintext) {
-            throw Settings.invalid("SMTP_STARTTLS", starttls, "true (or SMTP_SSL=true) when SMTP_USER is set, so the SMTP "
-                    + "password never crosses the network in plaintext; SMTP_ALLOW_PLAINTEXT_AUTH=true accepts that risk");
-        }
-        return new SmtpTransportSecurity(implicit, start, trustStore(trustStore, trustStorePassword));
+    /** Implicit TLS or required STARTTLS (the plaintext-credentials rule is checked by Settings), and a private CA's store. */
+    public static SmtpTransportSecurity of(Settings.Smtp smtp) {
+        return new SmtpTransportSecurity(smtp.ssl(), smtp.startTls(), trustStore(smtp.trustStore(), smtp.trustStorePassword()));
     }
 
     /** The port when SMTP_PORT is not set: 465 for implicit TLS, else 587 (submission, with STARTTLS). */
@@ -73,7 +62,7 @@ public record SmtpTransportSecurity(boolean implicitTls, boolean startTls, SSLSo
             tls.init(null, tmf.getTrustManagers(), null);
             return tls.getSocketFactory();
         } catch (Exception e) {
-            throw Settings.invalid("SMTP_TRUSTSTORE", path, "a readable PKCS12 or JKS trust store (with SMTP_TRUSTSTORE_PASSWORD "
+            throw Setting.SMTP_TRUSTSTORE.invalid(path, "a readable PKCS12 or JKS trust store (with SMTP_TRUSTSTORE_PASSWORD "
                     + "if it has one): " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
     }

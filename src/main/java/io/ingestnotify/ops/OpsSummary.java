@@ -1,5 +1,6 @@
 package io.ingestnotify.ops;
 
+import io.ingestnotify.common.Leases;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -7,7 +8,7 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import io.ingestnotify.config.Jdbc;
+import io.ingestnotify.common.Jdbc;
 import io.ingestnotify.correction.DeletionBreaker;
 
 

@@ -1,4 +1,4 @@
-package io.ingestnotify.config;
+package io.ingestnotify.common;
 
 import java.io.IOException;
 import java.io.InputStream;

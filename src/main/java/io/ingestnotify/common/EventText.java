@@ -1,4 +1,4 @@
-package io.ingestnotify.intake;
+package io.ingestnotify.common;
 
 /**
  * What characters an event's strings may hold. Event text ends up in PostgreSQL (which refuses NUL), in log lines and

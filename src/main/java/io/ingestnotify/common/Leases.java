@@ -1,4 +1,4 @@
-package io.ingestnotify.ops;
+package io.ingestnotify.common;
 
 import java.sql.Array;
 import java.sql.Connection;
@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import io.ingestnotify.config.Jdbc;
+import io.ingestnotify.common.Jdbc;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package io.ingestnotify.config;
+package io.ingestnotify.common;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

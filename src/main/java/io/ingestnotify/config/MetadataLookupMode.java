@@ -1,16 +1,16 @@
-package io.ingestnotify.intake;
+package io.ingestnotify.config;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.Locale;
+import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
-import io.ingestnotify.config.BundleDatabase;
-import io.ingestnotify.config.Queries;
-import io.ingestnotify.config.Settings;
-import io.ingestnotify.config.UserRoutes;
+import io.ingestnotify.common.Queries;
+import io.ingestnotify.intake.FileLookup;
+import io.ingestnotify.settings.Setting;
+import io.ingestnotify.settings.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedStartupListener;
 import org.slf4j.Logger;
@@ -28,48 +28,31 @@ public final class MetadataLookupMode implements ExtendedStartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(MetadataLookupMode.class);
 
-    private static final String TABLE = "[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?";
-
     private final String mode;
     private final boolean viaCms;
     private final String table;
+    private final FileLookup lookup;
+    private final Supplier<DataSource> database;
 
-    private MetadataLookupMode(String mode, boolean viaCms, String table) {
+    private MetadataLookupMode(String mode, boolean viaCms, String table, FileLookup lookup, Supplier<DataSource> database) {
         this.mode = mode;
         this.viaCms = viaCms;
         this.table = table;
+        this.lookup = lookup;
+        this.database = database;
     }
 
-    /**
-     * @param cmsConfigured CMS_API_URL is set
-     */
-    public static void install(CamelContext context, String setting, String sourceSetting, String tableSetting,
-                               boolean cmsConfigured) throws Exception {
-        String mode = setting == null ? "" : setting.trim().toLowerCase(Locale.ROOT);
-        if (!mode.equals("auto") && !mode.equals("true") && !mode.equals("false")) {
-            throw Settings.invalid("METADATA_LOOKUP", setting, "auto, true or false");
-        }
-        String source = sourceSetting == null ? "" : sourceSetting.trim().toLowerCase(Locale.ROOT);
-        switch (source) {
-            case "auto" -> source = cmsConfigured ? "cms" : "sql";
-            case "cms" -> {
-                if (!cmsConfigured) {
-                    throw Settings.invalid("METADATA_SOURCE", sourceSetting, "sql or auto, or set CMS_API_URL");
-                }
-            }
-            case "sql" -> { }
-            default -> throw Settings.invalid("METADATA_SOURCE", sourceSetting, "auto, cms or sql");
-        }
-        String table = tableSetting == null ? "" : tableSetting.trim();
-        if (!table.matches(TABLE)) {
-            throw Settings.invalid("METADATA_TABLE", tableSetting, "a table name such as files or cms.ingest_files");
-        }
+    /** METADATA_LOOKUP, METADATA_SOURCE (resolved by Settings) and METADATA_TABLE, checked by Settings. */
+    public static void install(CamelContext context, Settings.Correction settings, FileLookup lookup,
+                               Supplier<DataSource> database) throws Exception {
+        String source = settings.metadataSource();
+        String table = settings.metadataTable();
         var pc = context.getPropertiesComponent();
         pc.addOverrideProperty("ingest-notify.metadata.source.resolved", source);
         // The table is an identifier checked above, never event data; camel-sql reads no placeholders inside a query file.
         pc.addOverrideProperty("ingest-notify.metadata.lookup.file.query", query("intake/lookup-file", table));
         pc.addOverrideProperty("ingest-notify.metadata.lookup.files.query", query("intake/lookup-files", table));
-        context.addStartupListener(new MetadataLookupMode(mode, source.equals("cms"), table));
+        context.addStartupListener(new MetadataLookupMode(settings.metadataLookup(), source.equals("cms"), table, lookup, database));
     }
 
     /** A query file with its comment lines dropped and {table} filled in, on one line (it goes into an endpoint URI). */
@@ -85,7 +68,6 @@ public final class MetadataLookupMode implements ExtendedStartupListener {
 
     @Override
     public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) throws Exception {
-        FileLookup lookup = context.getRegistry().lookupByNameAndType("ingestNotifyFileLookup", FileLookup.class);
         if (mode.equals("false")) {
             LOG.info("Metadata look-up does not confirm failed events (METADATA_LOOKUP=false): correction tasks use the events' "
                     + "storage key, company and bot");
@@ -94,10 +76,10 @@ public final class MetadataLookupMode implements ExtendedStartupListener {
         Object userIds = context.getRegistry().lookupByName(UserRoutes.LOADED_IDS);
         boolean userRoute = userIds instanceof java.util.Collection<?> ids && ids.contains("ingest-notify-lookup-file");
         boolean tableFound = !userRoute && !viaCms
-                && tableVisible(context.getRegistry().lookupByNameAndType("ingestNotifyDatabase", BundleDatabase.class).dataSource(), table);
+                && tableVisible(database.get(), table);
         boolean on = userRoute || viaCms || tableFound;
         if (!on && mode.equals("true")) {
-            throw Settings.invalid("METADATA_LOOKUP", "true", "the CMS (CMS_API_URL), a " + table
+            throw Setting.METADATA_LOOKUP.invalid("true", "the CMS (CMS_API_URL), a " + table
                     + " table in the database's search path (METADATA_TABLE, DB_SCHEMA), or a ingest-notify-lookup-file route in ROUTES_DIR; found none");
         }
         // One query for a group's failed events only where the look-up is the built-in SQL one.

@@ -1,4 +1,4 @@
-package io.ingestnotify.config;
+package io.ingestnotify.common;
 
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;

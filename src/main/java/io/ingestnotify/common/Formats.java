@@ -1,4 +1,4 @@
-package io.ingestnotify.config;
+package io.ingestnotify.common;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

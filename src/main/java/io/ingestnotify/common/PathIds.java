@@ -1,9 +1,9 @@
-package io.ingestnotify.ops;
+package io.ingestnotify.common;
 
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-import io.ingestnotify.intake.EventText;
+import io.ingestnotify.common.EventText;
 import org.apache.camel.Header;
 
 /** Checks the ids in operator API paths before anything uses them: a malformed id is the caller's mistake (400). */

@@ -1,4 +1,4 @@
-package io.ingestnotify.config;
+package io.ingestnotify.common;
 
 import javax.sql.DataSource;
 

@@ -1,4 +1,4 @@
-package io.ingestnotify.intake;
+package io.ingestnotify.event;
 
 import java.util.List;
 import java.util.Locale;

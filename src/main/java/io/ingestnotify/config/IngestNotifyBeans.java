@@ -1,0 +1,264 @@
+package io.ingestnotify.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import io.ingestnotify.batching.BatchAssigner;
+import io.ingestnotify.batching.BatchCompletion;
+import io.ingestnotify.batching.BatchTableAggregationRepository;
+import io.ingestnotify.batching.PreferenceCache;
+import io.ingestnotify.batching.Preferences;
+import io.ingestnotify.cms.CmsFiles;
+import io.ingestnotify.cms.CmsMarks;
+import io.ingestnotify.common.BackOff;
+import io.ingestnotify.common.BundleDatabase;
+import io.ingestnotify.common.IngestMetrics;
+import io.ingestnotify.common.Leases;
+import io.ingestnotify.correction.ChromaCollections;
+import io.ingestnotify.correction.CorrectionActions;
+import io.ingestnotify.correction.CorrectionTaskApi;
+import io.ingestnotify.correction.CorrectionTasks;
+import io.ingestnotify.correction.DeletionBounds;
+import io.ingestnotify.correction.DeletionBreaker;
+import io.ingestnotify.intake.EventParser;
+import io.ingestnotify.intake.EventRecorder;
+import io.ingestnotify.intake.FileLookup;
+import io.ingestnotify.intake.IntakeTransaction;
+import io.ingestnotify.intake.RecipientDomains;
+import io.ingestnotify.intake.RequestFailures;
+import io.ingestnotify.notification.BatchDigest;
+import io.ingestnotify.notification.DigestMail;
+import io.ingestnotify.notification.DigestMailComponent;
+import io.ingestnotify.notification.DigestTemplates;
+import io.ingestnotify.notification.EmailLog;
+import io.ingestnotify.notification.SmtpTransportSecurity;
+import io.ingestnotify.ops.OpsSummary;
+import io.ingestnotify.ops.ReachabilityCheck;
+import io.ingestnotify.settings.Settings;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.component.aws2.s3.AWS2S3Component;
+import org.apache.camel.component.sql.SqlComponent;
+import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
+import org.apache.camel.spi.AggregationRepository;
+import org.apache.camel.spi.Registry;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The one bean factory: every bean the routes call, built from {@link Settings} and bound under its registry name,
+ * the same for the standalone jar, a guest in a host's application and Karaf. Each bean is made once, on its first
+ * lookup (the S3 client and a host's database can be slow or late), and shared by the beans that need it.
+ */
+public final class IngestNotifyBeans {
+
+    private final CamelContext context;
+    private final Settings settings;
+    private final Supplier<BundleDatabase> database;
+    private final Map<String, Object> made = new HashMap<>();
+
+    public IngestNotifyBeans(CamelContext context, Settings settings, Supplier<BundleDatabase> database) {
+        this.context = context;
+        this.settings = settings;
+        this.database = database;
+    }
+
+    /** Binds every bean; none is made before it is looked up. */
+    public void bindTo(Registry r) {
+        bind(r, "ingestNotifyDatabase", BundleDatabase.class, database::get);
+        bind(r, "ingest-notify-sql", SqlComponent.class, this::sql);
+        bind(r, "ingestNotifyMetrics", IngestMetrics.class, this::metrics);
+        bind(r, "ingestNotifyLeases", Leases.class, this::leases);
+        bind(r, "ingestNotifyAggregationRepository", AggregationRepository.class, this::aggregationRepository);
+        bind(r, "ingestNotifyPreferenceCache", PreferenceCache.class, this::preferenceCache);
+        bind(r, "ingestNotifyEventParser", EventParser.class, () -> new EventParser(settings.http().maxEventsPerRequest()));
+        bind(r, "ingestNotifyFileLookup", FileLookup.class, this::fileLookup);
+        bind(r, "ingestNotifyRecipientDomains", RecipientDomains.class, () -> RecipientDomains.of(settings.smtp().recipientDomains()));
+        bind(r, "ingestNotifyIntakeTransaction", IntakeTransaction.class, this::intakeTransaction);
+        bind(r, "ingestNotifyRequestFailures", RequestFailures.class, () -> new RequestFailures(5));
+        bind(r, "ingestNotifyOutboundHeaders", OutboundHeaders.class, OutboundHeaders::new);
+        bind(r, "ingestNotifyConfiguredSystems", ConfiguredSystems.class,
+                () -> new ConfiguredSystems(settings.s3().bucket(), settings.cms().url(), settings.chroma().url()));
+        bind(r, "ingestNotifyCmsFiles", CmsFiles.class, () -> new CmsFiles(settings.cms().filesPath()));
+        bind(r, "ingestNotifyCmsMarks", CmsMarks.class, CmsMarks::new);
+        bind(r, "ingestNotifyBatchCompletion", BatchCompletion.class, () -> new BatchCompletion(dataSource(),
+                settings.batching().delayUnit(), metrics(), leases().instanceId(), leases().seconds()));
+        bind(r, "ingestNotifyBatchDigest", BatchDigest.class, () -> new BatchDigest(dataSource(), settings.notification().enabled()));
+        bind(r, "ingestNotifyDigestMail", DigestMail.class, () -> new DigestMail(dataSource(), settings.smtp().from()));
+        bind(r, "ingestNotifyDigestTemplates", freemarker.template.Configuration.class,
+                () -> DigestTemplates.configuration(context, settings.notification().templatesDir()));
+        bind(r, "ingestNotifyMailRedelivery", org.apache.camel.processor.errorhandler.RedeliveryPolicy.class, this::mailRedelivery);
+        bind(r, "ingestNotifyEmailLog", EmailLog.class, this::emailLog);
+        bind(r, "ingestNotifyMailAttemptFailed", Processor.class, () -> (Processor) emailLog()::attemptFailed);
+        bind(r, DigestMailComponent.NAME, org.apache.camel.component.mail.MailComponent.class, this::smtp);
+        bind(r, "ingestNotifyCorrectionTasks", CorrectionTasks.class, this::correctionTasks);
+        bind(r, "ingestNotifyCorrectionActions", CorrectionActions.class, CorrectionActions::new);
+        bind(r, "ingestNotifyCorrectionTaskApi", CorrectionTaskApi.class, () -> new CorrectionTaskApi(dataSource()));
+        bind(r, "ingestNotifyDeletionBreaker", DeletionBreaker.class, this::deletionBreaker);
+        bind(r, "ingestNotifyChromaCollections", ChromaCollections.class, ChromaCollections::new);
+        bind(r, "ingestNotifyCleanupRedelivery", org.apache.camel.processor.errorhandler.RedeliveryPolicy.class,
+                () -> BackOff.of(settings.correction().branchRedeliveries(), settings.correction().branchRedeliveryDelayMs(), 2));
+        bind(r, "ingest-notify-aws2-s3", AWS2S3Component.class, this::s3);
+        bind(r, "ingestNotifyOpsSummary", OpsSummary.class, () -> new OpsSummary(dataSource(),
+                settings.batching().delayUnit().toNanos(1) / 1e9, settings.batching().maxAgeHours(), deletionBreaker(), leases(),
+                settings.batching().outboxClaimLeaseSeconds()));
+        bind(r, "ingestNotifyDatabaseHealth", ReachabilityCheck.class, () -> ReachabilityCheck.database(dataSource()));
+        bind(r, "ingestNotifySmtpHealth", ReachabilityCheck.class,
+                () -> ReachabilityCheck.smtp(settings.smtp().server(), settings.smtp().port()));
+        bind(r, "ingestNotifyCmsHealth", ReachabilityCheck.class, () -> ReachabilityCheck.cms(settings.cms().url()));
+    }
+
+    private void bind(Registry r, String name, Class<?> type, Supplier<?> maker) {
+        r.bind(name, type, () -> once(name, maker));
+    }
+
+    /** The bean of that name, made on first use; beans that need each other share one instance. */
+    @SuppressWarnings("unchecked")
+    private synchronized <T> T once(String name, Supplier<T> maker) {
+        Object bean = made.get(name);
+        if (bean == null) {
+            bean = maker.get();
+            made.put(name, bean);
+        }
+        return (T) bean;
+    }
+
+    /** The metadata look-up, which MetadataLookupMode switches on or off once the routes are loaded. */
+    FileLookup fileLookup() {
+        return once("ingestNotifyFileLookup", FileLookup::new);
+    }
+
+    private javax.sql.DataSource dataSource() {
+        return database.get().dataSource();
+    }
+
+    /** The bundle's own camel-sql component (routes use ingest-notify-sql:), on the bundle's database only. */
+    private SqlComponent sql() {
+        SqlComponent sql = new SqlComponent(context);
+        sql.setDataSource(dataSource());
+        sql.setAutowiredEnabled(false);
+        return sql;
+    }
+
+    private IngestMetrics metrics() {
+        return once("ingestNotifyMetrics", () -> new IngestMetrics(
+                () -> context.getRegistry().findSingleByType(MeterRegistry.class)));
+    }
+
+    /** This instance's leases on scheduled work, renewed by a heartbeat while the work runs here. */
+    private Leases leases() {
+        return once("ingestNotifyLeases", () -> {
+            Leases leases = new Leases(dataSource(), settings.instance().id(), settings.instance().leaseSeconds());
+            addService(leases);
+            metrics().gauge("ingest_instance_info", leases, l -> 1, "instance", leases.instanceId());
+            for (Leases.Kind kind : Leases.Kind.values()) {
+                metrics().gauge("ingest_leases_held", leases, l -> l.heldCount(kind), "instance", leases.instanceId(), "kind", kind.label());
+            }
+            return leases;
+        });
+    }
+
+    /**
+     * batch-table (default): the aggregator's state is the batch table, so a restart re-arms every open batch's timer;
+     * memory: camel-core's in-memory repository (the sweeper recovers timers lost in a restart), for comparison.
+     */
+    private AggregationRepository aggregationRepository() {
+        return settings.batching().aggregationRepository().equals("memory") ? new MemoryAggregationRepository()
+                : new BatchTableAggregationRepository(context, dataSource(), settings.batching().delayUnit());
+    }
+
+    private PreferenceCache preferenceCache() {
+        return once("ingestNotifyPreferenceCache", () -> {
+            Settings.Batching b = settings.batching();
+            // A caller waiting for another's fetch: that fetch ends within its three CMS timeouts (connection request,
+            // connect, response); the margin only guards against one that never settles (then: defaults).
+            Duration wait = Duration.ofMillis(3L * settings.cms().timeoutMs() + 10_000);
+            PreferenceCache cache = new PreferenceCache(Preferences.defaults(b.defaultThreshold(), b.defaultDelay()),
+                    Duration.ofSeconds(settings.cms().cacheTtlSeconds()), wait, 100_000);
+            metrics().gauge("ingest_preference_cache_hit_ratio", cache, PreferenceCache::hitRatio);
+            metrics().gauge("ingest_preference_cms_calls", cache, PreferenceCache::cmsCalls);
+            metrics().gauge("ingest_preference_cms_failures", cache, PreferenceCache::cmsFailures);
+            return cache;
+        });
+    }
+
+    private IntakeTransaction intakeTransaction() {
+        Settings.Batching b = settings.batching();
+        return new IntakeTransaction(dataSource(), new EventRecorder(dataSource()),
+                new BatchAssigner(b.delayUnit(), leases().instanceId(), leases().seconds()), preferenceCache()::current,
+                b.defaultRecipient(), RecipientDomains.of(settings.smtp().recipientDomains()), correctionTasks());
+    }
+
+    private CorrectionTasks correctionTasks() {
+        return once("ingestNotifyCorrectionTasks", () -> new CorrectionTasks(dataSource(), settings.correction().delaySeconds(),
+                settings.correction().retryBaseSeconds(), metrics(), new DeletionBounds(DeletionBounds.prefix(settings.correction().s3KeyPrefix()))));
+    }
+
+    private DeletionBreaker deletionBreaker() {
+        return once("ingestNotifyDeletionBreaker", () -> {
+            DeletionBreaker breaker = new DeletionBreaker(dataSource(), settings.correction().maxDeletionsPerHour(), metrics());
+            metrics().gauge("ingest_corrections_held", breaker, DeletionBreaker::heldCount);
+            return breaker;
+        });
+    }
+
+    /** The digest's SMTP back-off, one object for the route's redelivery and the retry log's next_retry_at. */
+    private org.apache.camel.processor.errorhandler.RedeliveryPolicy mailRedelivery() {
+        return once("ingestNotifyMailRedelivery", () -> BackOff.of(settings.notification().maxAttempts() - 1,
+                settings.notification().retryDelayMs(), settings.notification().retryMultiplier()));
+    }
+
+    private EmailLog emailLog() {
+        return once("ingestNotifyEmailLog", () -> new EmailLog(dataSource(), mailRedelivery(), settings.smtp().server(), metrics(), leases()));
+    }
+
+    /**
+     * The smtp component, configured once so credentials never appear in an endpoint URI (or a log line); TLS as
+     * SmtpTransportSecurity says: implicit (SMTP_SSL) or required STARTTLS, identity checked.
+     */
+    private org.apache.camel.component.mail.MailComponent smtp() {
+        Settings.Smtp smtp = settings.smtp();
+        return DigestMailComponent.create(context, smtp.server(), smtp.port(), smtp.user(), smtp.password(),
+                SmtpTransportSecurity.of(smtp), smtp.timeoutMs());
+    }
+
+    /**
+     * The clean-up's own aws2-s3 component (routes use ingest-notify-aws2-s3:) with its client inside: no S3Client bean
+     * in the registry, which a host's aws2-s3 component would autowire. Endpoint override and path style for
+     * S3-compatible stores.
+     */
+    private AWS2S3Component s3() {
+        Settings.S3 s3 = settings.s3();
+        Duration timeout = Duration.ofMillis(s3.timeoutMs());
+        var builder = S3Client.builder()
+                .region(Region.of(s3.region()))
+                .forcePathStyle(true)
+                .overrideConfiguration(o -> o.apiCallTimeout(timeout).apiCallAttemptTimeout(timeout))
+                .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(timeout));
+        if (!s3.endpoint().isEmpty()) {
+            builder.endpointOverride(URI.create(s3.endpoint()));
+        }
+        if (!s3.accessKey().isEmpty()) {
+            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())));
+        }
+        AWS2S3Component component = new AWS2S3Component(context);
+        component.getConfiguration().setAmazonS3Client(builder.build());
+        component.setAutowiredEnabled(false);
+        return component;
+    }
+
+    private void addService(Object service) {
+        try {
+            context.addService(service, true, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not start " + service, e);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+package io.ingestnotify.settings;
+
+import java.util.Locale;
+
+/**
+ * Every setting of the bundle, once: its key (the same in every home), the environment variable that sets it on the
+ * standalone jar, its default and what it means. README's Configuration table is generated from this list and
+ * application.properties is checked against it ({@code SettingsDocumentedTest}).
+ * <ul>
+ * <li>standalone jar and Docker: the variable ({@code DB_URL}), or the property {@code ingest-notify.db.url};</li>
+ * <li>a guest in a host's Camel application: the property {@code ingest-notify.db.url} (the host's environment is
+ * the host's);</li>
+ * <li>Karaf: {@code db.url} in {@code etc/io.ingestnotify.cfg}.</li>
+ * </ul>
+ */
+public enum Setting {
+
+    // --- HTTP and its two roles
+    HTTP_PORT("http.port", "8080", "intake, API, ops page, `/observe/health` and `/observe/metrics` on one port"),
+    HTTP_HOST("http.host", "127.0.0.1", "bind address; anything but loopback needs `INTAKE_TOKEN` and an operator credential (see Security)"),
+    HTTP_BASE_PATH("http.base-path", "", "path the API and ops page live under, e.g. `/ingest-notify` (a guest in a host application: `/ingest-notify` unless set)"),
+    INTAKE_TOKEN("intake.token", "", Kind.SECRET, "the pipeline's bearer token(s) for `POST /api/events`, comma-separated for rotation"),
+    OPS_USER("ops.user", "", "the operator's HTTP Basic user (ops page, operator API, `/observe/*` but health); with `OPS_PASSWORD`"),
+    OPS_PASSWORD("ops.password", "", Kind.SECRET, "the operator's HTTP Basic password"),
+    OPS_TOKEN("ops.token", "", Kind.SECRET, "the operator's bearer token(s), instead of or beside Basic, comma-separated for rotation"),
+    MAX_REQUEST_BYTES("max.request.bytes", "1048576", "largest request body; beyond it `413`"),
+    MAX_EVENTS_PER_REQUEST("max.events.per.request", "1000", "most events one `POST /api/events` may carry; beyond it `413`"),
+
+    // --- The operational database
+    DB_URL("db.url", "", "JDBC URL of the operational PostgreSQL; empty: an embedded PostgreSQL under `DATA_DIR/postgres` (embedded jar; elsewhere start-up stops, naming it)"),
+    DB_USER("db.user", "postgres", "database user"),
+    DB_PASSWORD("db.password", "", Kind.SECRET, "database password"),
+    DB_SCHEMA("db.schema", "public", "schema of the operational tables (Flyway migrates it at start)"),
+    DB_BEAN("db.bean", "", "(a guest in a host application) name of the host's DataSource bean to keep the tables in; empty: a pool of its own"),
+    DB_POOL_SIZE("db.pool.size", "10", "HikariCP pool size (1-200)"),
+    DATA_DIR("data.dir", "data", "the embedded parts' folder (PostgreSQL, saved mails, S3 store)"),
+    EMBEDDED("embedded.enabled", "true", "`false`: never start embedded parts (`DB_URL` and `SMTP_SERVER` then required); a guest and Karaf never start them"),
+    DEMO("demo", "false", "feed the example events at start (embedded jar only)"),
+
+    // --- Email
+    SMTP_SERVER("smtp.server", "", "SMTP host; empty: an embedded SMTP server on `EMBEDDED_SMTP_PORT` (embedded jar; elsewhere start-up stops, naming it)"),
+    SMTP_PORT("smtp.port", "", "SMTP port; empty: 465 with `SMTP_SSL`, else 587"),
+    SMTP_SSL("smtp.ssl", "false", "`true`: TLS from the first byte (smtps); STARTTLS is not used then"),
+    SMTP_STARTTLS("smtp.starttls", "true", "STARTTLS, required (a server that does not offer it gets no mail); the certificate must match `SMTP_SERVER`"),
+    SMTP_USER("smtp.user", "", "SMTP user (set: authenticated, over TLS only)"),
+    SMTP_PASSWORD("smtp.password", "", Kind.SECRET, "SMTP password (never logged, never in an endpoint URI)"),
+    SMTP_ALLOW_PLAINTEXT_AUTH("smtp.allow.plaintext.auth", "false", "`true` lets `SMTP_USER`/`SMTP_PASSWORD` cross a connection without TLS; otherwise start-up stops"),
+    SMTP_TRUSTSTORE("smtp.truststore", "", "PKCS12/JKS trust store for an SMTP server certified by a private CA; empty: the JVM's CAs"),
+    SMTP_TRUSTSTORE_PASSWORD("smtp.truststore.password", "", Kind.SECRET, "password of `SMTP_TRUSTSTORE`"),
+    SMTP_TIMEOUT_MS("smtp.timeout.ms", "10000", "SMTP connect/read timeout (100-600000 ms)"),
+    EMBEDDED_SMTP_PORT("embedded.smtp.port", "2525", "the embedded SMTP server's port (0: any free port)"),
+    FROM_EMAIL("from.email", "noreply@knowledgebot.com", "sender of every digest"),
+    RECIPIENT_DOMAINS("recipient.domains", "", "comma-separated domains digests may go to (exact match); others: outcome `recipient_not_allowed`, no batch, no mail"),
+
+    // --- CMS
+    CMS_API_URL("cms.api.url", "", "Strapi base URL; empty: default preferences, CMS clean-up `skipped`"),
+    CMS_API_TOKEN("cms.api.token", "", Kind.SECRET, "bearer token: a custom Strapi token with the permissions `cms/strapi/README.md` lists"),
+    CMS_FILES_PATH("cms.files.path", "/api/files", "URL path of the CMS's file records (cms/strapi's file type): metadata look-up, marks, clean-up `DELETE`"),
+    CMS_TIMEOUT_MS("cms.timeout.ms", "3000", "CMS call timeout (100-600000 ms)"),
+    PREFERENCES_CACHE_TTL_SECONDS("preferences.cache.ttl.seconds", "300", "preference cache freshness (1-86400 s)"),
+
+    // --- Batches and digests
+    ENABLE_EMAIL_NOTIFICATIONS("enable.email.notifications", "true", "`false`: batches complete and are recorded, digests `skipped`"),
+    DEFAULT_NOTIFICATION_DELAY_MINUTES("default.notification.delay.minutes", "30", "delay when the CMS has no preference (1-1440)"),
+    DEFAULT_BATCH_SIZE_THRESHOLD("default.batch.size.threshold", "5", "size when the CMS has no preference (1-100)"),
+    MAX_BATCH_AGE_HOURS("max.batch.age.hours", "24", "the sweeper completes older open batches (1-8760)"),
+    NOTIFICATION_DELAY_UNIT("notification.delay.unit", "MINUTES", "unit of `notification_delay_minutes`; `SECONDS`/`MILLISECONDS` run the same flow fast"),
+    DEFAULT_RECIPIENT("default.recipient", "", "recipient of events without `user_email`; empty: such events join no batch"),
+    NOTIFICATION_MAX_ATTEMPTS("notification.max.attempts", "3", "SMTP attempts per digest (1-20)"),
+    NOTIFICATION_RETRY_DELAY_MS("notification.retry.delay.ms", "30000", "first SMTP retry delay"),
+    NOTIFICATION_RETRY_MULTIPLIER("notification.retry.multiplier", "2", "each retry waits this many times the one before (1-10)"),
+    TEMPLATES_DIR("templates.dir", "classpath:templates", "FreeMarker templates; e.g. `file:/etc/ingest-notify/templates` to override"),
+    AGGREGATION_REPOSITORY("aggregation.repository", "batch-table", "`batch-table`: the aggregator's state is the batch table, so a restart re-arms every open batch's timer; `memory`: camel-core's in-memory repository (lost timers wait for the sweeper)"),
+    OUTBOX_POLL_DELAY_MS("outbox.poll.delay.ms", "500", "outbox poller pace"),
+    OUTBOX_POLL_LIMIT("outbox.poll.limit", "200", "most outbox rows claimed and filed as one group"),
+    OUTBOX_CLAIM_LEASE_SECONDS("outbox.claim.lease.seconds", "30", "an outbox claim older than this (crashed instance) is taken again"),
+    SWEEPER_INTERVAL_MS("sweeper.interval.ms", "30000", "sweeper period (lost timers, max age, stalled digests, deferred CMS marks)"),
+    SWEEPER_GRACE_SECONDS("sweeper.grace.seconds", "2", "a batch is due for the sweeper this long after its delay passed"),
+
+    // --- Several instances on one database
+    INSTANCE_ID("instance.id", "", "this instance's id on every claim, in log lines, on the ops page and as a metric label; empty: host name and pid"),
+    LEASE_SECONDS("lease.seconds", "30", "lease of claimed scheduled work (digest sends, sweeper completions, CMS marks, corrections), renewed every third of it while the work runs; a dead instance's work returns to the others after it (3-3600)"),
+
+    // --- Auto-correction
+    ENABLE_AUTO_CORRECTION("enable.auto.correction", "true", "`false`: tasks are recorded, never run"),
+    AUTO_CORRECTION_DELAY_SECONDS("auto.correction.delay.seconds", "60", "a task runs this long after the failure"),
+    AUTO_CORRECTION_DRY_RUN("correction.dry.run", "false", "`true`: log the plan, delete nothing"),
+    MAX_CORRECTION_ATTEMPTS("max.correction.attempts", "3", "attempts of a task before it stays `failed`"),
+    CORRECTION_RETRY_BASE_SECONDS("correction.retry.base.seconds", "30", "back-off between attempts: base × 2^(attempt-1)"),
+    CORRECTION_BRANCH_REDELIVERIES("correction.branch.redeliveries", "3", "retries of one action within an attempt, before its dead letter (0-20)"),
+    CORRECTION_BRANCH_REDELIVERY_DELAY_MS("correction.branch.redelivery.delay.ms", "1000", "first delay between those retries, doubling"),
+    CORRECTION_POLL_DELAY_MS("correction.poll.delay.ms", "200", "task poller pace"),
+    CORRECTION_POLL_LIMIT("correction.poll.limit", "20", "tasks claimed per poll"),
+    CORRECTION_REDRIVE_INTERVAL_MS("correction.redrive.interval.ms", "10000", "re-drive pace of failed tasks"),
+    METADATA_LOOKUP("metadata.lookup", "auto", "`auto`: failed events are confirmed by the metadata look-up when it is the CMS (`METADATA_SOURCE`), the `METADATA_TABLE` is visible at start, or `ingest-notify-lookup-file` is replaced in `ROUTES_DIR`; `true`: required; `false`: never"),
+    METADATA_SOURCE("metadata.source", "auto", "where the metadata look-up reads: `cms` (`GET CMS_FILES_PATH/{id}`), `sql` (`METADATA_TABLE` in the operational database); `auto`: `cms` when `CMS_API_URL` is set"),
+    METADATA_TABLE("metadata.table", "files", "table or view (`name` or `schema.name`) of the `sql` look-up, with `document_id`, `company_id`, `bot_id`, `name`, `storage_key`"),
+    S3_KEY_PREFIX("s3.key.prefix", "", "folder the S3 clean-up may delete in, ending in `/`; `{company_id}`, `{bot_id}` filled from the task; empty: any plain key"),
+    MAX_DELETIONS_PER_HOUR("max.deletions.per.hour", "200", "at most this many correction tasks delete in a rolling hour; the rest wait `held` for the operator"),
+    S3_BUCKET("s3.bucket", "", "the pipeline's bucket; empty: embedded store (embedded jar), else the S3 action is `skipped`"),
+    S3_ENDPOINT("s3.endpoint", "", "S3-compatible endpoint (path-style); empty: AWS"),
+    S3_REGION("s3.region", "us-east-1", "S3 region"),
+    AWS_ACCESS_KEY_ID("s3.access-key", "", "static S3 access key; empty: the AWS default credentials chain"),
+    AWS_SECRET_ACCESS_KEY("s3.secret-key", "", Kind.SECRET, "static S3 secret key"),
+    S3_TIMEOUT_MS("s3.timeout.ms", "5000", "S3 call timeout (100-600000 ms)"),
+    CHROMA_URL("chroma.url", "", "Chroma server; empty: the Chroma action is `skipped`"),
+    CHROMA_TENANT("chroma.tenant", "default_tenant", "Chroma tenant of the chunks"),
+    CHROMA_DATABASE("chroma.database", "default_database", "Chroma database of the chunks"),
+    CHROMA_COLLECTION("chroma.collection", "global", "Chroma collection of the chunks"),
+    CHROMA_TOKEN("chroma.token", "", Kind.SECRET, "sent as `x-chroma-token`"),
+    CHROMA_TIMEOUT_MS("chroma.timeout.ms", "5000", "Chroma call timeout (100-600000 ms)"),
+
+    // --- User routes
+    ROUTES_DIR("routes.dir", "", "folder of user YAML routes, loaded after the built-in ones; a route with a built-in id replaces it"),
+    ROUTES_RELOAD("routes.reload", "false", "`true`: a changed user route file is reloaded live");
+
+    /** Prefix of every setting among Camel's properties (standalone and guest). */
+    public static final String PREFIX = "ingest-notify.";
+
+    enum Kind { PLAIN, SECRET }
+
+    private final String key;
+    private final String defaultValue;
+    private final boolean secret;
+    private final String meaning;
+
+    Setting(String key, String defaultValue, String meaning) {
+        this(key, defaultValue, Kind.PLAIN, meaning);
+    }
+
+    Setting(String key, String defaultValue, Kind kind, String meaning) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.secret = kind == Kind.SECRET;
+        this.meaning = meaning;
+    }
+
+    /** The key, the same in every home: {@code db.url}. */
+    public String key() {
+        return key;
+    }
+
+    /** The key among Camel's properties: {@code ingest-notify.db.url}. */
+    public String property() {
+        return PREFIX + key;
+    }
+
+    /** The environment variable of the standalone jar: {@code DB_URL}. */
+    public String variable() {
+        return name();
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** A secret is never printed: not in a refusal, not in a log line. */
+    public boolean secret() {
+        return secret;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+
+    /** The setting whose key (with or without the {@code ingest-notify.} prefix) this is, or null. */
+    public static Setting ofKey(String key) {
+        String k = key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
+        for (Setting s : values()) {
+            if (s.key.equals(k)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The refusal of a value: names the variable, the property and the Karaf key, so whoever set it finds it in
+     * their own home; a secret's value is never repeated.
+     */
+    public InvalidSettingException invalid(String value, String expected) {
+        String shown = secret && value != null && !value.isEmpty() ? "***" : value == null ? "" : value;
+        return new InvalidSettingException(String.format(Locale.ROOT,
+                "Invalid setting %s='%s': expected %s (property %s; %s in etc/io.ingestnotify.cfg)",
+                variable(), shown, expected, property(), key));
+    }
+}

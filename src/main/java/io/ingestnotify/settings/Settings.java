@@ -1,0 +1,383 @@
+package io.ingestnotify.settings;
+
+import java.io.File;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Every setting, read once at start from one property source, typed and checked: a bad value stops start-up with
+ * {@link Setting#invalid}. Beans get their values from here and parse nothing themselves. Immutable; the embedded
+ * parts and the demo make a changed copy with {@link #with}.
+ */
+public final class Settings {
+
+    /** A plain email address (the same rule as the intake's {@code user_email}). */
+    public static final Pattern EMAIL = Pattern.compile("^[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9.-]{1,253}\\.[A-Za-z]{2,63}$");
+    private static final Pattern URL_PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+    private static final Pattern DOMAIN = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+");
+    private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9._:@-]{1,100}");
+
+    public record Http(int port, String host, String basePath, List<String> intakeTokens, String opsUser,
+                       String opsPassword, List<String> opsTokens, int maxRequestBytes, int maxEventsPerRequest) {
+    }
+
+    public record Database(String url, String user, String password, String schema, String bean, int poolSize) {
+    }
+
+    public record Embedded(boolean enabled, boolean demo, File dataDir, int smtpPort) {
+    }
+
+    /** {@code port} is SMTP_PORT, or 465/587 by {@code ssl} when it is not set. */
+    public record Smtp(String server, int port, boolean ssl, boolean startTls, String user, String password,
+                       boolean allowPlaintextAuth, String trustStore, String trustStorePassword, int timeoutMs,
+                       String from, List<String> recipientDomains) {
+    }
+
+    public record Cms(String url, String token, String filesPath, int timeoutMs, int cacheTtlSeconds) {
+        public boolean configured() {
+            return !url.isEmpty();
+        }
+    }
+
+    public record Batching(int defaultDelay, int defaultThreshold, int maxAgeHours, TimeUnit delayUnit,
+                           String defaultRecipient, String aggregationRepository, int outboxPollDelayMs,
+                           int outboxPollLimit, int outboxClaimLeaseSeconds, int sweeperIntervalMs, int sweeperGraceSeconds) {
+    }
+
+    public record Notification(boolean enabled, int maxAttempts, int retryDelayMs, int retryMultiplier, String templatesDir) {
+    }
+
+    public record Instance(String id, int leaseSeconds) {
+    }
+
+    public record Correction(boolean enabled, int delaySeconds, boolean dryRun, int maxAttempts, int retryBaseSeconds,
+                             int branchRedeliveries, int branchRedeliveryDelayMs, int pollDelayMs, int pollLimit,
+                             int redriveIntervalMs, String metadataLookup, String metadataSource, String metadataTable,
+                             String s3KeyPrefix, int maxDeletionsPerHour) {
+    }
+
+    public record S3(String bucket, String endpoint, String region, String accessKey, String secretKey, int timeoutMs) {
+        public boolean configured() {
+            return !bucket.isEmpty();
+        }
+    }
+
+    public record Chroma(String url, String tenant, String database, String collection, String token, int timeoutMs) {
+    }
+
+    public record Routes(String dir, boolean reload) {
+    }
+
+    private final Map<Setting, String> values;
+    private final Http http;
+    private final Database database;
+    private final Embedded embedded;
+    private final Smtp smtp;
+    private final Cms cms;
+    private final Batching batching;
+    private final Notification notification;
+    private final Instance instance;
+    private final Correction correction;
+    private final S3 s3;
+    private final Chroma chroma;
+    private final Routes routes;
+
+    private Settings(Map<Setting, String> given) {
+        Map<Setting, String> v = new EnumMap<>(given);
+        if (v.get(Setting.INSTANCE_ID).isEmpty()) {
+            v.put(Setting.INSTANCE_ID, defaultInstanceId());
+        }
+        if (v.get(Setting.SMTP_PORT).isEmpty()) {
+            v.put(Setting.SMTP_PORT, bool(v, Setting.SMTP_SSL) ? "465" : "587");
+        }
+        this.values = Collections.unmodifiableMap(v);
+        http = new Http(integer(v, Setting.HTTP_PORT, 0, 65_535), text(v, Setting.HTTP_HOST, true), basePath(v),
+                list(v, Setting.INTAKE_TOKEN), opsUser(v), v.get(Setting.OPS_PASSWORD), list(v, Setting.OPS_TOKEN),
+                integer(v, Setting.MAX_REQUEST_BYTES, 1024, 64 * 1024 * 1024), integer(v, Setting.MAX_EVENTS_PER_REQUEST, 1, 100_000));
+        database = new Database(v.get(Setting.DB_URL), v.get(Setting.DB_USER), v.get(Setting.DB_PASSWORD),
+                text(v, Setting.DB_SCHEMA, true), v.get(Setting.DB_BEAN), integer(v, Setting.DB_POOL_SIZE, 1, 200));
+        embedded = new Embedded(bool(v, Setting.EMBEDDED), bool(v, Setting.DEMO), new File(text(v, Setting.DATA_DIR, true)),
+                integer(v, Setting.EMBEDDED_SMTP_PORT, 0, 65_535));
+        smtp = smtp(v);
+        cms = new Cms(url(v, Setting.CMS_API_URL), v.get(Setting.CMS_API_TOKEN), path(v, Setting.CMS_FILES_PATH, "the URL path of the CMS's file records, such as /api/files"),
+                integer(v, Setting.CMS_TIMEOUT_MS, 100, 600_000), integer(v, Setting.PREFERENCES_CACHE_TTL_SECONDS, 1, 86_400));
+        batching = new Batching(integer(v, Setting.DEFAULT_NOTIFICATION_DELAY_MINUTES, 1, 1440),
+                integer(v, Setting.DEFAULT_BATCH_SIZE_THRESHOLD, 1, 100), integer(v, Setting.MAX_BATCH_AGE_HOURS, 1, 8_760),
+                delayUnit(v), defaultRecipient(v, smtp.recipientDomains()),
+                oneOf(v, Setting.AGGREGATION_REPOSITORY, "batch-table", "memory"),
+                integer(v, Setting.OUTBOX_POLL_DELAY_MS, 10, 3_600_000), integer(v, Setting.OUTBOX_POLL_LIMIT, 1, 10_000),
+                integer(v, Setting.OUTBOX_CLAIM_LEASE_SECONDS, 1, 86_400), integer(v, Setting.SWEEPER_INTERVAL_MS, 100, 86_400_000),
+                integer(v, Setting.SWEEPER_GRACE_SECONDS, 0, 3_600));
+        notification = new Notification(bool(v, Setting.ENABLE_EMAIL_NOTIFICATIONS), integer(v, Setting.NOTIFICATION_MAX_ATTEMPTS, 1, 20),
+                integer(v, Setting.NOTIFICATION_RETRY_DELAY_MS, 1, 86_400_000), integer(v, Setting.NOTIFICATION_RETRY_MULTIPLIER, 1, 10),
+                text(v, Setting.TEMPLATES_DIR, true));
+        instance = new Instance(instanceId(v), integer(v, Setting.LEASE_SECONDS, 3, 3_600));
+        correction = new Correction(bool(v, Setting.ENABLE_AUTO_CORRECTION), integer(v, Setting.AUTO_CORRECTION_DELAY_SECONDS, 0, 86_400),
+                bool(v, Setting.AUTO_CORRECTION_DRY_RUN), integer(v, Setting.MAX_CORRECTION_ATTEMPTS, 1, 100),
+                integer(v, Setting.CORRECTION_RETRY_BASE_SECONDS, 0, 86_400), integer(v, Setting.CORRECTION_BRANCH_REDELIVERIES, 0, 20),
+                integer(v, Setting.CORRECTION_BRANCH_REDELIVERY_DELAY_MS, 0, 600_000), integer(v, Setting.CORRECTION_POLL_DELAY_MS, 10, 3_600_000),
+                integer(v, Setting.CORRECTION_POLL_LIMIT, 1, 10_000), integer(v, Setting.CORRECTION_REDRIVE_INTERVAL_MS, 100, 86_400_000),
+                oneOf(v, Setting.METADATA_LOOKUP, "auto", "true", "false"), metadataSource(v),
+                metadataTable(v), v.get(Setting.S3_KEY_PREFIX), integer(v, Setting.MAX_DELETIONS_PER_HOUR, 1, 1_000_000));
+        s3 = new S3(v.get(Setting.S3_BUCKET), url(v, Setting.S3_ENDPOINT), text(v, Setting.S3_REGION, true), v.get(Setting.AWS_ACCESS_KEY_ID),
+                v.get(Setting.AWS_SECRET_ACCESS_KEY), integer(v, Setting.S3_TIMEOUT_MS, 100, 600_000));
+        chroma = new Chroma(url(v, Setting.CHROMA_URL), text(v, Setting.CHROMA_TENANT, true), text(v, Setting.CHROMA_DATABASE, true),
+                text(v, Setting.CHROMA_COLLECTION, true), v.get(Setting.CHROMA_TOKEN), integer(v, Setting.CHROMA_TIMEOUT_MS, 100, 600_000));
+        routes = new Routes(v.get(Setting.ROUTES_DIR), bool(v, Setting.ROUTES_RELOAD));
+    }
+
+    /**
+     * Reads every setting from one source: {@code source} answers a setting's value where its home sets it, empty
+     * where not (then the default applies). Values are trimmed, secrets too (a pasted token's trailing newline).
+     */
+    public static Settings read(Function<Setting, Optional<String>> source) {
+        Map<Setting, String> v = new EnumMap<>(Setting.class);
+        for (Setting s : Setting.values()) {
+            v.put(s, source.apply(s).map(String::trim).orElse(s.defaultValue()));
+        }
+        return new Settings(v);
+    }
+
+    /** A copy with some values changed (the embedded parts' addresses, the demo's pace), checked again. */
+    public Settings with(Map<Setting, String> changes) {
+        Map<Setting, String> v = new EnumMap<>(values);
+        v.putAll(changes);
+        return new Settings(v);
+    }
+
+    /** Every setting's effective value, as text (defaults and derived values filled in). */
+    public Map<Setting, String> values() {
+        return values;
+    }
+
+    public String value(Setting setting) {
+        return values.get(setting);
+    }
+
+    public Http http() {
+        return http;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public Embedded embedded() {
+        return embedded;
+    }
+
+    public Smtp smtp() {
+        return smtp;
+    }
+
+    public Cms cms() {
+        return cms;
+    }
+
+    public Batching batching() {
+        return batching;
+    }
+
+    public Notification notification() {
+        return notification;
+    }
+
+    public Instance instance() {
+        return instance;
+    }
+
+    public Correction correction() {
+        return correction;
+    }
+
+    public S3 s3() {
+        return s3;
+    }
+
+    public Chroma chroma() {
+        return chroma;
+    }
+
+    public Routes routes() {
+        return routes;
+    }
+
+    // --- parsers: each refuses with the setting's own message
+
+    private static int integer(Map<Setting, String> v, Setting s, int min, int max) {
+        String value = v.get(s);
+        try {
+            int i = Integer.parseInt(value);
+            if (i >= min && i <= max) {
+                return i;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw s.invalid(value, "an integer from " + min + " to " + max);
+    }
+
+    private static boolean bool(Map<Setting, String> v, Setting s) {
+        String value = v.get(s).toLowerCase(Locale.ROOT);
+        if (value.equals("true") || value.equals("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw s.invalid(v.get(s), "true or false");
+    }
+
+    private static String text(Map<Setting, String> v, Setting s, boolean required) {
+        String value = v.get(s);
+        if (required && value.isEmpty()) {
+            throw s.invalid(value, "a value (default: " + s.defaultValue() + ")");
+        }
+        return value;
+    }
+
+    private static String oneOf(Map<Setting, String> v, Setting s, String... allowed) {
+        String value = v.get(s).toLowerCase(Locale.ROOT);
+        if (Arrays.asList(allowed).contains(value)) {
+            return value;
+        }
+        throw s.invalid(v.get(s), String.join(", ", allowed));
+    }
+
+    private static List<String> list(Map<Setting, String> v, Setting s) {
+        return Arrays.stream(v.get(s).split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    }
+
+    /** An http(s) URL without a trailing slash, or empty when the system is not configured. */
+    private static String url(Map<Setting, String> v, Setting s) {
+        String value = v.get(s);
+        if (value.isEmpty()) {
+            return "";
+        }
+        try {
+            URI uri = URI.create(value);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return value.endsWith("/") ? value.substring(0, value.length() - 1) : value;
+            }
+        } catch (IllegalArgumentException e) {
+            // refused below
+        }
+        throw s.invalid(value, "an http(s) URL");
+    }
+
+    /** An absolute URL path of plain segments, no trailing slash. */
+    private static String path(Map<Setting, String> v, Setting s, String expected) {
+        String p = v.get(s);
+        if (!URL_PATH.matcher(p).matches() || p.contains("/./") || p.contains("/../") || p.endsWith("/.") || p.endsWith("/..")) {
+            throw s.invalid(p, expected);
+        }
+        return p;
+    }
+
+    private static String basePath(Map<Setting, String> v) {
+        String p = v.get(Setting.HTTP_BASE_PATH);
+        return p.isEmpty() ? p : path(v, Setting.HTTP_BASE_PATH, "empty or a path such as /ingest-notify (no trailing /)");
+    }
+
+    private static String email(Map<Setting, String> v, Setting s) {
+        String value = v.get(s);
+        if (EMAIL.matcher(value).matches()) {
+            return value;
+        }
+        throw s.invalid(value, "an email address");
+    }
+
+    private static TimeUnit delayUnit(Map<Setting, String> v) {
+        return TimeUnit.valueOf(oneOf(v, Setting.NOTIFICATION_DELAY_UNIT, "minutes", "seconds", "milliseconds").toUpperCase(Locale.ROOT));
+    }
+
+    private static String opsUser(Map<Setting, String> v) {
+        String user = v.get(Setting.OPS_USER);
+        if (user.isEmpty() != v.get(Setting.OPS_PASSWORD).isEmpty()) {
+            Setting missing = user.isEmpty() ? Setting.OPS_USER : Setting.OPS_PASSWORD;
+            throw missing.invalid("", "both OPS_USER and OPS_PASSWORD, or neither");
+        }
+        if (user.contains(":")) {
+            throw Setting.OPS_USER.invalid(user, "a user name without ':'");
+        }
+        return user;
+    }
+
+    private static Smtp smtp(Map<Setting, String> v) {
+        boolean ssl = bool(v, Setting.SMTP_SSL);
+        // With implicit TLS the whole session is already encrypted: STARTTLS has nothing to add.
+        boolean startTls = !ssl && bool(v, Setting.SMTP_STARTTLS);
+        boolean allowPlaintext = bool(v, Setting.SMTP_ALLOW_PLAINTEXT_AUTH);
+        String user = v.get(Setting.SMTP_USER);
+        if (!user.isEmpty() && !ssl && !startTls && !allowPlaintext) {
+            throw Setting.SMTP_STARTTLS.invalid(v.get(Setting.SMTP_STARTTLS), "true (or SMTP_SSL=true) when SMTP_USER is set, so the "
+                    + "SMTP password never crosses the network in plaintext; SMTP_ALLOW_PLAINTEXT_AUTH=true accepts that risk");
+        }
+        List<String> domains = list(v, Setting.RECIPIENT_DOMAINS).stream().map(d -> d.toLowerCase(Locale.ROOT)).toList();
+        if (domains.stream().anyMatch(d -> !DOMAIN.matcher(d).matches())) {
+            throw Setting.RECIPIENT_DOMAINS.invalid(v.get(Setting.RECIPIENT_DOMAINS), "comma-separated domain names, such as example.com,example.org");
+        }
+        return new Smtp(v.get(Setting.SMTP_SERVER), integer(v, Setting.SMTP_PORT, 1, 65_535), ssl, startTls, user,
+                v.get(Setting.SMTP_PASSWORD), allowPlaintext, v.get(Setting.SMTP_TRUSTSTORE), v.get(Setting.SMTP_TRUSTSTORE_PASSWORD),
+                integer(v, Setting.SMTP_TIMEOUT_MS, 100, 600_000), email(v, Setting.FROM_EMAIL), domains);
+    }
+
+    /** An address in RECIPIENT_DOMAINS: one outside could never receive a digest, a misconfiguration. */
+    private static String defaultRecipient(Map<Setting, String> v, List<String> domains) {
+        String value = v.get(Setting.DEFAULT_RECIPIENT);
+        if (value.isEmpty()) {
+            return value;
+        }
+        String address = email(v, Setting.DEFAULT_RECIPIENT);
+        String domain = address.substring(address.lastIndexOf('@') + 1).toLowerCase(Locale.ROOT);
+        if (!domains.isEmpty() && !domains.contains(domain)) {
+            throw Setting.DEFAULT_RECIPIENT.invalid(value, "an address in RECIPIENT_DOMAINS (" + String.join(",", domains) + ")");
+        }
+        return address;
+    }
+
+    /** Where the look-up reads: {@code auto} resolved to cms (with CMS_API_URL) or sql. */
+    private static String metadataSource(Map<Setting, String> v) {
+        boolean cms = !url(v, Setting.CMS_API_URL).isEmpty();
+        String source = oneOf(v, Setting.METADATA_SOURCE, "auto", "cms", "sql");
+        if (source.equals("cms") && !cms) {
+            throw Setting.METADATA_SOURCE.invalid(v.get(Setting.METADATA_SOURCE), "sql or auto, or set CMS_API_URL");
+        }
+        return source.equals("auto") ? (cms ? "cms" : "sql") : source;
+    }
+
+    private static String metadataTable(Map<Setting, String> v) {
+        String value = v.get(Setting.METADATA_TABLE);
+        if (!value.matches("[A-Za-z_][A-Za-z0-9_]{0,62}(\\.[A-Za-z_][A-Za-z0-9_]{0,62})?")) {
+            throw Setting.METADATA_TABLE.invalid(value, "a table name such as files or cms.ingest_files");
+        }
+        return value;
+    }
+
+    private static String instanceId(Map<Setting, String> v) {
+        String value = v.get(Setting.INSTANCE_ID);
+        if (INSTANCE.matcher(value).matches()) {
+            return value;
+        }
+        throw Setting.INSTANCE_ID.invalid(value, "up to 100 letters, digits and . _ - : @ (empty: host name and pid)");
+    }
+
+    /** The host name and pid, cut to the 100 characters an id may have. */
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "localhost";
+        }
+        String id = host.replaceAll("[^A-Za-z0-9._:@-]", "_") + "-" + ProcessHandle.current().pid();
+        return id.length() > 100 ? id.substring(id.length() - 100) : id;
+    }
+}
