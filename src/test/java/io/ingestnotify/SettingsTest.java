@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A bad setting stops start-up with a message that names its environment variable. */
+/** A bad setting stops start-up with a message that names its environment variable, its property and its key. */
 class SettingsTest extends AppTestSupport {
 
     @ParameterizedTest(name = "{1}={2}")
@@ -79,9 +79,10 @@ class SettingsTest extends AppTestSupport {
                         all.append(t.getMessage()).append('\n');
                         t = t.getCause();
                     }
-                    // the variable for a standalone run, the property key for a guest in a host's context
+                    // the variable for a standalone run, the property for a guest in a host's context, the key for Karaf
+                    String key = property.substring("ingest-notify.".length());
                     org.assertj.core.api.Assertions.assertThat(all.toString()).contains("Invalid setting " + envName + "='" + value + "'")
-                            .contains("(property " + property + ")");
+                            .contains("(property " + property + "; " + key + " in etc/io.ingestnotify.cfg)");
                 });
     }
 

@@ -63,11 +63,16 @@ public final class IngestNotifyBeans {
     private final Settings settings;
     private final Supplier<BundleDatabase> database;
     private final Map<String, Object> made = new HashMap<>();
+    private final SmtpTransportSecurity smtpSecurity;
+    private final DeletionBounds deletionBounds;
 
+    /** Checks now what the settings alone cannot tell (a readable trust store, a well-formed key prefix). */
     public IngestNotifyBeans(CamelContext context, Settings settings, Supplier<BundleDatabase> database) {
         this.context = context;
         this.settings = settings;
         this.database = database;
+        this.smtpSecurity = SmtpTransportSecurity.of(settings.smtp());
+        this.deletionBounds = new DeletionBounds(DeletionBounds.prefix(settings.correction().s3KeyPrefix()));
     }
 
     /** Binds every bean; none is made before it is looked up. */
@@ -198,7 +203,7 @@ public final class IngestNotifyBeans {
 
     private CorrectionTasks correctionTasks() {
         return once("ingestNotifyCorrectionTasks", () -> new CorrectionTasks(dataSource(), settings.correction().delaySeconds(),
-                settings.correction().retryBaseSeconds(), metrics(), new DeletionBounds(DeletionBounds.prefix(settings.correction().s3KeyPrefix()))));
+                settings.correction().retryBaseSeconds(), metrics(), deletionBounds));
     }
 
     private DeletionBreaker deletionBreaker() {
@@ -226,7 +231,7 @@ public final class IngestNotifyBeans {
     private org.apache.camel.component.mail.MailComponent smtp() {
         Settings.Smtp smtp = settings.smtp();
         return DigestMailComponent.create(context, smtp.server(), smtp.port(), smtp.user(), smtp.password(),
-                SmtpTransportSecurity.of(smtp), smtp.timeoutMs());
+                smtpSecurity, smtp.timeoutMs());
     }
 
     /**
