@@ -3,6 +3,7 @@ package io.ingestnotify.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import io.ingestnotify.common.BundleDatabase;
@@ -43,9 +44,10 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         IngestNotifyBeans beans = new IngestNotifyBeans(context, settings, database);
         beans.bindTo(context.getRegistry());
 
-        UserRoutes.install(context, settings.routes().dir(), settings.routes().reload());
+        Supplier<Set<String>> userRouteIds = UserRoutes.install(context, settings.routes().dir(), settings.routes().reload());
         // Decided after the user's routes load: a replaced lookup-file route counts as a configured look-up.
-        MetadataLookupMode.install(context, settings.correction(), beans.fileLookup(), () -> database.get().dataSource());
+        MetadataLookupMode.install(context, settings.correction(), beans.fileLookup(), () -> database.get().dataSource(),
+                userRouteIds);
         List<String> switchedOn = new ArrayList<>();
         if (settings.correction().enabled()) {
             switchedOn.addAll(List.of("ingest-notify-correction-poller", "ingest-notify-correction-redrive"));

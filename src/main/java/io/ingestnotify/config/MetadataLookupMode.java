@@ -3,6 +3,7 @@ package io.ingestnotify.config;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -33,18 +34,21 @@ public final class MetadataLookupMode implements ExtendedStartupListener {
     private final String table;
     private final FileLookup lookup;
     private final Supplier<DataSource> database;
+    private final Supplier<Set<String>> userRouteIds;
 
-    private MetadataLookupMode(String mode, boolean viaCms, String table, FileLookup lookup, Supplier<DataSource> database) {
+    private MetadataLookupMode(String mode, boolean viaCms, String table, FileLookup lookup, Supplier<DataSource> database,
+                               Supplier<Set<String>> userRouteIds) {
         this.mode = mode;
         this.viaCms = viaCms;
         this.table = table;
         this.lookup = lookup;
         this.database = database;
+        this.userRouteIds = userRouteIds;
     }
 
     /** METADATA_LOOKUP, METADATA_SOURCE (resolved by Settings) and METADATA_TABLE, checked by Settings. */
     public static void install(CamelContext context, Settings.Correction settings, FileLookup lookup,
-                               Supplier<DataSource> database) throws Exception {
+                               Supplier<DataSource> database, Supplier<Set<String>> userRouteIds) throws Exception {
         String source = settings.metadataSource();
         String table = settings.metadataTable();
         var pc = context.getPropertiesComponent();
@@ -52,7 +56,7 @@ public final class MetadataLookupMode implements ExtendedStartupListener {
         // The table is an identifier checked above, never event data; camel-sql reads no placeholders inside a query file.
         pc.addOverrideProperty("ingest-notify.metadata.lookup.file.query", query("intake/lookup-file", table));
         pc.addOverrideProperty("ingest-notify.metadata.lookup.files.query", query("intake/lookup-files", table));
-        context.addStartupListener(new MetadataLookupMode(settings.metadataLookup(), source.equals("cms"), table, lookup, database));
+        context.addStartupListener(new MetadataLookupMode(settings.metadataLookup(), source.equals("cms"), table, lookup, database, userRouteIds));
     }
 
     /** A query file with its comment lines dropped and {table} filled in, on one line (it goes into an endpoint URI). */
@@ -73,8 +77,7 @@ public final class MetadataLookupMode implements ExtendedStartupListener {
                     + "storage key, company and bot");
             return;
         }
-        Object userIds = context.getRegistry().lookupByName(UserRoutes.LOADED_IDS);
-        boolean userRoute = userIds instanceof java.util.Collection<?> ids && ids.contains("ingest-notify-lookup-file");
+        boolean userRoute = userRouteIds.get().contains("ingest-notify-lookup-file");
         boolean tableFound = !userRoute && !viaCms
                 && tableVisible(database.get(), table);
         boolean on = userRoute || viaCms || tableFound;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.ingestnotify.settings.Setting;
 import org.apache.camel.CamelContext;
@@ -21,28 +22,28 @@ import org.slf4j.LoggerFactory;
  * replaces it (Camel refuses duplicate ids at start, so they are loaded as an update, as a reload would be).
  * With ROUTES_RELOAD=true, Camel's route watcher reloads a file when it changes.
  */
-public final class UserRoutes implements ExtendedStartupListener {
+final class UserRoutes implements ExtendedStartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(UserRoutes.class);
 
-    /** Registry name of the ids of the routes loaded from ROUTES_DIR. */
-    public static final String LOADED_IDS = "ingestNotifyUserRouteIds";
-
     private final File dir;
+    private volatile Set<String> loadedIds = Set.of();
 
     private UserRoutes(File dir) {
         this.dir = dir;
     }
 
-    public static void install(CamelContext context, String routesDir, boolean reload) throws Exception {
+    /** Answers the ids of the routes it loaded (none before the context is fully started, or without ROUTES_DIR). */
+    public static Supplier<Set<String>> install(CamelContext context, String routesDir, boolean reload) throws Exception {
         if (routesDir == null || routesDir.isBlank()) {
-            return;
+            return Set::of;
         }
         File dir = new File(routesDir);
         if (!dir.isDirectory()) {
             throw Setting.ROUTES_DIR.invalid(routesDir, "an existing folder");
         }
-        context.addStartupListener(new UserRoutes(dir));
+        UserRoutes routes = new UserRoutes(dir);
+        context.addStartupListener(routes);
         if (reload) {
             RouteWatcherReloadStrategy watcher = new RouteWatcherReloadStrategy(dir.getAbsolutePath(), false);
             watcher.setPattern("*.yaml");
@@ -50,6 +51,7 @@ public final class UserRoutes implements ExtendedStartupListener {
             context.addService(watcher);
             LOG.info("Watching {} for route changes (ROUTES_RELOAD)", dir.getAbsolutePath());
         }
+        return () -> routes.loadedIds;
     }
 
     @Override
@@ -69,7 +71,7 @@ public final class UserRoutes implements ExtendedStartupListener {
             resources.add(ResourceHelper.resolveMandatoryResource(context, "file:" + f.getAbsolutePath()));
         }
         Set<String> ids = PluginHelper.getRoutesLoader(context).updateRoutes(resources);
-        context.getRegistry().bind(LOADED_IDS, ids); // so others can tell a replaced built-in route (MetadataLookupMode)
+        loadedIds = Set.copyOf(ids); // so MetadataLookupMode can tell a replaced built-in route
         LOG.info("Loaded {} route(s) from {}: {}", ids.size(), dir.getAbsolutePath(), ids);
     }
 }
