@@ -26,6 +26,9 @@
     <li><strong class="success">Successful:</strong> ${d.successFiles?size}</li>
     <li><strong class="error">Failed:</strong> ${d.failedFiles?size}</li>
     <li><strong>Processing Time:</strong> ${d.processingMinutes} minutes</li>
+<#if (d.foldedBatches > 0)>
+    <li><strong>Folded batches:</strong> this digest also carries ${d.foldedBatches} later batch<#if (d.foldedBatches > 1)>es</#if> held back by your quiet hours or daily digest limit; all their files are listed below.</li>
+</#if>
   </ul>
 </div>
 <#if d.includeSuccessDetails && d.successFiles?has_content>
@@ -46,5 +49,6 @@
 </#if>
 <hr>
 <p><em>This is an automated notification from the Knowledge Bot Ingestion Service.</em></p>
+<p class="footer">You receive it because files of ${d.recipient} were processed for company ${d.companyId}, bot ${d.botId}, and your notification preferences ask for digests.<#if d.unsubscribeUrl?has_content> <a href="${d.unsubscribeUrl}">Unsubscribe from these digests</a>.</#if></p>
 </body>
 </html>

@@ -13,6 +13,9 @@ PROCESSING SUMMARY:
 - Successful: ${d.successFiles?size}
 - Failed: ${d.failedFiles?size}
 - Processing Time: ${d.processingMinutes} minutes
+<#if (d.foldedBatches > 0)>
+- This digest also carries ${d.foldedBatches} later batch<#if (d.foldedBatches > 1)>es</#if> held back by your quiet hours or daily digest limit; all their files are listed below.
+</#if>
 <#if d.includeSuccessDetails && d.successFiles?has_content>
 
 SUCCESSFUL FILES:
@@ -30,3 +33,7 @@ FAILED FILES:
 
 --
 This is an automated notification from the Knowledge Bot Ingestion Service.
+You receive it because files of ${d.recipient} were processed for company ${d.companyId}, bot ${d.botId}, and your notification preferences ask for digests.
+<#if d.unsubscribeUrl?has_content>
+To stop these digests: ${d.unsubscribeUrl}
+</#if>

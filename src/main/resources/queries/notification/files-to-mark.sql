@@ -11,7 +11,10 @@ UPDATE batch_files m
                    AND f.cms_marked_at IS NULL
                    AND (f.cms_mark_lease_expires_at IS NULL OR f.cms_mark_lease_expires_at <= now())
                    AND (f.cms_mark_refused_at IS NULL OR f.cms_mark_refused_at < :#${header.startedAt})
-                   AND (CAST(:#${header.batchId} AS text) IS NULL OR f.batch_id = CAST(:#${header.batchId} AS uuid))
+                   -- the files of one digest (its batch and the batches folded into it), or every file due
+                   AND (CAST(:#${header.batchId} AS text) IS NULL OR f.batch_id = CAST(:#${header.batchId} AS uuid)
+                        OR f.batch_id IN (SELECT l.batch_id FROM email_notification_log l
+                                           WHERE l.folded_into = CAST(:#${header.batchId} AS uuid) AND l.send_status = 'folded'))
                  ORDER BY f.id
                  LIMIT 500
                    FOR UPDATE OF f SKIP LOCKED)

@@ -1,14 +1,25 @@
 package io.ingestnotify.batching;
 
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A user's notification preferences, as the CMS returns them, clamped to the content type's bounds.
- * Frozen into each batch as user_preferences_snapshot.
+ * Frozen into each batch as user_preferences_snapshot. The recipient's controls are kept as given, empty where the
+ * CMS has none: time zone (an IANA name, checked when used), quiet hours ("HH:mm", both or neither) and the daily
+ * digest budget (null: the DEFAULT_MAX_DIGESTS_PER_DAY setting).
  */
 public record Preferences(boolean notificationEnabled, int batchSizeThreshold, int notificationDelayMinutes,
-                          String emailFormat, boolean includeSuccessDetails, boolean includeErrorDetails) {
+                          String emailFormat, boolean includeSuccessDetails, boolean includeErrorDetails,
+                          String timezone, String quietHoursStart, String quietHoursEnd, Integer maxDigestsPerDay) {
+
+    public Preferences(boolean notificationEnabled, int batchSizeThreshold, int notificationDelayMinutes,
+                       String emailFormat, boolean includeSuccessDetails, boolean includeErrorDetails) {
+        this(notificationEnabled, batchSizeThreshold, notificationDelayMinutes, emailFormat, includeSuccessDetails,
+                includeErrorDetails, "", "", "", null);
+    }
 
     public static Preferences defaults(int batchSizeThreshold, int notificationDelayMinutes) {
         return new Preferences(true, batchSizeThreshold, notificationDelayMinutes, "html", true, true);
@@ -25,7 +36,10 @@ public record Preferences(boolean notificationEnabled, int batchSizeThreshold, i
                 intIn(data.get("notification_delay_minutes"), 1, 1440, defaults.notificationDelayMinutes),
                 "text".equals(data.get("email_format")) ? "text" : "html".equals(data.get("email_format")) ? "html" : defaults.emailFormat,
                 bool(data.get("include_success_details"), defaults.includeSuccessDetails),
-                bool(data.get("include_error_details"), defaults.includeErrorDetails));
+                bool(data.get("include_error_details"), defaults.includeErrorDetails),
+                data.get("timezone") instanceof String z ? z.trim() : "",
+                localTime(data.get("quiet_hours_start")), localTime(data.get("quiet_hours_end")),
+                data.get("max_digests_per_day") == null ? null : intIn(data.get("max_digests_per_day"), 1, 1000, null));
     }
 
     /** The snapshot as stored in batch_processing_sessions (the CMS's field names). */
@@ -37,7 +51,23 @@ public record Preferences(boolean notificationEnabled, int batchSizeThreshold, i
         m.put("email_format", emailFormat);
         m.put("include_success_details", includeSuccessDetails);
         m.put("include_error_details", includeErrorDetails);
+        m.put("timezone", timezone);
+        m.put("quiet_hours_start", quietHoursStart);
+        m.put("quiet_hours_end", quietHoursEnd);
+        m.put("max_digests_per_day", maxDigestsPerDay);
         return m;
+    }
+
+    /** Strapi's time ("22:00:00.000") or "22:00" as "HH:mm"; anything else empty (no quiet hours). */
+    private static String localTime(Object v) {
+        if (!(v instanceof String s) || s.isBlank()) {
+            return "";
+        }
+        try {
+            return LocalTime.parse(s.trim()).toString().substring(0, 5);
+        } catch (DateTimeParseException e) {
+            return "";
+        }
     }
 
     private static boolean bool(Object v, boolean dflt) {
@@ -50,7 +80,7 @@ public record Preferences(boolean notificationEnabled, int batchSizeThreshold, i
         return dflt;
     }
 
-    private static int intIn(Object v, int min, int max, int dflt) {
+    private static Integer intIn(Object v, int min, int max, Integer dflt) {
         int i;
         if (v instanceof Number n) {
             i = n.intValue();

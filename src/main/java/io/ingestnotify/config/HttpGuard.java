@@ -35,6 +35,10 @@ import org.slf4j.LoggerFactory;
  * metrics) is the operator's.</li>
  * <li>Mutating requests must be JSON (415) from this origin (403), so no page on another site can forge one, and
  * no bigger than MAX_REQUEST_BYTES (413).</li>
+ * <li>The one exception: {@code GET}, {@code HEAD} and {@code POST /unsubscribe/{token}} are the recipient's, with no
+ * credential, cookie or origin check (RFC 8058: mail clients post the one-click form from nowhere; the signed token
+ * is the authority). The POST must be a form (urlencoded or multipart, 415) within MAX_REQUEST_BYTES. Any other verb,
+ * or a longer path, is the operator's as before; a refusal's log line never prints the token.</li>
  * <li>Every answer carries a strict Content-Security-Policy and no-framing, no-sniffing, no-referrer headers.</li>
  * </ul>
  */
@@ -43,6 +47,8 @@ public class HttpGuard implements AuthenticationHandler {
     private static final Logger LOG = LoggerFactory.getLogger(HttpGuard.class);
     private static final String INTAKE_PATH = "/api/events";
     private static final String OPENAPI_PATH = "/api/openapi.json";
+    private static final java.util.regex.Pattern UNSUBSCRIBE_PATH = java.util.regex.Pattern.compile("/unsubscribe/[A-Za-z0-9_.-]{1,1000}");
+    private static final Set<HttpMethod> RECIPIENT_METHODS = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.POST);
     private static final Set<HttpMethod> MUTATING = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
     private static final List<String> ECHOED_REQUEST_HEADERS = List.of("Authorization", "Proxy-Authorization", "Cookie", "User-Agent");
     static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
@@ -120,13 +126,23 @@ public class HttpGuard implements AuthenticationHandler {
             case INTAKE -> credentials.intakeAllows(authorization);
             case OPERATOR -> credentials.operatorAllows(authorization);
             case EITHER -> credentials.intakeAllows(authorization) || credentials.operatorAllows(authorization);
+            case RECIPIENT -> true;   // the signed token in the path is checked by the route
         };
         boolean intake = role == Role.INTAKE;
         if (!allowed) {
             refuse(ctx, 401, authorization == null ? "authentication required" : "wrong credential", intake);
             return;
         }
-        if (MUTATING.contains(request.method())) {
+        if (role == Role.RECIPIENT && MUTATING.contains(request.method())) {
+            if (!isForm(request.getHeader("Content-Type"))) {
+                refuse(ctx, 415, "Content-Type must be a form (application/x-www-form-urlencoded or multipart/form-data)", false);
+                return;
+            }
+            if (tooLarge(request.getHeader("Content-Length"))) {
+                refuse(ctx, 413, "request body larger than " + maxRequestBytes + " bytes (MAX_REQUEST_BYTES)", false);
+                return;
+            }
+        } else if (MUTATING.contains(request.method())) {
             if (!sameOrigin(request)) {
                 refuse(ctx, 403, "cross-origin request refused", intake);
                 return;
@@ -144,7 +160,7 @@ public class HttpGuard implements AuthenticationHandler {
     }
 
     /** Who may call a verb (health aside). */
-    enum Role { INTAKE, OPERATOR, EITHER }
+    enum Role { INTAKE, OPERATOR, EITHER, RECIPIENT }
 
     /**
      * The role a request needs, by path and verb: the API document is read-only and describes both roles' verbs, so
@@ -156,6 +172,9 @@ public class HttpGuard implements AuthenticationHandler {
         }
         if (path.equals(OPENAPI_PATH) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
             return Role.EITHER;
+        }
+        if (RECIPIENT_METHODS.contains(method) && UNSUBSCRIBE_PATH.matcher(path).matches()) {
+            return Role.RECIPIENT;
         }
         return Role.OPERATOR;
     }
@@ -187,12 +206,20 @@ public class HttpGuard implements AuthenticationHandler {
     }
 
     private static boolean isJson(String contentType) {
+        return media(contentType).equals("application/json");
+    }
+
+    private static boolean isForm(String contentType) {
+        String media = media(contentType);
+        return media.equals("application/x-www-form-urlencoded") || media.equals("multipart/form-data");
+    }
+
+    private static String media(String contentType) {
         if (contentType == null) {
-            return false;
+            return "";
         }
         int semicolon = contentType.indexOf(';');
-        String media = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-        return media.equals("application/json");
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     }
 
     private boolean tooLarge(String contentLength) {
@@ -205,7 +232,7 @@ public class HttpGuard implements AuthenticationHandler {
 
     private void refuse(RoutingContext ctx, int status, String reason, boolean intake) {
         HttpServerRequest request = ctx.request();
-        LOG.warn("Refused {} {} from {}: {} {}", request.method(), request.path(),
+        LOG.warn("Refused {} {} from {}: {} {}", request.method(), withoutToken(request.path()),
                 request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress(), status, reason);
         HttpServerResponse response = ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
         if (status == 401) {
@@ -257,6 +284,16 @@ public class HttpGuard implements AuthenticationHandler {
         response.putHeader("X-Content-Type-Options", "nosniff");
         response.putHeader("Referrer-Policy", "no-referrer");
         response.putHeader("Cache-Control", "no-store");
+    }
+
+    /** A path as a log line may print it: an unsubscribe token is a capability, so only its start is shown. */
+    static String withoutToken(String path) {
+        int at = path == null ? -1 : path.indexOf("/unsubscribe/");
+        if (at < 0) {
+            return path;
+        }
+        String token = path.substring(at + "/unsubscribe/".length());
+        return path.substring(0, at) + "/unsubscribe/" + (token.length() > 6 ? token.substring(0, 6) + "…" : token);
     }
 
     private static String stripSlash(String path) {

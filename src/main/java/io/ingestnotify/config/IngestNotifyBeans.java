@@ -1,6 +1,7 @@
 package io.ingestnotify.config;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,6 +35,11 @@ import io.ingestnotify.notification.DigestMail;
 import io.ingestnotify.notification.DigestMailComponent;
 import io.ingestnotify.notification.DigestTemplates;
 import io.ingestnotify.notification.EmailLog;
+import io.ingestnotify.notification.QuietHours;
+import io.ingestnotify.notification.RecipientControls;
+import io.ingestnotify.notification.Suppressions;
+import io.ingestnotify.notification.Unsubscribe;
+import io.ingestnotify.notification.UnsubscribeTokens;
 import io.ingestnotify.notification.SmtpTransportSecurity;
 import io.ingestnotify.ops.OpsSummary;
 import io.ingestnotify.ops.ReachabilityCheck;
@@ -95,8 +101,12 @@ public final class IngestNotifyBeans {
         bind(r, "ingestNotifyCmsMarks", CmsMarks.class, CmsMarks::new);
         bind(r, "ingestNotifyBatchCompletion", BatchCompletion.class, () -> new BatchCompletion(dataSource(),
                 settings.batching().delayUnit(), metrics(), leases().instanceId(), leases().seconds()));
-        bind(r, "ingestNotifyBatchDigest", BatchDigest.class, () -> new BatchDigest(dataSource(), settings.notification().enabled()));
-        bind(r, "ingestNotifyDigestMail", DigestMail.class, () -> new DigestMail(dataSource(), settings.smtp().from()));
+        bind(r, "ingestNotifyBatchDigest", BatchDigest.class,
+                () -> new BatchDigest(dataSource(), settings.notification().enabled(), unsubscribeTokens()));
+        bind(r, "ingestNotifyDigestMail", DigestMail.class, () -> new DigestMail(dataSource(), settings.smtp().from(), unsubscribeTokens()));
+        bind(r, "ingestNotifyRecipientControls", RecipientControls.class, this::recipientControls);
+        bind(r, "ingestNotifySuppressions", Suppressions.class, this::suppressions);
+        bind(r, "ingestNotifyUnsubscribe", Unsubscribe.class, () -> new Unsubscribe(unsubscribeTokens(), suppressions()));
         bind(r, "ingestNotifyDigestTemplates", freemarker.template.Configuration.class,
                 () -> DigestTemplates.configuration(context, settings.notification().templatesDir()));
         bind(r, "ingestNotifyMailRedelivery", org.apache.camel.processor.errorhandler.RedeliveryPolicy.class, this::mailRedelivery);
@@ -221,7 +231,34 @@ public final class IngestNotifyBeans {
     }
 
     private EmailLog emailLog() {
-        return once("ingestNotifyEmailLog", () -> new EmailLog(dataSource(), mailRedelivery(), settings.smtp().server(), metrics(), leases()));
+        return once("ingestNotifyEmailLog", () -> new EmailLog(dataSource(), mailRedelivery(), settings.smtp().server(), metrics(),
+                leases(), recipientControls()));
+    }
+
+    /**
+     * The clock of the recipient's controls (quiet hours, the budget's rolling day, held digests' due times): a
+     * java.time.Clock a host or a test binds in the registry, else the system's.
+     */
+    private Clock clock() {
+        return once("clock", () -> {
+            Clock bound = context.getRegistry().findSingleByType(Clock.class);
+            return bound != null ? bound : Clock.systemUTC();
+        });
+    }
+
+    private RecipientControls recipientControls() {
+        return once("ingestNotifyRecipientControls", () -> new RecipientControls(dataSource(), clock(),
+                new QuietHours(settings.recipient().defaultZone()), settings.recipient().defaultMaxDigestsPerDay(),
+                leases().instanceId(), leases().seconds()));
+    }
+
+    private UnsubscribeTokens unsubscribeTokens() {
+        Settings.Recipient r = settings.recipient();
+        return once("unsubscribeTokens", () -> new UnsubscribeTokens(r.unsubscribeSecrets(), r.publicBaseUrl(), r.unsubscribeMailto()));
+    }
+
+    private Suppressions suppressions() {
+        return once("ingestNotifySuppressions", () -> new Suppressions(dataSource(), !settings.cms().url().isEmpty()));
     }
 
     /**

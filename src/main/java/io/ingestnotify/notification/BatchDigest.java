@@ -30,11 +30,13 @@ public class BatchDigest {
 
     private final DataSource dataSource;
     private final boolean emailEnabled;
+    private final UnsubscribeTokens unsubscribe;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public BatchDigest(DataSource dataSource, boolean emailEnabled) {
+    public BatchDigest(DataSource dataSource, boolean emailEnabled, UnsubscribeTokens unsubscribe) {
         this.dataSource = dataSource;
         this.emailEnabled = emailEnabled;
+        this.unsubscribe = unsubscribe;
     }
 
     public Map<String, Object> load(@Header("batchId") String batchId) throws Exception {
@@ -65,6 +67,14 @@ public class BatchDigest {
                     model.put("includeErrorDetails", prefs.includeErrorDetails());
                     model.put("notificationEnabled", prefs.notificationEnabled());
                     model.put("sendMail", emailEnabled && prefs.notificationEnabled());
+                    // The recipient's controls, as the snapshot has them (empty: the settings' defaults).
+                    model.put("timezone", prefs.timezone());
+                    model.put("quietHoursStart", prefs.quietHoursStart());
+                    model.put("quietHoursEnd", prefs.quietHoursEnd());
+                    model.put("maxDigestsPerDay", prefs.maxDigestsPerDay());
+                    // A held digest carries the batches folded into it (it says how many, and lists their files).
+                    model.put("foldedBatches", rs.getInt("folded_batches"));
+                    model.put("unsubscribeUrl", unsubscribe.url(rs.getInt("company_id"), rs.getInt("bot_id"), rs.getString("user_email")));
                     model.put("skipReason", !emailEnabled ? "ENABLE_EMAIL_NOTIFICATIONS=false"
                             : prefs.notificationEnabled() ? "" : "notification_enabled=false in the user's preferences");
                 }
@@ -73,6 +83,7 @@ public class BatchDigest {
             List<Map<String, Object>> failed = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/batch-files-for-digest"))) {
                 ps.setObject(1, id);
+                ps.setObject(2, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         Map<String, Object> f = new LinkedHashMap<>();
@@ -87,6 +98,7 @@ public class BatchDigest {
                     }
                 }
             }
+            model.put("totalFiles", succeeded.size() + failed.size());
             model.put("successFiles", succeeded);
             model.put("failedFiles", failed);
             model.put("subject", "File Processing Complete - " + succeeded.size() + " Success, " + failed.size() + " Failed");

@@ -21,10 +21,12 @@ public class DigestMail {
 
     private final DataSource dataSource;
     private final String fromEmail;
+    private final UnsubscribeTokens unsubscribe;
 
-    public DigestMail(DataSource dataSource, String fromEmail) {
+    public DigestMail(DataSource dataSource, String fromEmail, UnsubscribeTokens unsubscribe) {
         this.dataSource = dataSource;
         this.fromEmail = fromEmail;
+        this.unsubscribe = unsubscribe;
     }
 
     /** Sets the mail's body and its only headers from the logged digest. Nothing from an event becomes a header. */
@@ -41,6 +43,12 @@ public class DigestMail {
                 m.setHeader("To", rs.getString("recipient_email"));
                 m.setHeader("From", fromEmail);
                 m.setHeader("Subject", rs.getString("email_subject"));
+                if (unsubscribe.enabled()) {
+                    // RFC 2369 and RFC 8058: a mail client may unsubscribe with one POST, no page, no login.
+                    m.setHeader("List-Unsubscribe", unsubscribe.listUnsubscribe(rs.getInt("company_id"), rs.getInt("bot_id"),
+                            rs.getString("recipient_email")));
+                    m.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+                }
                 String html = rs.getString("email_content_html");
                 if (html != null) {
                     m.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=UTF-8");

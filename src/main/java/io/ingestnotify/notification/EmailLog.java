@@ -38,9 +38,12 @@ public class EmailLog {
     private final String smtpServer;
     private final IngestMetrics metrics;
     private final Leases leases;
+    private final RecipientControls controls;
 
     /** @param redelivery the same policy the send route redelivers with, so the retry log says when it really retries */
-    public EmailLog(DataSource dataSource, RedeliveryPolicy redelivery, String smtpServer, IngestMetrics metrics, Leases leases) {
+    public EmailLog(DataSource dataSource, RedeliveryPolicy redelivery, String smtpServer, IngestMetrics metrics, Leases leases,
+                    RecipientControls controls) {
+        this.controls = controls;
         this.metrics = metrics;
         this.leases = leases;
         this.dataSource = dataSource;
@@ -49,18 +52,25 @@ public class EmailLog {
         this.smtpServer = smtpServer;
     }
 
-    /** Records the rendered digest; true only for the one caller whose insert wins. */
-    public boolean claim(@Body Map<String, Object> digest, @Variable("emailHtml") String html,
-                         @Variable("emailText") String text) throws SQLException {
-        String batchId = (String) digest.get("batchId");
-        boolean claimed = !Jdbc.rows(dataSource, "notification/claim-email", UUID.fromString(batchId), digest.get("recipient"),
+    /**
+     * Claims the rendered digest for sending, as the recipient's controls allow (RecipientControls.claim): {@code send}
+     * for the one caller whose claim wins, else {@code hold}, {@code fold} or {@code taken}.
+     */
+    public String claim(@Body Map<String, Object> digest, @Variable("emailHtml") String html,
+                        @Variable("emailText") String text, Exchange exchange) throws SQLException {
+        String outcome = controls.claim(digest, html, text, this, exchange);
+        if (outcome.equals("taken")) {
+            LOG.info("Batch {} digest already claimed (or changed since rendered); not sending it now", digest.get("batchId"));
+        }
+        return outcome;
+    }
+
+    /** Inserts the digest's log row, or turns its held row pending; true only for the one caller whose write wins. */
+    boolean insertClaim(Connection c, Map<String, Object> digest, String html, String text, Instant now) throws SQLException {
+        return !Jdbc.rows(c, "notification/claim-email", UUID.fromString((String) digest.get("batchId")), digest.get("recipient"),
                 digest.get("companyId"), digest.get("botId"), digest.get("subject"),
                 "html".equals(digest.get("emailFormat")) ? html : null, text, "pending", maxAttempts,
-                leases.instanceId(), leases.seconds()).isEmpty();
-        if (!claimed) {
-            LOG.info("Batch {} digest already claimed; not sending it again", batchId);
-        }
-        return claimed;
+                leases.instanceId(), leases.seconds(), now, digest.get("foldedBatches")).isEmpty();
     }
 
     /** Notifications off (globally or by the snapshot): the batch is recorded as completed, its digest as skipped. */
@@ -125,10 +135,7 @@ public class EmailLog {
             if (attempts > 1) {
                 Jdbc.update(c, "notification/insert-retry-log", id, attempts, null, true, null);
             }
-            try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/batch-notified"))) {
-                ps.setObject(1, id);
-                ps.executeUpdate();
-            }
+            Jdbc.update(c, "notification/batch-notified", id, id);
             c.commit();
             LOG.info("Batch {} digest mailed (attempt {}, instance {})", batchId, attempts, leases.instanceId());
             metrics.mail("sent");

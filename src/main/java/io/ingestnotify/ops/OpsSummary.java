@@ -43,6 +43,9 @@ public class OpsSummary {
             m.put("recentMails", Jdbc.rows(c, "ops/ops-recent-mails"));
             m.put("failedCorrections", Jdbc.rows(c, "ops/ops-failed-corrections"));
             m.put("heldCorrections", breaker.summary(c));
+            // The recipient's controls: digests held back (and when each goes out), and the suppression list.
+            m.put("heldDigests", Jdbc.rows(c, "ops/ops-held-digests"));
+            m.put("suppressions", Jdbc.rows(c, "ops/ops-suppressions"));
             // Several instances: which one answers, and which one holds what (live leases by owner and kind).
             m.put("instance", leases.instanceId());
             m.put("leases", Jdbc.rows(c, "ops/ops-leases", outboxLeaseSeconds, outboxLeaseSeconds));

@@ -14,5 +14,7 @@ public record OpsSummaryView(
         List<Map<String, Object>> openBatches,
         List<Map<String, Object>> recentMails,
         List<Map<String, Object>> failedCorrections,
-        Map<String, Object> heldCorrections) {
+        Map<String, Object> heldCorrections,
+        List<Map<String, Object>> heldDigests,
+        List<Map<String, Object>> suppressions) {
 }

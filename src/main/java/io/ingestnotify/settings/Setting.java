@@ -110,6 +110,13 @@ public enum Setting {
     CHROMA_TOKEN("chroma.token", "", Kind.SECRET, "sent as `x-chroma-token`"),
     CHROMA_TIMEOUT_MS("chroma.timeout.ms", "5000", "Chroma call timeout (100-600000 ms)"),
 
+    // --- The recipient's controls: quiet hours, digest budget, unsubscribe, suppression
+    DEFAULT_TIMEZONE("default.timezone", "UTC", "the recipient's time zone (IANA name) when the preference has none or an unknown one; quiet hours are local to it"),
+    DEFAULT_MAX_DIGESTS_PER_DAY("default.max.digests.per.day", "", "digests per recipient per rolling 24 hours when the preference has none (1-1000); empty: no limit; beyond it batches fold into the next digest"),
+    PUBLIC_BASE_URL("public.base.url", "", "the URL recipients reach this service's HTTP paths at (with `HTTP_BASE_PATH`), e.g. `https://notify.example.com`; empty: digests carry no `List-Unsubscribe` header and no unsubscribe link"),
+    UNSUBSCRIBE_SECRET("unsubscribe.secret", "", Kind.SECRET, "HMAC-SHA256 key(s) of the unsubscribe tokens (at least 32 characters), comma-separated for rotation: the first signs, all verify; required with `PUBLIC_BASE_URL`"),
+    UNSUBSCRIBE_MAILTO("unsubscribe.mailto", "", "an address for `mailto:` unsubscribe requests, added to `List-Unsubscribe` (the mailbox is yours to read; the bundle does not read it)"),
+
     // --- User routes
     ROUTES_DIR("routes.dir", "", "folder of user YAML routes, loaded after the built-in ones; a route with a built-in id replaces it"),
     ROUTES_RELOAD("routes.reload", "false", "`true`: a changed user route file is reloaded live");

@@ -75,6 +75,14 @@ public final class Settings {
     public record Chroma(String url, String tenant, String database, String collection, String token, int timeoutMs) {
     }
 
+    /**
+     * The recipient's controls: defaults for a preference left empty (a null budget: no limit), and one-click
+     * unsubscribe (an empty public URL: no header, no link; the first secret signs, all verify).
+     */
+    public record Recipient(java.time.ZoneId defaultZone, Integer defaultMaxDigestsPerDay, String publicBaseUrl,
+                            List<String> unsubscribeSecrets, String unsubscribeMailto) {
+    }
+
     public record Routes(String dir, boolean reload) {
     }
 
@@ -90,6 +98,7 @@ public final class Settings {
     private final Correction correction;
     private final S3 s3;
     private final Chroma chroma;
+    private final Recipient recipient;
     private final Routes routes;
 
     private Settings(Map<Setting, String> given) {
@@ -133,6 +142,7 @@ public final class Settings {
                 v.get(Setting.AWS_SECRET_ACCESS_KEY), integer(v, Setting.S3_TIMEOUT_MS, 100, 600_000));
         chroma = new Chroma(url(v, Setting.CHROMA_URL), text(v, Setting.CHROMA_TENANT, true), text(v, Setting.CHROMA_DATABASE, true),
                 text(v, Setting.CHROMA_COLLECTION, true), v.get(Setting.CHROMA_TOKEN), integer(v, Setting.CHROMA_TIMEOUT_MS, 100, 600_000));
+        recipient = recipient(v);
         routes = new Routes(v.get(Setting.ROUTES_DIR), bool(v, Setting.ROUTES_RELOAD));
     }
 
@@ -206,6 +216,10 @@ public final class Settings {
 
     public Chroma chroma() {
         return chroma;
+    }
+
+    public Recipient recipient() {
+        return recipient;
     }
 
     public Routes routes() {
@@ -308,6 +322,26 @@ public final class Settings {
             throw Setting.OPS_USER.invalid(user, "a user name without ':'");
         }
         return user;
+    }
+
+    private static Recipient recipient(Map<Setting, String> v) {
+        java.time.ZoneId zone;
+        try {
+            zone = java.time.ZoneId.of(text(v, Setting.DEFAULT_TIMEZONE, true));
+        } catch (java.time.DateTimeException e) {
+            throw Setting.DEFAULT_TIMEZONE.invalid(v.get(Setting.DEFAULT_TIMEZONE), "an IANA time zone such as UTC or Europe/Berlin");
+        }
+        Integer budget = v.get(Setting.DEFAULT_MAX_DIGESTS_PER_DAY).isEmpty() ? null : integer(v, Setting.DEFAULT_MAX_DIGESTS_PER_DAY, 1, 1000);
+        String baseUrl = url(v, Setting.PUBLIC_BASE_URL);
+        List<String> secrets = list(v, Setting.UNSUBSCRIBE_SECRET);
+        if (secrets.stream().anyMatch(s -> s.length() < 32)) {
+            throw Setting.UNSUBSCRIBE_SECRET.invalid("", "comma-separated keys of at least 32 characters each");
+        }
+        if (!baseUrl.isEmpty() && secrets.isEmpty()) {
+            throw Setting.UNSUBSCRIBE_SECRET.invalid("", "a key of at least 32 characters: PUBLIC_BASE_URL is set, so every digest carries a signed unsubscribe link");
+        }
+        String mailto = v.get(Setting.UNSUBSCRIBE_MAILTO).isEmpty() ? "" : email(v, Setting.UNSUBSCRIBE_MAILTO);
+        return new Recipient(zone, budget, baseUrl, secrets, mailto);
     }
 
     private static Smtp smtp(Map<Setting, String> v) {

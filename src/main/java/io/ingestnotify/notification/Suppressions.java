@@ -1,0 +1,158 @@
+package io.ingestnotify.notification;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import io.ingestnotify.common.Formats;
+import io.ingestnotify.common.Jdbc;
+import io.ingestnotify.common.PathIds.BadPathIdException;
+import io.ingestnotify.settings.Settings;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The suppression list: addresses (per company and bot) that get no digest, with a reason ({@code unsubscribed},
+ * {@code hard_bounce}, {@code complaint}, {@code operator}), when and by whom. Every change is audited: one log line
+ * and a suppression_audit row. An unsubscribe also asks for {@code notification_enabled = false} in the CMS
+ * (cms_pending, written by route cms-unsubscribes and re-driven by the sweeper after an outage).
+ */
+public class Suppressions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Suppressions.class);
+    private static final Set<String> REASONS = Set.of("unsubscribed", "hard_bounce", "complaint", "operator");
+
+    private final DataSource dataSource;
+    private final boolean cmsConfigured;
+
+    public Suppressions(DataSource dataSource, boolean cmsConfigured) {
+        this.dataSource = dataSource;
+        this.cmsConfigured = cmsConfigured;
+    }
+
+    /** The active suppressions, newest first (operator API). */
+    public List<Map<String, Object>> list() throws SQLException {
+        return Jdbc.rows(dataSource, "ops/ops-suppressions");
+    }
+
+    /** The operator adds one (body: company_id, bot_id, email, reason): the row, new or the active one already there. */
+    public Map<String, Object> add(@Body Map<String, Object> body, @Header("Authorization") String authorization) throws SQLException {
+        int company = nonNegative(body, "company_id");
+        int bot = nonNegative(body, "bot_id");
+        Object email = body.get("email");
+        if (!(email instanceof String e) || !Settings.EMAIL.matcher(e.trim()).matches()) {
+            throw new BadPathIdException("email", "email must be an email address");
+        }
+        Object reason = body.getOrDefault("reason", "operator");
+        if (!(reason instanceof String r) || !REASONS.contains(r)) {
+            throw new BadPathIdException("reason", "reason must be one of " + String.join(", ", REASONS.stream().sorted().toList()));
+        }
+        return add(company, bot, e.trim(), r, actor(authorization), false);
+    }
+
+    /** A recipient's one-click unsubscribe (idempotent); the suppression's id, for the CMS write. */
+    public int unsubscribe(UnsubscribeTokens.Recipient who, String tokenId) throws SQLException {
+        Map<String, Object> row = add(who.companyId(), who.botId(), who.email(), "unsubscribed",
+                "recipient (one-click, " + tokenId + ")", cmsConfigured);
+        return (Integer) row.get("id");
+    }
+
+    /** The operator lifts one: the lifted row, or null when there is no active suppression with that id. */
+    public Map<String, Object> lift(@Header("id") String id, @Header("Authorization") String authorization) throws SQLException {
+        if (id == null || !id.matches("[1-9][0-9]{0,8}")) {
+            throw new BadPathIdException("id", "suppression id must be a positive integer");
+        }
+        String actor = actor(authorization);
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Map<String, Object>> rows = Jdbc.rows(c, "notification/lift-suppression", actor, Integer.parseInt(id));
+                if (rows.isEmpty()) {
+                    return null;
+                }
+                Map<String, Object> row = rows.get(0);
+                Jdbc.update(c, "notification/audit-suppression", row.get("id"), "lifted", actor);
+                c.commit();
+                LOG.info("Suppression {} lifted by {}: company {}, bot {}, {} (was {})", row.get("id"), actor,
+                        row.get("company_id"), row.get("bot_id"), row.get("email"), row.get("reason"));
+                return row;
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    /** The CMS path that turns the recipient's notifications off (cms/strapi's by-user unsubscribe route). */
+    public String cmsPath(@ExchangeProperty("suppression") Map<String, Object> row) {
+        return "/api/user-notification-preferences/by-user/" + row.get("company_id") + "/" + row.get("bot_id") + "/"
+                + Formats.pathSegment((String) row.get("email")) + "/unsubscribe";
+    }
+
+    private Map<String, Object> add(int company, int bot, String email, String reason, String actor, boolean cmsWrite)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                Map<String, Object> row = Jdbc.rows(c, "notification/add-suppression", company, bot, email, reason, actor, cmsWrite).get(0);
+                boolean inserted = Boolean.TRUE.equals(row.get("inserted"));
+                if (inserted) {
+                    Jdbc.update(c, "notification/audit-suppression", row.get("id"), "added", actor);
+                }
+                c.commit();
+                if (inserted) {
+                    LOG.info("Suppression {} added by {}: company {}, bot {}, {} ({})", row.get("id"), actor, company, bot,
+                            email.toLowerCase(Locale.ROOT), reason);
+                } else {
+                    LOG.info("Suppression {} already active for company {}, bot {}, {} ({}); nothing changed", row.get("id"),
+                            company, bot, email.toLowerCase(Locale.ROOT), row.get("reason"));
+                }
+                return Map.of("id", row.get("id"), "company_id", company, "bot_id", bot, "email", email.toLowerCase(Locale.ROOT),
+                        "reason", row.get("reason"), "created", inserted);
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+
+    /** Who the operator is, for the audit: the Basic user, or which bearer token (its hash, never the token). */
+    static String actor(String authorization) {
+        if (authorization == null) {
+            return "operator";
+        }
+        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String pair = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = pair.indexOf(':');
+                return "operator " + (colon < 0 ? pair : pair.substring(0, colon));
+            } catch (IllegalArgumentException e) {
+                return "operator";
+            }
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(authorization.getBytes(StandardCharsets.UTF_8));
+            return "operator token " + HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int nonNegative(Map<String, Object> body, String field) {
+        if (body.get(field) instanceof Integer i && i >= 0) {
+            return i;
+        }
+        throw new BadPathIdException(field, field + " must be a non-negative integer");
+    }
+}

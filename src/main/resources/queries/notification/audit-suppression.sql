@@ -1,0 +1,1 @@
+INSERT INTO suppression_audit (suppression_id, action, actor) VALUES (?, ?, ?)
