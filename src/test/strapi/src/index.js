@@ -14,6 +14,7 @@ const TOKENS = [
     type: 'custom',
     permissions: [
       'api::user-notification-preference.user-notification-preference.findByUser',
+      'api::user-notification-preference.user-notification-preference.unsubscribe',
       'api::file.file.findOne',
       'api::file.file.update',
       'api::file.file.delete',

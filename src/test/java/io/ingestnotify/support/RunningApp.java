@@ -17,11 +17,17 @@ public final class RunningApp implements AutoCloseable {
     private final Map<String, String> properties;
 
     public RunningApp(Map<String, String> properties) throws Exception {
+        this(properties, Map.of());
+    }
+
+    /** With beans bound before start (a test's java.time.Clock, which the bean factory takes instead of the system's). */
+    public RunningApp(Map<String, String> properties, Map<String, Object> beans) throws Exception {
         this.properties = new LinkedHashMap<>(properties);
         this.properties.putIfAbsent("camel.main.name", "ingest-notify-test-" + COUNT.incrementAndGet());
         main = new Main();
         main.configure().addConfiguration(IngestNotifyConfiguration.class);
         this.properties.forEach(main::addOverrideProperty);
+        beans.forEach(main::bind);
         try {
             main.start();
         } catch (Exception | Error e) {
