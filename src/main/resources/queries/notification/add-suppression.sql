@@ -3,5 +3,7 @@
 INSERT INTO suppressions (company_id, bot_id, email, reason, created_by, cms_pending, cms_next_attempt_at)
 VALUES (?, ?, lower(?), ?, ?, ?, CURRENT_TIMESTAMP)
 ON CONFLICT (company_id, bot_id, lower(email)) WHERE lifted_at IS NULL DO UPDATE
-   SET cms_pending = suppressions.cms_pending OR EXCLUDED.cms_pending
+   SET cms_pending = suppressions.cms_pending OR EXCLUDED.cms_pending,
+       cms_next_attempt_at = CASE WHEN EXCLUDED.cms_pending AND NOT suppressions.cms_pending THEN CURRENT_TIMESTAMP
+                                  ELSE suppressions.cms_next_attempt_at END
 RETURNING id, reason, (xmax = 0) AS inserted
