@@ -55,8 +55,9 @@ function showMail(m) {
 }
 // Every change is a JSON POST with the page's own credential (the browser's login): the server refuses anything a
 // foreign page could forge.
-function postJson(path) {
-  return fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}', credentials: 'same-origin' });
+function postJson(path, body) {
+  return fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body || {}),
+    credentials: 'same-origin' });
 }
 async function retry(id) {
   const res = await postJson('api/corrections/' + id + '/retry');
@@ -68,6 +69,17 @@ async function held(action) {
   document.getElementById('held-result').textContent = action + ': HTTP ' + res.status + ' ' + await res.text();
   load();
 }
+async function suppression(path, body, what) {
+  const res = await postJson(path, body);
+  document.getElementById('suppress-result').textContent = what + ': HTTP ' + res.status + ' ' + await res.text();
+  load();
+}
+document.getElementById('suppress-add').addEventListener('click', () => suppression('api/suppressions', {
+  company_id: Number(document.getElementById('suppress-company').value),
+  bot_id: Number(document.getElementById('suppress-bot').value),
+  email: document.getElementById('suppress-email').value,
+  reason: document.getElementById('suppress-reason').value,
+}, 'Suppress'));
 document.getElementById('release-held').addEventListener('click', () => held('release'));
 document.getElementById('cancel-held').addEventListener('click', () => held('cancel'));
 async function load() {
@@ -75,7 +87,9 @@ async function load() {
   bars('batch-status', s.batchStatus);
   bars('email-status', s.emailStatus);
   bars('correction-status', s.correctionStatus);
-  const total = s.emailStatus.filter(r => r.status !== 'skipped').reduce((a, r) => a + r.count, 0);
+  // Only digests that were (or are being) sent count: skipped, held, folded and suppressed ones were never meant to go.
+  const attempted = ['sent', 'failed', 'pending', 'retrying'];
+  const total = s.emailStatus.filter(r => attempted.includes(r.status)).reduce((a, r) => a + r.count, 0);
   const sent = s.emailStatus.filter(r => r.status === 'sent').reduce((a, r) => a + r.count, 0);
   document.getElementById('email-rate').textContent = total ? Math.round(100 * sent / total) + '% sent' : '–';
   fill('open-batches', s.openBatches, b => [b.batch_id, b.user_email, b.total_files + ' / ' + b.threshold, when(b.timeout_at), when(b.max_age_at)]);
@@ -88,6 +102,13 @@ async function load() {
     b.dataset.task = t.id;
     b.addEventListener('click', () => retry(t.id));
     return [t.id, t.file_name || t.file_document_id, t.failed_action, t.error_during_correction, t.attempts, b];
+  });
+  fill('held-digests', s.heldDigests, d => [d.batch_id, d.recipient_email, d.company_id + ' / ' + d.bot_id, d.held_reason,
+    d.folded_batches, when(d.due_at)]);
+  fill('suppressions', s.suppressions, x => {
+    const b = el('button', 'Lift', 'lift');
+    b.addEventListener('click', () => suppression('api/suppressions/' + x.id + '/lift', {}, 'Lift of suppression ' + x.id));
+    return [x.email, x.company_id + ' / ' + x.bot_id, x.reason, x.created_at, x.created_by, b];
   });
   const h = s.heldCorrections || { count: 0, tasks: [] };
   document.getElementById('held').hidden = h.count === 0 && !document.getElementById('held-result').textContent;

@@ -29,7 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** The ops page in a real headless Chromium: the numbers of the database, the mails, an open batch, the retry button. */
+/**
+ * The ops page in a real headless Chromium: the numbers of the database, the mails, an open batch, the retry button, held
+ * digests and the suppression list.
+ */
 class OpsPageTest extends AppTestSupport {
 
     static final File CHROMIUM = new File("/usr/bin/chromium");
@@ -84,12 +87,7 @@ class OpsPageTest extends AppTestSupport {
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 "failed".equals(value("SELECT status FROM auto_correction_tasks WHERE file_document_id = 'ops-fail'")));
 
-        // Logged in (as a browser does after the Basic prompt): every request of the page carries the login.
-        ChromeDriver chrome = (ChromeDriver) browser;
-        chrome.executeCdpCommand("Network.enable", Map.of());
-        chrome.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization",
-                "Basic " + Base64.getEncoder().encodeToString((OPS_USER + ":" + OPS_PASSWORD).getBytes(StandardCharsets.UTF_8)))));
-        browser.get("http://127.0.0.1:" + httpPort + "/");
+        login();
 
         long completed = count("SELECT count(*) FROM batch_processing_sessions WHERE status = 'completed' AND created_at > now() - interval '24 hours'");
         WebElement completedBar = waitFor(By.cssSelector("#batch-status .bar-row[data-status='completed'] .bar-count"));
@@ -140,5 +138,48 @@ class OpsPageTest extends AppTestSupport {
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 "completed".equals(value("SELECT status FROM auto_correction_tasks WHERE file_document_id = 'ops-held'")));
         cms.verify(1, deleteRequestedFor(urlEqualTo("/api/files/ops-held")));
+    }
+
+    @Test
+    void pageShowsHeldDigestsAndTheSuppressionListWhoseButtonsWork() throws Exception {
+        String user = newUser();
+        String suppressed = newUser();
+        // One digest a day: the second batch's digest is held for a day.
+        stubPreferences(3, 4, user, Json.write(((com.fasterxml.jackson.databind.node.ObjectNode) Json.parse(
+                prefs(1, 1440, "html", true, true, true))).put("max_digests_per_day", 1)));
+        post("/api/events", event(newEventId(), "hd-1", "success", user, 3, 4, "hd-1.pdf"));
+        awaitMails(user, 1);
+        post("/api/events", event(newEventId(), "hd-2", "success", user, 3, 4, "hd-2.pdf"));
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                count("SELECT count(*) FROM email_notification_log WHERE recipient_email = ? AND send_status = 'held'", user) == 1);
+        login();
+        WebElement heldRow = waitFor(By.xpath("//table[@id='held-digests']//td[text()='" + user + "']/.."));
+        assertThat(heldRow.getText()).contains("3 / 4", "budget");
+        assertThat(heldRow.findElements(By.tagName("td")).get(5).getText()).matches(".*\\(in 14[34]\\d min\\)");
+
+        // The operator suppresses an address on the page, then lifts it: both audited.
+        waitFor(By.id("suppress-company")).sendKeys("3");
+        browser.findElement(By.id("suppress-bot")).sendKeys("4");
+        browser.findElement(By.id("suppress-email")).sendKeys(suppressed);
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("suppress-reason"))).selectByVisibleText("complaint");
+        browser.findElement(By.id("suppress-add")).click();
+        WebElement row = waitFor(By.xpath("//table[@id='suppressions']//td[text()='" + suppressed + "']/.."));
+        assertThat(row.getText()).contains("3 / 4", "complaint", "operator " + OPS_USER);
+        assertThat(browser.findElement(By.id("suppress-result")).getText()).contains("HTTP 201");
+        row.findElement(By.cssSelector("button.lift")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.findElements(
+                By.xpath("//table[@id='suppressions']//td[text()='" + suppressed + "']")).isEmpty());
+        assertThat(rows("SELECT a.action, a.actor FROM suppression_audit a JOIN suppressions s ON s.id = a.suppression_id "
+                + "WHERE s.email = ? ORDER BY a.id", suppressed)).extracting(r -> r.get("action") + " by " + r.get("actor"))
+                .containsExactly("added by operator " + OPS_USER, "lifted by operator " + OPS_USER);
+    }
+
+    /** Logged in (as a browser is after the Basic prompt): every request of the page carries the login. */
+    private static void login() {
+        ChromeDriver chrome = (ChromeDriver) browser;
+        chrome.executeCdpCommand("Network.enable", Map.of());
+        chrome.executeCdpCommand("Network.setExtraHTTPHeaders", Map.of("headers", Map.of("Authorization",
+                "Basic " + Base64.getEncoder().encodeToString((OPS_USER + ":" + OPS_PASSWORD).getBytes(StandardCharsets.UTF_8)))));
+        browser.get("http://127.0.0.1:" + httpPort + "/");
     }
 }
