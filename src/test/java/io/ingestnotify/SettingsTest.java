@@ -67,6 +67,10 @@ class SettingsTest extends AppTestSupport {
         "ingest-notify.routes.reload, ROUTES_RELOAD, often",
         "ingest-notify.demo, DEMO, perhaps",
         "ingest-notify.embedded.enabled, EMBEDDED, perhaps",
+        "ingest-notify.default.timezone, DEFAULT_TIMEZONE, Mars/Olympus_Mons",
+        "ingest-notify.default.max.digests.per.day, DEFAULT_MAX_DIGESTS_PER_DAY, 0",
+        "ingest-notify.public.base.url, PUBLIC_BASE_URL, notify.example.com",
+        "ingest-notify.unsubscribe.mailto, UNSUBSCRIBE_MAILTO, nobody",
     })
     void badSettingStopsStartup(String property, String envName, String value) {
         Map<String, String> p = baseProperties();
@@ -84,6 +88,24 @@ class SettingsTest extends AppTestSupport {
                     org.assertj.core.api.Assertions.assertThat(all.toString()).contains("Invalid setting " + envName + "='" + value + "'")
                             .contains("(property " + property + "; " + key + " in etc/io.ingestnotify.cfg)");
                 });
+    }
+
+    /** Unsubscribe links are signed: a public URL without a key, or a short key, stops start-up; the key is never repeated. */
+    @Test
+    void unsubscribeLinksNeedALongEnoughSecret() {
+        Map<String, String> p = baseProperties();
+        p.put("ingest-notify.public.base.url", "https://notify.example.com");
+        assertThatThrownBy(() -> new RunningApp(p).close()).hasStackTraceContaining("UNSUBSCRIBE_SECRET")
+                .hasStackTraceContaining("PUBLIC_BASE_URL is set");
+        p.put("ingest-notify.unsubscribe.secret", "short-key-value");
+        assertThatThrownBy(() -> new RunningApp(p).close()).hasStackTraceContaining("UNSUBSCRIBE_SECRET")
+                .satisfies(e -> org.assertj.core.api.Assertions.assertThat(stackOf(e)).doesNotContain("short-key-value"));
+    }
+
+    private static String stackOf(Throwable e) {
+        java.io.StringWriter w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
     }
 
     /** The Docker image runs with EMBEDDED=false: a forgotten DB_URL stops it, saying what to set, never a throwaway database. */
