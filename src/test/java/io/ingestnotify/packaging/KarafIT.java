@@ -158,6 +158,12 @@ class KarafIT {
         if (chroma != null) {
             cfg.add("chroma.url = " + chroma.url());
         }
+        // User routes in a folder under etc/, named as the README says (File Install fills in ${karaf.etc}).
+        Path routes = Files.createDirectories(KARAF.resolve("etc/ingest-notify/routes"));
+        Files.writeString(routes.resolve("hello.camel.yaml"), String.join("\n",
+                "- route:", "    id: karaf-user-route", "    from:", "      uri: timer:karaf-user-route",
+                "      parameters:", "        repeatCount: 1", "      steps:", "        - log: \"karaf user route ran\"", ""));
+        cfg.add("routes.dir = ${karaf.etc}/ingest-notify/routes");
         Files.writeString(KARAF.resolve("etc/io.ingestnotify.cfg"), String.join("\n", cfg) + "\n");
 
         firstBootMillis = startAndAwaitReady(1);
@@ -283,7 +289,7 @@ class KarafIT {
 
     @Test
     @Order(3)
-    void opsApiNeedsTheOperatorAndHealthIsAnonymous() throws Exception {
+    void opsApiNeedsTheOperatorHealthIsAnonymousAndUserRoutesRun() throws Exception {
         HttpResponse<String> none = send(HttpRequest.newBuilder(uri("/api/ops/summary")).GET());
         assertThat(none.statusCode()).isEqualTo(401);
         String basic = Base64.getEncoder().encodeToString((OPS_USER + ":" + OPS_PASSWORD).getBytes(StandardCharsets.UTF_8));
@@ -296,6 +302,9 @@ class KarafIT {
         HttpResponse<String> metrics = send(HttpRequest.newBuilder(uri("/observe/metrics")).header("Authorization", "Basic " + basic).GET());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("ingest_");
+
+        assertThat(log()).contains("Loaded 1 route(s) from " + KARAF.resolve("etc/ingest-notify/routes") + ": [karaf-user-route]");
+        await().atMost(Duration.ofSeconds(30)).until(() -> log().contains("karaf user route ran"));
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             HttpResponse<String> health = send(HttpRequest.newBuilder(uri("/observe/health")).GET());
