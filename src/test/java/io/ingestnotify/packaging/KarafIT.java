@@ -317,7 +317,7 @@ class KarafIT {
     @Order(4)
     void anOpenBatchIsMailedOnceAfterKarafRestarts() throws Exception {
         String rex = "rex@example.com";
-        stubPreferences(rex, 10, 20); // 20 s (notification.delay.unit = SECONDS): still open when Karaf stops
+        stubPreferences(rex, 10, 30); // 30 s (notification.delay.unit = SECONDS): still open when Karaf has stopped
         HttpResponse<String> accepted = send(HttpRequest.newBuilder(uri("/api/events")).header("Content-Type", "application/json")
                 .header("Authorization", "Bearer " + INTAKE_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(event("karaf-open-1", rex, "karaf-open-1.pdf")))));
