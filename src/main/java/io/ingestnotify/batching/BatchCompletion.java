@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import io.ingestnotify.common.Queries;
 import io.ingestnotify.common.IngestMetrics;
+import io.ingestnotify.common.Queries;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

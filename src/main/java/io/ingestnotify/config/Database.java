@@ -1,7 +1,5 @@
 package io.ingestnotify.config;
 
-import io.ingestnotify.common.Jdbc;
-import io.ingestnotify.common.Queries;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -13,6 +11,8 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.ingestnotify.common.BundleDatabase;
+import io.ingestnotify.common.Jdbc;
+import io.ingestnotify.common.Queries;
 import io.ingestnotify.settings.Setting;
 import io.ingestnotify.settings.Settings;
 import org.apache.camel.CamelContext;

@@ -1,6 +1,5 @@
 package io.ingestnotify.config;
 
-import io.ingestnotify.common.Formats;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.ingestnotify.common.Formats;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;

@@ -7,6 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import javax.sql.DataSource;
+
+import freemarker.template.Configuration;
 import io.ingestnotify.batching.BatchAssigner;
 import io.ingestnotify.batching.BatchCompletion;
 import io.ingestnotify.batching.BatchTableAggregationRepository;
@@ -37,10 +40,10 @@ import io.ingestnotify.notification.DigestTemplates;
 import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.QuietHours;
 import io.ingestnotify.notification.RecipientControls;
+import io.ingestnotify.notification.SmtpTransportSecurity;
 import io.ingestnotify.notification.Suppressions;
 import io.ingestnotify.notification.Unsubscribe;
 import io.ingestnotify.notification.UnsubscribeTokens;
-import io.ingestnotify.notification.SmtpTransportSecurity;
 import io.ingestnotify.ops.OpsSummary;
 import io.ingestnotify.ops.ReachabilityCheck;
 import io.ingestnotify.settings.Settings;
@@ -48,8 +51,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.component.aws2.s3.AWS2S3Component;
+import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.sql.SqlComponent;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.spi.AggregationRepository;
 import org.apache.camel.spi.Registry;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -107,18 +112,18 @@ public final class IngestNotifyBeans {
         bind(r, "ingestNotifyRecipientControls", RecipientControls.class, this::recipientControls);
         bind(r, "ingestNotifySuppressions", Suppressions.class, this::suppressions);
         bind(r, "ingestNotifyUnsubscribe", Unsubscribe.class, () -> new Unsubscribe(unsubscribeTokens(), suppressions()));
-        bind(r, "ingestNotifyDigestTemplates", freemarker.template.Configuration.class,
+        bind(r, "ingestNotifyDigestTemplates", Configuration.class,
                 () -> DigestTemplates.configuration(context, settings.notification().templatesDir()));
-        bind(r, "ingestNotifyMailRedelivery", org.apache.camel.processor.errorhandler.RedeliveryPolicy.class, this::mailRedelivery);
+        bind(r, "ingestNotifyMailRedelivery", RedeliveryPolicy.class, this::mailRedelivery);
         bind(r, "ingestNotifyEmailLog", EmailLog.class, this::emailLog);
         bind(r, "ingestNotifyMailAttemptFailed", Processor.class, () -> (Processor) emailLog()::attemptFailed);
-        bind(r, DigestMailComponent.NAME, org.apache.camel.component.mail.MailComponent.class, this::smtp);
+        bind(r, DigestMailComponent.NAME, MailComponent.class, this::smtp);
         bind(r, "ingestNotifyCorrectionTasks", CorrectionTasks.class, this::correctionTasks);
         bind(r, "ingestNotifyCorrectionActions", CorrectionActions.class, CorrectionActions::new);
         bind(r, "ingestNotifyCorrectionTaskApi", CorrectionTaskApi.class, () -> new CorrectionTaskApi(dataSource()));
         bind(r, "ingestNotifyDeletionBreaker", DeletionBreaker.class, this::deletionBreaker);
         bind(r, "ingestNotifyChromaCollections", ChromaCollections.class, ChromaCollections::new);
-        bind(r, "ingestNotifyCleanupRedelivery", org.apache.camel.processor.errorhandler.RedeliveryPolicy.class,
+        bind(r, "ingestNotifyCleanupRedelivery", RedeliveryPolicy.class,
                 () -> BackOff.of(settings.correction().branchRedeliveries(), settings.correction().branchRedeliveryDelayMs(), 2));
         bind(r, "ingest-notify-aws2-s3", AWS2S3Component.class, this::s3);
         bind(r, "ingestNotifyOpsSummary", OpsSummary.class, () -> new OpsSummary(dataSource(),
@@ -150,7 +155,7 @@ public final class IngestNotifyBeans {
         return once("ingestNotifyFileLookup", FileLookup::new);
     }
 
-    private javax.sql.DataSource dataSource() {
+    private DataSource dataSource() {
         return database.get().dataSource();
     }
 
@@ -225,7 +230,7 @@ public final class IngestNotifyBeans {
     }
 
     /** The digest's SMTP back-off, one object for the route's redelivery and the retry log's next_retry_at. */
-    private org.apache.camel.processor.errorhandler.RedeliveryPolicy mailRedelivery() {
+    private RedeliveryPolicy mailRedelivery() {
         return once("ingestNotifyMailRedelivery", () -> BackOff.of(settings.notification().maxAttempts() - 1,
                 settings.notification().retryDelayMs(), settings.notification().retryMultiplier()));
     }
@@ -265,7 +270,7 @@ public final class IngestNotifyBeans {
      * The smtp component, configured once so credentials never appear in an endpoint URI (or a log line); TLS as
      * SmtpTransportSecurity says: implicit (SMTP_SSL) or required STARTTLS, identity checked.
      */
-    private org.apache.camel.component.mail.MailComponent smtp() {
+    private MailComponent smtp() {
         Settings.Smtp smtp = settings.smtp();
         return DigestMailComponent.create(context, smtp.server(), smtp.port(), smtp.user(), smtp.password(),
                 smtpSecurity, smtp.timeoutMs());

@@ -14,10 +14,10 @@ import javax.sql.DataSource;
 
 import io.ingestnotify.cms.CmsMisconfigured;
 import io.ingestnotify.common.Formats;
+import io.ingestnotify.common.IngestMetrics;
 import io.ingestnotify.common.Jdbc;
 import io.ingestnotify.common.Queries;
 import io.ingestnotify.event.FileEvent;
-import io.ingestnotify.common.IngestMetrics;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;

@@ -9,9 +9,9 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.ingestnotify.common.IngestMetrics;
 import io.ingestnotify.common.Jdbc;
 import io.ingestnotify.common.Queries;
-import io.ingestnotify.common.IngestMetrics;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

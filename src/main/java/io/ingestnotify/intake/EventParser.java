@@ -1,8 +1,5 @@
 package io.ingestnotify.intake;
 
-import io.ingestnotify.common.EventText;
-import io.ingestnotify.event.FileEvent;
-import io.ingestnotify.event.ErrorCategories;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -20,6 +17,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.ingestnotify.common.EventText;
+import io.ingestnotify.event.ErrorCategories;
+import io.ingestnotify.event.FileEvent;
 
 /**
  * Turns inbound JSON (one event or an array) and outbox rows into {@link FileEvent}s, enforcing the event contract.

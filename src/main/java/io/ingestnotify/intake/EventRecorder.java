@@ -1,6 +1,5 @@
 package io.ingestnotify.intake;
 
-import io.ingestnotify.event.FileEvent;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,6 +18,7 @@ import javax.sql.DataSource;
 
 import io.ingestnotify.common.Jdbc;
 import io.ingestnotify.common.Queries;
+import io.ingestnotify.event.FileEvent;
 
 
 

@@ -1,11 +1,11 @@
 package io.ingestnotify.intake;
 
-import io.ingestnotify.event.FileEvent;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.ingestnotify.event.FileEvent;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;

@@ -1,7 +1,5 @@
 package io.ingestnotify.intake;
 
-import io.ingestnotify.event.FileEvent;
-import io.ingestnotify.event.ErrorCategories;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -20,6 +18,8 @@ import javax.sql.DataSource;
 import io.ingestnotify.batching.BatchAssigner;
 import io.ingestnotify.batching.Preferences;
 import io.ingestnotify.correction.CorrectionTaskFactory;
+import io.ingestnotify.event.ErrorCategories;
+import io.ingestnotify.event.FileEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The bundle's entry in Karaf (Bundle-Activator; Camel Main never calls it): watches the configuration PID
- * {@code io.ingestnotify} (etc/io.ingestnotify.cfg) and runs the app with it, restarting it when the file changes.
+ * The Karaf bundle's entry (Bundle-Activator of ingest-notify-karaf.jar; the standalone jar never calls it): watches the
+ * configuration PID {@code io.ingestnotify} (etc/io.ingestnotify.cfg) and runs the Camel Main application with it
+ * ({@link KarafApp}), restarting it when the file changes.
  */
 public class KarafActivator implements BundleActivator, ManagedService {
 
@@ -45,11 +46,14 @@ public class KarafActivator implements BundleActivator, ManagedService {
         }
         Map<String, String> settings = new HashMap<>();
         for (String key : Collections.list(properties.keys())) {
+            if (key.startsWith("service.") || key.startsWith("felix.")) {
+                continue; // Configuration Admin's and File Install's own keys
+            }
             // The PID already says whose settings these are: etc/io.ingestnotify.cfg names them without the prefix.
             settings.put(key.startsWith(PREFIX) ? key : PREFIX + key, String.valueOf(properties.get(key)));
         }
         try {
-            app = KarafApp.start(bundle, settings);
+            app = KarafApp.start(bundle.getBundle(), settings);
         } catch (Exception | LinkageError e) {
             LOG.error("ingest-notify did not start: {} (fix etc/{}.cfg; it is read again when saved)", e.getMessage(), PID, e);
         }

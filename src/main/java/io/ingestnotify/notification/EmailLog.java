@@ -12,10 +12,10 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import io.ingestnotify.common.Formats;
-import io.ingestnotify.common.Jdbc;
-import io.ingestnotify.common.Queries;
 import io.ingestnotify.common.IngestMetrics;
+import io.ingestnotify.common.Jdbc;
 import io.ingestnotify.common.Leases;
+import io.ingestnotify.common.Queries;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;

@@ -1,6 +1,5 @@
 package io.ingestnotify.ops;
 
-import io.ingestnotify.common.Leases;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
@@ -9,6 +8,7 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.ingestnotify.common.Jdbc;
+import io.ingestnotify.common.Leases;
 import io.ingestnotify.correction.DeletionBreaker;
 
 

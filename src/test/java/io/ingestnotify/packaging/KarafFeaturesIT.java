@@ -2,9 +2,13 @@ package io.ingestnotify.packaging;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.regex.Pattern;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 
@@ -16,52 +20,70 @@ import org.w3c.dom.NodeList;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The attached features descriptors, as built: the variant on camel-karaf's features names only features that
- * camel-karaf's descriptor (of the camel-core-osgi version, from Maven Central) defines, and every bundle of feature
- * ingest-notify's Camel comes from one Camel version. KarafIT runs feature ingest-notify in a real Karaf; the variant
- * cannot run here (camel-karaf's bundles are not on Maven Central), so this is what can be checked of it.
+ * The Karaf artifacts as built: feature ingest-notify is the one Karaf bundle; that bundle carries target/lib but the
+ * logging jars (pax-logging's slf4j is imported instead) on its Bundle-ClassPath, imports nothing of Camel's or a
+ * library's, and states what it needs of the framework (Configuration Admin, slf4j 2, Java 17), so a Karaf without them
+ * refuses it at feature:install. The lean jar is a plain jar. KarafIT runs the bundle in a real Karaf.
  */
 class KarafFeaturesIT {
 
-    static final Path OWN = Path.of("target/feature/features.xml");
-    static final Path VARIANT = Path.of("target/feature/features-camel-karaf.xml");
-    static final Path CAMEL_KARAF = Path.of("target/karaf-dist/camel-karaf-features.xml");
+    static final Path FEATURES = Path.of("target/feature/features.xml");
+    static final Path BUNDLE = Path.of("target/ingest-notify-karaf.jar");
+    static final Set<String> LOGGING = Set.of("slf4j-api", "log4j-api", "log4j-core", "log4j-slf4j2-impl");
+    static final String VERSION = System.getProperty("project.version", "0.1.0-SNAPSHOT");
 
     @Test
-    void variantNamesOnlyFeaturesThatExist() throws Exception {
-        Set<String> defined = new TreeSet<>(featureNames(CAMEL_KARAF));
-        defined.addAll(featureNames(OWN));
-        Element variant = (Element) parse(VARIANT).getElementsByTagName("feature").item(0);
-        List<String> needed = new ArrayList<>();
-        NodeList children = variant.getElementsByTagName("feature");
-        for (int i = 0; i < children.getLength(); i++) {
-            needed.add(children.item(i).getTextContent().trim());
-        }
-        assertThat(needed).contains("camel-core", "camel-yaml-dsl", "camel-sql", "camel-mail", "ingest-notify-libs");
-        assertThat(defined).containsAll(needed);
-        assertThat(texts(parse(VARIANT), "repository")).anyMatch(r -> r.startsWith("mvn:org.apache.camel.karaf/apache-camel/"))
-                .anyMatch(r -> r.startsWith("mvn:io.ingestnotify/ingest-notify/") && r.endsWith("/xml/features"));
+    void featureIsTheOneBundle() throws Exception {
+        Document doc = parse(FEATURES);
+        NodeList features = doc.getElementsByTagName("feature");
+        assertThat(features.getLength()).isEqualTo(1);
+        Element feature = (Element) features.item(0);
+        assertThat(feature.getAttribute("name")).isEqualTo("ingest-notify");
+        assertThat(texts(doc, "bundle")).containsExactly("mvn:io.ingestnotify/ingest-notify/" + VERSION + "/jar/karaf");
+        assertThat(doc.getElementsByTagName("repository").getLength()).isZero();
     }
 
     @Test
-    void ownCamelIsOneVersionWrapped() throws Exception {
-        List<String> camel = texts(parse(OWN), "bundle").stream().filter(b -> b.contains("mvn:org.apache.camel/")).toList();
-        assertThat(camel).hasSizeGreaterThanOrEqualTo(20).allSatisfy(b -> assertThat(b)
-                .startsWith("wrap:mvn:org.apache.camel/").contains("/4.14.1$").contains("Bundle-Version=4.14.1")
-                .contains("Export-Package=*;version=4.14.1"));
-        assertThat(texts(parse(OWN), "bundle")).contains("mvn:io.ingestnotify/ingest-notify/" + System.getProperty("project.version",
-                "0.1.0-SNAPSHOT"));
-    }
-
-    private static List<String> featureNames(Path file) throws Exception {
-        NodeList features = parse(file).getDocumentElement().getChildNodes();
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < features.getLength(); i++) {
-            if (features.item(i) instanceof Element e && e.getLocalName().equals("feature")) {
-                names.add(e.getAttribute("name"));
+    void bundleCarriesTheLeanLibButLogging() throws Exception {
+        Set<String> expected = new TreeSet<>();
+        for (Path jar : LeanLib.jars(Path.of("target/lib"))) {
+            String name = jar.getFileName().toString();
+            if (LOGGING.stream().noneMatch(l -> name.matches(Pattern.quote(l) + "-[0-9].*"))) {
+                expected.add("lib/" + name);
             }
         }
-        return names;
+        assertThat(expected).hasSizeGreaterThan(100);
+        try (JarFile jar = new JarFile(BUNDLE.toFile())) {
+            Attributes main = jar.getManifest().getMainAttributes();
+            List<String> classPath = Arrays.asList(main.getValue("Bundle-ClassPath").split(","));
+            assertThat(classPath.get(0)).isEqualTo(".");
+            assertThat(new TreeSet<>(classPath.subList(1, classPath.size()))).isEqualTo(expected);
+            Set<String> embedded = new TreeSet<>();
+            jar.stream().map(e -> e.getName()).filter(n -> n.startsWith("lib/") && n.endsWith(".jar")).forEach(embedded::add);
+            assertThat(embedded).isEqualTo(expected);
+            assertThat(jar.getEntry("io/ingestnotify/karaf/KarafActivator.class")).isNotNull();
+            assertThat(jar.getEntry("routes/intake.camel.yaml")).isNotNull();
+            assertThat(jar.getEntry("ingest-notify/db/migration/V1__operational_tables.sql")).isNotNull();
+
+            assertThat(main.getValue("Bundle-ManifestVersion")).isEqualTo("2");
+            assertThat(main.getValue("Bundle-SymbolicName")).isEqualTo("io.ingestnotify");
+            assertThat(main.getValue("Bundle-Activator")).isEqualTo("io.ingestnotify.karaf.KarafActivator");
+            assertThat(main.getValue("Require-Capability")).isEqualTo("osgi.ee;filter:=\"(&(osgi.ee=JavaSE)(version>=17))\"");
+            String imports = main.getValue("Import-Package");
+            assertThat(imports).contains("org.osgi.framework;version=\"[1.8,2)\"", "org.osgi.service.cm;version=\"[1.5,2)\"",
+                    "org.slf4j;version=\"[2.0,3)\"").doesNotContain("org.apache.camel", "resolution:=optional");
+            assertThat(main.getValue("DynamicImport-Package")).isEqualTo("*");
+            assertThat(main.getValue("Main-Class")).isNull();
+        }
+    }
+
+    @Test
+    void leanJarIsAPlainJar() throws Exception {
+        try (JarFile jar = new JarFile("target/ingest-notify.jar")) {
+            Attributes main = jar.getManifest().getMainAttributes();
+            assertThat(main.getValue("Main-Class")).isEqualTo("io.ingestnotify.Application");
+            assertThat(main.keySet()).noneMatch(k -> k.toString().startsWith("Bundle-") || k.toString().endsWith("-Package"));
+        }
     }
 
     private static List<String> texts(Document doc, String tag) {

@@ -2,6 +2,10 @@ package io.ingestnotify.packaging;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,51 +15,96 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.ingestnotify.embedded.EmbeddedS3;
+import io.ingestnotify.support.ChromaServer;
+import io.ingestnotify.support.CountingS3;
+import io.ingestnotify.support.Json;
 import io.ingestnotify.support.TestPostgres;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.delete;
+import static com.github.tomakehurst.wiremock.client.WireMock.deleteRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Apache Karaf (the 4.4.8 distribution from Maven Central, unpacked by the build) installs feature
- * ingest-notify from the attached features descriptor at boot: Camel 4.14.1 wrapped, camel-core-osgi, the libraries
- * and this build's bundle, configured by etc/io.ingestnotify.cfg. Then rows written into the outbox table of the test
- * PostgreSQL become batches (one completed by size, two by timeout) and their digests reach the SMTP server
- * (GreenMail, in this JVM); the failed file's correction task is recorded. Karaf runs as its own process, started and stopped with bin/start and bin/stop.
+ * A real Apache Karaf (the 4.4.8 distribution from Maven Central, unpacked by the build) installs feature ingest-notify
+ * from the attached features descriptor at boot: one bundle, target/ingest-notify-karaf.jar, the same Camel Main
+ * application as the standalone jar, configured only by etc/io.ingestnotify.cfg. Around it, as in production: the test
+ * PostgreSQL, an SMTP server (GreenMail), a CMS answering as cms/strapi does (WireMock), an S3-compatible store
+ * (S3Proxy) and, where Node.js and src/test/chroma are installed, a real Chroma. Karaf runs as its own process, started
+ * and stopped with bin/start and bin/stop; the tests run in order against the one Karaf.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KarafIT {
 
     static final Path DIST = Path.of(System.getProperty("karaf.home", "target/karaf-dist/apache-karaf-4.4.8"));
     static final Path KARAF = Path.of("target/karaf-it").toAbsolutePath();
     static final Path REPO = Path.of("target/karaf-it-repo").toAbsolutePath();
+    static final Path BUNDLE = Path.of("target/ingest-notify-karaf.jar");
     static final String VERSION = System.getProperty("project.version", "0.1.0-SNAPSHOT");
     static final String STARTED = "ingest-notify started in Karaf";
+    static final String INTAKE_TOKEN = "karaf-intake-token-5c2e";
+    static final String OPS_USER = "operator";
+    static final String OPS_PASSWORD = "karaf-ops-password-91ad";
+    static final String CMS_TOKEN = "karaf-cms-token";
+    static final String BUCKET = "karaf-files";
+    static final int COMPANY = 31;
+    static final int BOT = 32;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     static GreenMail smtp;
+    static WireMockServer cms;
+    static CountingS3 s3;
+    static ChromaServer chroma;
+    static String chromaCollection;
     static String schema;
+    static int httpPort;
+    static long firstBootMillis;
 
     @BeforeAll
     static void startKaraf() throws Exception {
         assertThat(DIST.resolve("bin/start")).as("Karaf unpacked by the build (mvn verify)").exists();
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        int smtpPort = freePort();
+        httpPort = freePort();
+        smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
+        cms = new WireMockServer(options().port(freePort()).bindAddress("127.0.0.1"));
+        cms.start();
+        // The CMS as cms/strapi answers: marks and deletes of file records; preferences are stubbed per user.
+        cms.stubFor(put(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(Json.write(Json.object("data", Json.object())))));
+        cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
+        s3 = new CountingS3(BUCKET);
+        if (ChromaServer.available()) {
+            chroma = new ChromaServer();
+            chromaCollection = chroma.createCollection("global");
+        }
         schema = TestPostgres.newSchema();
 
         Trees.delete(KARAF);
@@ -64,121 +113,317 @@ class KarafIT {
         Path artifact = REPO.resolve("io/ingestnotify/ingest-notify/" + VERSION);
         Trees.delete(REPO);
         Files.createDirectories(artifact);
-        Files.copy(Path.of("target/ingest-notify.jar"), artifact.resolve("ingest-notify-" + VERSION + ".jar"));
+        Files.copy(BUNDLE, artifact.resolve("ingest-notify-" + VERSION + "-karaf.jar"));
         Files.copy(Path.of("target/feature/features.xml"), artifact.resolve("ingest-notify-" + VERSION + "-features.xml"));
 
-        String localRepo = System.getProperty("maven.repo.local", System.getProperty("user.home") + "/.m2/repository");
+        // Nothing but Karaf's own system folder and this build's repository: the feature needs nothing else.
         Files.writeString(KARAF.resolve("etc/org.ops4j.pax.url.mvn.cfg"), String.join("\n",
                 "org.ops4j.pax.url.mvn.useFallbackRepositories=false",
-                "org.ops4j.pax.url.mvn.localRepository=" + localRepo,
+                "org.ops4j.pax.url.mvn.localRepository=" + KARAF.resolve("data/m2"),
                 "org.ops4j.pax.url.mvn.defaultRepositories=${karaf.home.uri}${karaf.default.repository}@id=system.repository@snapshots, "
-                        + REPO.toUri() + "@id=build@snapshots, " + Path.of(localRepo).toUri() + "@id=local@snapshots",
-                "org.ops4j.pax.url.mvn.repositories=https://repo1.maven.org/maven2@id=central", ""));
+                        + REPO.toUri() + "@id=build@snapshots",
+                "org.ops4j.pax.url.mvn.repositories=", ""));
+        // Ports of their own, so another Karaf on this machine (8101, 1099, 44444) does not collide.
+        setting(KARAF.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", String.valueOf(freePort()));
+        setting(KARAF.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", String.valueOf(freePort()));
+        setting(KARAF.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", String.valueOf(freePort()));
         bootFeature(KARAF.resolve("etc/org.apache.karaf.features.cfg"),
                 "mvn:io.ingestnotify/ingest-notify/" + VERSION + "/xml/features", "ingest-notify");
-        Files.writeString(KARAF.resolve("etc/io.ingestnotify.cfg"), String.join("\n",
+        List<String> cfg = new ArrayList<>(List.of(
                 "db.url = " + TestPostgres.url(),
                 "db.user = postgres",
                 "db.schema = " + schema,
                 "smtp.server = 127.0.0.1",
-                "smtp.port = " + port,
+                "smtp.port = " + smtpPort,
                 "smtp.starttls = false",
                 "from.email = digest@example.com",
-                "default.batch.size.threshold = 3",
-                "default.notification.delay.minutes = 2",
+                "http.port = " + httpPort,
+                "intake.token = " + INTAKE_TOKEN,
+                "ops.user = " + OPS_USER,
+                "ops.password = " + OPS_PASSWORD,
+                "cms.api.url = " + cms.baseUrl(),
+                "cms.api.token = " + CMS_TOKEN,
+                "s3.bucket = " + BUCKET,
+                "s3.endpoint = " + s3.endpoint(),
+                "s3.access-key = " + EmbeddedS3.IDENTITY,
+                "s3.secret-key = " + EmbeddedS3.CREDENTIAL,
                 "notification.delay.unit = SECONDS",
-                "outbox.poll.delay.ms = 300", ""));
+                "outbox.poll.delay.ms = 300",
+                "auto.correction.delay.seconds = 1",
+                "correction.poll.delay.ms = 200",
+                "correction.retry.base.seconds = 1",
+                "correction.redrive.interval.ms = 1000",
+                "sweeper.interval.ms = 2000",
+                "sweeper.grace.seconds = 1"));
+        if (chroma != null) {
+            cfg.add("chroma.url = " + chroma.url());
+        }
+        // User routes in a folder under etc/, named as the README says (File Install fills in ${karaf.etc}).
+        Path routes = Files.createDirectories(KARAF.resolve("etc/ingest-notify/routes"));
+        Files.writeString(routes.resolve("hello.camel.yaml"), String.join("\n",
+                "- route:", "    id: karaf-user-route", "    from:", "      uri: timer:karaf-user-route",
+                "      parameters:", "        repeatCount: 1", "      steps:", "        - log: \"karaf user route ran\"", ""));
+        cfg.add("routes.dir = ${karaf.etc}/ingest-notify/routes");
+        Files.writeString(KARAF.resolve("etc/io.ingestnotify.cfg"), String.join("\n", cfg) + "\n");
 
-        karaf("start").waitFor(60, TimeUnit.SECONDS);
-        await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            String log = log();
-            assertThat(log).as("Karaf's log").doesNotContain("Error installing boot features")
-                    .doesNotContain("ingest-notify did not start");
-            return log.contains(STARTED);
-        });
+        firstBootMillis = startAndAwaitReady(1);
+        long bytes = Files.size(BUNDLE);
+        System.out.printf("KarafIT: feature ingest-notify = 1 bundle, %d bytes (%.1f MB); first boot (feature install) to ready %d ms%n",
+                bytes, bytes / 1e6, firstBootMillis);
     }
 
     @AfterAll
     static void stopKaraf() throws Exception {
         try {
-            if (Files.exists(KARAF.resolve("bin/stop"))) {
-                karaf("stop").waitFor(60, TimeUnit.SECONDS);
-                // bin/stop asks Karaf to shut down; wait for its JVM (and end it if it hangs).
-                List<ProcessHandle> left = karafProcesses();
-                for (ProcessHandle p : left) {
-                    p.onExit().get(60, TimeUnit.SECONDS);
-                }
-            }
+            stop();
         } finally {
             karafProcesses().forEach(ProcessHandle::destroyForcibly);
+            for (AutoCloseable part : new AutoCloseable[] {s3, chroma}) {
+                if (part != null) {
+                    part.close();
+                }
+            }
             if (smtp != null) {
                 smtp.stop();
+            }
+            if (cms != null) {
+                cms.stop();
             }
             TestPostgres.dropSchema(schema);
         }
     }
 
     @Test
-    void outboxRowsBecomeBatchesAndTheirDigestsAreMailed() throws Exception {
-        // The bundle's Flyway created the schema; the pipeline writes its outbox as in production.
+    @Order(1)
+    void httpIntakeNeedsTheTokenAndAPreferenceOfTwoFromTheCmsMakesADigestOfTwo() throws Exception {
+        String pat = "pat@example.com";
+        stubPreferences(pat, 2, 1440);
+        String events = Json.write(Json.array(event("karaf-http-1", pat, "karaf-http-1.pdf"), event("karaf-http-2", pat, "karaf-http-2.pdf")));
+
+        HttpResponse<String> refused = send(HttpRequest.newBuilder(uri("/api/events")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(events)));
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(rows("SELECT count(*) FROM file_events WHERE file_document_id LIKE 'karaf-http-%'")).containsExactly("0");
+
+        HttpResponse<String> accepted = send(HttpRequest.newBuilder(uri("/api/events")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + INTAKE_TOKEN).POST(HttpRequest.BodyPublishers.ofString(events)));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.body()).contains("\"accepted\":2");
+
+        // The preference (2 files, a day's delay) came from the CMS: the batch completes by size, at once.
+        await().atMost(Duration.ofMinutes(1)).until(() -> mailsTo(pat).size() == 1);
+        assertThat(GreenMailUtil.getBody(mailsTo(pat).get(0))).contains("karaf-http-1.pdf", "karaf-http-2.pdf");
+        assertThat(rows("SELECT completion_reason || ' ' || total_files FROM batch_processing_sessions WHERE user_email = '" + pat + "'"))
+                .containsExactly("size 2");
+        cms.verify(getRequestedFor(urlEqualTo(preferencesPath(pat))).withHeader("Authorization", equalTo("Bearer " + CMS_TOKEN)));
+    }
+
+    @Test
+    @Order(2)
+    void outboxRowsBecomeOneDigestPerBatchAndAFailedFileIsCleanedUpEverywhere() throws Exception {
+        String ana = "ana@example.com";
+        String bob = "bob@example.com";
+        String cy = "cy@example.com";
+        stubPreferences(ana, 3, 1440);
+        stubPreferences(bob, 5, 2);
+        stubPreferences(cy, 5, 2);
+        String broken = "karaf-doc-7";
+        String key = "uploads/karaf-broken-7.pdf";
+        s3.put(BUCKET, key);
+        // The CMS's file record of the failed file: the metadata look-up (through the CMS) confirms it before any delete.
+        cms.stubFor(get(urlEqualTo("/api/files/" + broken)).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(Json.write(Json.object("data", Json.object("documentId", broken, "name", "karaf-broken-7.pdf",
+                        "storage_key", key, "company_id", COMPANY, "bot_id", BOT))))));
+        if (chroma != null) {
+            chroma.addChunks(chromaCollection, broken, 3);
+            chroma.addChunks(chromaCollection, "karaf-doc-kept", 2);
+        }
+
         try (Connection c = TestPostgres.connect(schema)) {
             for (int i = 1; i <= 3; i++) {
-                insertOutbox(c, "ana@example.com", "karaf-doc-" + i, "karaf-report-" + i + ".pdf");
+                insertOutbox(c, ana, "karaf-doc-" + i, "karaf-report-" + i + ".pdf");
             }
-            insertOutbox(c, "bob@example.com", "karaf-doc-9", "karaf-scan-9.pdf");
-            // A failure is recorded with its correction task (the clean-up itself does not run in Karaf).
+            insertOutbox(c, bob, "karaf-doc-9", "karaf-scan-9.pdf");
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO file_events (event_id, file_document_id, status, user_email, "
-                    + "company_id, bot_id, file_name, storage_key, error_message) VALUES (?, 'karaf-doc-7', 'failed', "
-                    + "'cy@example.com', 31, 32, 'karaf-broken-7.pdf', 'uploads/karaf-broken-7.pdf', 'S3 upload failed: AccessDenied')")) {
+                    + "company_id, bot_id, file_name, storage_key, error_message) VALUES (?, ?, 'failed', ?, ?, ?, 'karaf-broken-7.pdf', ?, "
+                    + "'Processing failed: parser crashed')")) {
                 ps.setString(1, "karaf-" + UUID.randomUUID());
+                ps.setString(2, broken);
+                ps.setString(3, cy);
+                ps.setInt(4, COMPANY);
+                ps.setInt(5, BOT);
+                ps.setString(6, key);
                 ps.executeUpdate();
             }
         }
 
-        await().atMost(Duration.ofMinutes(2)).until(() -> smtp.getReceivedMessages().length >= 3);
-        MimeMessage ana = mailTo("ana@example.com");
-        MimeMessage bob = mailTo("bob@example.com");
-        assertThat(GreenMailUtil.getBody(mailTo("cy@example.com"))).contains("karaf-broken-7.pdf");
-        assertThat(GreenMailUtil.getBody(ana)).contains("karaf-report-1.pdf", "karaf-report-2.pdf", "karaf-report-3.pdf");
-        assertThat(GreenMailUtil.getBody(bob)).contains("karaf-scan-9.pdf");
-        assertThat(ana.getFrom()[0].toString()).isEqualTo("digest@example.com");
+        await().atMost(Duration.ofMinutes(2)).until(() -> mailsTo(ana).size() + mailsTo(bob).size() + mailsTo(cy).size() >= 3);
+        assertThat(GreenMailUtil.getBody(mailsTo(ana).get(0))).contains("karaf-report-1.pdf", "karaf-report-2.pdf", "karaf-report-3.pdf");
+        assertThat(GreenMailUtil.getBody(mailsTo(bob).get(0))).contains("karaf-scan-9.pdf");
+        assertThat(GreenMailUtil.getBody(mailsTo(cy).get(0))).contains("karaf-broken-7.pdf");
+        assertThat(mailsTo(ana).get(0).getFrom()[0].toString()).isEqualTo("digest@example.com");
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() -> assertThat(rows(
+                "SELECT s.user_email || ' ' || s.completion_reason || ' ' || s.total_files || ' ' || l.send_status "
+                        + "FROM batch_processing_sessions s JOIN email_notification_log l USING (batch_id) "
+                        + "WHERE s.user_email IN ('ana@example.com', 'bob@example.com', 'cy@example.com') ORDER BY s.user_email"))
+                .containsExactly("ana@example.com size 3 sent", "bob@example.com timeout 1 sent", "cy@example.com timeout 1 sent"));
+        assertThat(rows("SELECT count(*) FROM file_events WHERE processed_at IS NULL")).containsExactly("0");
 
-        try (Connection c = TestPostgres.connect(schema)) {
-            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(rows(c,
-                    "SELECT s.user_email || ' ' || s.completion_reason || ' ' || s.total_files || ' ' || l.send_status "
-                            + "FROM batch_processing_sessions s JOIN email_notification_log l USING (batch_id) ORDER BY s.user_email"))
-                    .containsExactly("ana@example.com size 3 sent", "bob@example.com timeout 1 sent", "cy@example.com timeout 1 sent"));
-            assertThat(rows(c, "SELECT count(*) FROM file_events WHERE processed_at IS NULL")).containsExactly("0");
-            assertThat(rows(c, "SELECT file_document_id || ' ' || failure_category || ' ' || storage_key FROM auto_correction_tasks"))
-                    .containsExactly("karaf-doc-7 s3_error uploads/karaf-broken-7.pdf");
+        // The correction: S3 object, CMS record and Chroma chunks deleted, the task completed (partial without a Chroma).
+        String ended = chroma != null ? "completed" : "partial";
+        await().atMost(Duration.ofMinutes(1)).until(() -> rows("SELECT status FROM auto_correction_tasks WHERE file_document_id = '"
+                + broken + "'").equals(List.of(ended)));
+        assertThat(s3.exists(BUCKET, key)).isFalse();
+        assertThat(s3.deletes()).containsEntry(key, 1);
+        cms.verify(1, deleteRequestedFor(urlEqualTo("/api/files/" + broken)));
+        cms.verify(getRequestedFor(urlEqualTo("/api/files/" + broken)));
+        String log = rows("SELECT execution_log::text FROM auto_correction_tasks WHERE file_document_id = '" + broken + "'").get(0);
+        assertThat(log).contains("\"action\": \"s3_delete\"", "\"action\": \"cms_delete\"", "(confirmed by the metadata look-up)");
+        if (chroma != null) {
+            assertThat(log).contains("\"action\": \"chroma_delete\"", "deleted chunks where document_id = " + broken);
+            assertThat(chroma.countFor(chromaCollection, broken)).isZero();
+            assertThat(chroma.countFor(chromaCollection, "karaf-doc-kept")).isEqualTo(2);
+        } else {
+            System.out.println("KarafIT: Chroma not installed (node, npm ci in src/test/chroma): its clean-up was not checked");
         }
-        assertThat(smtp.getReceivedMessages()).hasSize(3);
-        assertThat(log()).contains("Apache Camel 4.14.1 (ingest-notify) started");
     }
 
-    private static MimeMessage mailTo(String address) throws Exception {
+    @Test
+    @Order(3)
+    void opsApiNeedsTheOperatorHealthIsAnonymousAndUserRoutesRun() throws Exception {
+        HttpResponse<String> none = send(HttpRequest.newBuilder(uri("/api/ops/summary")).GET());
+        assertThat(none.statusCode()).isEqualTo(401);
+        String basic = Base64.getEncoder().encodeToString((OPS_USER + ":" + OPS_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> summary = send(HttpRequest.newBuilder(uri("/api/ops/summary")).header("Authorization", "Basic " + basic).GET());
+        assertThat(summary.statusCode()).as(summary.body()).isEqualTo(200);
+        assertThat(summary.body()).contains("\"heldCorrections\"");
+        HttpResponse<String> page = send(HttpRequest.newBuilder(uri("/")).header("Authorization", "Basic " + basic).GET());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("ingest-notify");
+        HttpResponse<String> metrics = send(HttpRequest.newBuilder(uri("/observe/metrics")).header("Authorization", "Basic " + basic).GET());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("ingest_");
+
+        assertThat(log()).contains("Loaded 1 route(s) from " + KARAF.resolve("etc/ingest-notify/routes") + ": [karaf-user-route]");
+        await().atMost(Duration.ofSeconds(30)).until(() -> log().contains("karaf user route ran"));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> health = send(HttpRequest.newBuilder(uri("/observe/health")).GET());
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+            assertThat(health.body()).contains("\"status\":\"UP\"", "ingest-notify-database", "ingest-notify-smtp", "ingest-notify-cms");
+        });
+    }
+
+    @Test
+    @Order(4)
+    void anOpenBatchIsMailedOnceAfterKarafRestarts() throws Exception {
+        String rex = "rex@example.com";
+        stubPreferences(rex, 10, 30); // 30 s (notification.delay.unit = SECONDS): still open when Karaf has stopped
+        HttpResponse<String> accepted = send(HttpRequest.newBuilder(uri("/api/events")).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + INTAKE_TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(event("karaf-open-1", rex, "karaf-open-1.pdf")))));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        stop();
+        assertThat(mailsTo(rex)).isEmpty();
+        assertThat(rows("SELECT status FROM batch_processing_sessions WHERE user_email = '" + rex + "'")).containsExactly("processing");
+
+        long restartMillis = startAndAwaitReady(2);
+        System.out.printf("KarafIT: restart (bin/stop, bin/start) to ready %d ms%n", restartMillis);
+        await().atMost(Duration.ofMinutes(1)).until(() -> mailsTo(rex).size() >= 1);
+        assertThat(GreenMailUtil.getBody(mailsTo(rex).get(0))).contains("karaf-open-1.pdf");
+        // Once: the re-armed timer and the sweeper share the batch's lease; nothing sends it a second time.
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> mailsTo(rex).size() == 1);
+        assertThat(rows("SELECT l.send_status FROM batch_processing_sessions s JOIN email_notification_log l USING (batch_id) "
+                + "WHERE s.user_email = '" + rex + "'")).containsExactly("sent");
+        assertThat(log()).doesNotContain("ingest-notify did not start");
+    }
+
+    /** Runs bin/start; answers the milliseconds until the n-th "started" line and /observe/health answer. */
+    private static long startAndAwaitReady(int nth) throws Exception {
+        long start = System.nanoTime();
+        karaf("start").waitFor(60, TimeUnit.SECONDS);
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String log = log();
+            assertThat(log).as("Karaf's log").doesNotContain("Error installing boot features")
+                    .doesNotContain("ingest-notify did not start");
+            return occurrences(log, STARTED) >= nth;
+        });
+        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> send(HttpRequest.newBuilder(uri("/observe/health")).GET()).statusCode() > 0);
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    /** bin/stop, then waits until Karaf's JVM is gone (and ends it if it hangs). */
+    private static void stop() throws Exception {
+        if (!Files.exists(KARAF.resolve("bin/stop")) || karafProcesses().isEmpty()) {
+            return;
+        }
+        karaf("stop").waitFor(60, TimeUnit.SECONDS);
+        for (ProcessHandle p : karafProcesses()) {
+            p.onExit().get(90, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int occurrences(String text, String part) {
+        int n = 0;
+        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private static String preferencesPath(String email) {
+        return "/api/user-notification-preferences/by-user/" + COMPANY + "/" + BOT + "/" + email.replace("@", "%40");
+    }
+
+    /** The preference record of one user, as cms/strapi's by-user route answers it. */
+    private static void stubPreferences(String email, int threshold, int delay) {
+        cms.stubFor(get(urlEqualTo(preferencesPath(email))).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(Json.write(Json.object("data", Json.object("id", 1,
+                        "documentId", "p-" + email, "notification_enabled", true, "batch_size_threshold", threshold,
+                        "notification_delay_minutes", delay, "email_format", "html", "include_success_details", true,
+                        "include_error_details", true))))));
+    }
+
+    private static Object event(String doc, String email, String fileName) {
+        return Json.object("event_id", "karaf-" + UUID.randomUUID(), "file_document_id", doc, "status", "success",
+                "user_email", email, "company_id", COMPANY, "bot_id", BOT, "file_name", fileName, "chunks_created", 4);
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<MimeMessage> mailsTo(String address) throws Exception {
+        List<MimeMessage> out = new ArrayList<>();
         for (MimeMessage m : smtp.getReceivedMessages()) {
             if (Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(address))) {
-                return m;
+                out.add(m);
             }
         }
-        throw new AssertionError("no mail to " + address);
+        return out;
     }
 
     private static void insertOutbox(Connection c, String user, String doc, String fileName) throws Exception {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO file_events (event_id, file_document_id, status, user_email, "
-                + "company_id, bot_id, file_name) VALUES (?, ?, 'success', ?, 31, 32, ?)")) {
+                + "company_id, bot_id, file_name) VALUES (?, ?, 'success', ?, ?, ?, ?)")) {
             ps.setString(1, "karaf-" + UUID.randomUUID());
             ps.setString(2, doc);
             ps.setString(3, user);
-            ps.setString(4, fileName);
+            ps.setInt(4, COMPANY);
+            ps.setInt(5, BOT);
+            ps.setString(6, fileName);
             ps.executeUpdate();
         }
     }
 
-    private static List<String> rows(Connection c, String sql) throws Exception {
+    private static List<String> rows(String sql) throws Exception {
         List<String> rows = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = TestPostgres.connect(schema); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 rows.add(rs.getString(1));
             }
@@ -186,7 +431,21 @@ class KarafIT {
         return rows;
     }
 
-    /** Adds the repository and installs the feature at boot, after Karaf's own boot features (which include wrap:). */
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Sets {@code key = value} in a Karaf etc/ file (the line replaced). */
+    static void setting(Path cfg, String key, String value) throws IOException {
+        String text = Files.readString(cfg);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(key) + "\\s*=.*$").matcher(text);
+        assertThat(m.find()).as(key + " in " + cfg).isTrue();
+        Files.writeString(cfg, m.replaceFirst(Matcher.quoteReplacement(key + " = " + value)));
+    }
+
+    /** Adds the repository and installs the feature at boot, after Karaf's own boot features. */
     static void bootFeature(Path cfg, String repository, String feature) throws IOException {
         String text = Files.readString(cfg);
         text = text.replaceFirst("(featuresRepositories\\s*=\\s*\\\\\\R)", "$1    " + Matcher.quoteReplacement(repository) + ", \\\\\n");
@@ -216,5 +475,4 @@ class KarafIT {
         Path log = KARAF.resolve("data/log/karaf.log");
         return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
     }
-
 }
