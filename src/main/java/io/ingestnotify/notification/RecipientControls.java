@@ -58,14 +58,7 @@ public class RecipientControls {
             if (suppressionReason(c, digest).isPresent()) {
                 return "suppressed";
             }
-            Optional<Blocked> blocked = blocked(c, digest, now);
-            exchange.getMessage().setHeader("digestDueAt", blocked.map(Blocked::due).orElse(now));
-            exchange.getMessage().setHeader("heldReason", blocked.map(Blocked::reason).orElse(null));
-            Map<String, Object> held = held(c, digest);
-            if (held != null && !isThisBatch(held, digest)) {
-                return "fold";
-            }
-            return blocked.isPresent() ? "hold" : "send";
+            return verdict(c, digest, now, exchange);
         }
     }
 
@@ -81,15 +74,9 @@ public class RecipientControls {
             c.setAutoCommit(false);
             try {
                 lock(c, digest);
-                Map<String, Object> held = held(c, digest);
-                Optional<Blocked> blocked = blocked(c, digest, now);
-                String outcome;
-                if (held != null && !isThisBatch(held, digest) || blocked.isPresent()) {
-                    exchange.getMessage().setHeader("digestDueAt", blocked.map(Blocked::due).orElse(now));
-                    exchange.getMessage().setHeader("heldReason", blocked.map(Blocked::reason).orElse(null));
-                    outcome = held != null && !isThisBatch(held, digest) ? "fold" : "hold";
-                } else {
-                    outcome = log.insertClaim(c, digest, html, text, now) ? "send" : "taken";
+                String outcome = verdict(c, digest, now, exchange);
+                if (outcome.equals("send") && !log.insertClaim(c, digest, html, text, now)) {
+                    outcome = "taken";
                 }
                 c.commit();
                 return outcome;
@@ -147,6 +134,21 @@ public class RecipientControls {
     public List<String> claimDue() throws SQLException {
         return Jdbc.rows(dataSource, "notification/claim-held-digests", instanceId, leaseSeconds, clock.instant())
                 .stream().map(r -> r.get("batch_id").toString()).toList();
+    }
+
+    /**
+     * send, hold or fold (a held digest of the recipient's that is not this one), with headers digestDueAt (when this
+     * digest could go on its own) and heldReason.
+     */
+    private String verdict(Connection c, Map<String, Object> digest, Instant now, Exchange exchange) throws SQLException {
+        Optional<Blocked> blocked = blocked(c, digest, now);
+        exchange.getMessage().setHeader("digestDueAt", blocked.map(Blocked::due).orElse(now));
+        exchange.getMessage().setHeader("heldReason", blocked.map(Blocked::reason).orElse(null));
+        Map<String, Object> held = held(c, digest);
+        if (held != null && !isThisBatch(held, digest)) {
+            return "fold";
+        }
+        return blocked.isPresent() ? "hold" : "send";
     }
 
     /** Quiet hours first (they end at a known time), then the budget. */
