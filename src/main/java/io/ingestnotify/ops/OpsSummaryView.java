@@ -14,5 +14,9 @@ public record OpsSummaryView(
         List<Map<String, Object>> openBatches,
         List<Map<String, Object>> recentMails,
         List<Map<String, Object>> failedCorrections,
-        Map<String, Object> heldCorrections) {
+        Map<String, Object> heldCorrections,
+        String instance,
+        List<Map<String, Object>> leases,
+        List<Map<String, Object>> tables,
+        Map<String, Object> retention) {
 }
