@@ -22,6 +22,8 @@ import io.ingestnotify.common.IngestMetrics;
 import io.ingestnotify.common.Jdbc;
 import io.ingestnotify.common.Leases;
 import io.ingestnotify.common.Queries;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The retention pass: claims the pass (one row, a lease renewed by the heartbeat, so two instances never run the same
@@ -55,6 +57,7 @@ public class Retention {
         Chunk run(Connection c, long ageSeconds, Cursor cursor) throws SQLException;
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The lease kind of a pass in progress (common.Leases renews it). */
     private static final String LEASE_KIND = "retention";
@@ -90,13 +93,13 @@ public class Retention {
         Map<String, Long> removed = new LinkedHashMap<>();
         String stopped = null;
         try {
-            // Children before what they refer to: bodies, retry log, the batches' detail, then the events that detail
-            // referred to, finished corrections, and last the batch rows themselves.
+            // What refers before what it refers to: bodies, retry log, the batches' detail and finished corrections
+            // (both refer to events and batches), then the events, and last the batch rows themselves.
             stopped = walk(pass, deadline, removed, ages.digestBodies(), this::digestBodies);
             stopped = stopped != null ? stopped : walk(pass, deadline, removed, ages.retryLog(), this::retryLog);
             stopped = stopped != null ? stopped : walk(pass, deadline, removed, ages.batchFiles(), this::batchDetail);
-            stopped = stopped != null ? stopped : walk(pass, deadline, removed, ages.events(), this::events);
             stopped = stopped != null ? stopped : walk(pass, deadline, removed, ages.corrections(), this::corrections);
+            stopped = stopped != null ? stopped : walk(pass, deadline, removed, ages.events(), this::events);
             stopped = stopped != null ? stopped : walk(pass, deadline, removed, ages.batches(), this::batches);
         } catch (SQLException | RuntimeException e) {
             stopped = "stopped by an error: " + e.getMessage();
@@ -104,7 +107,13 @@ public class Retention {
             leases.release(LEASE_KIND, pass);
             finish(pass, removed, stopped);
         }
-        return new RetentionReport(pass, leases.instanceId(), removed, (System.nanoTime() - started) / 1_000_000, stopped);
+        RetentionReport report = new RetentionReport(pass, leases.instanceId(), removed, (System.nanoTime() - started) / 1_000_000, stopped);
+        if (stopped == null || !stopped.startsWith("stopped by an error")) {
+            LOG.info(report.line());
+        } else {
+            LOG.warn(report.line());
+        }
+        return report;
     }
 
     private Integer claim() throws SQLException {
@@ -179,8 +188,6 @@ public class Retention {
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
         }
     }
@@ -286,7 +293,11 @@ public class Retention {
     /** A statement answering one row of counts, by table. */
     private static Map<String, Long> counts(Connection c, String query, Object... args) throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
-        rows(c, query, args).get(0).forEach((table, n) -> counts.put(table, ((Number) n).longValue()));
+        rows(c, query, args).get(0).forEach((table, n) -> {
+            if (((Number) n).longValue() > 0) {
+                counts.put(table, ((Number) n).longValue());
+            }
+        });
         return counts;
     }
 
@@ -330,7 +341,7 @@ public class Retention {
         try {
             c.rollback();
         } catch (SQLException ignored) {
-            // the connection is gone (killed): its transaction is rolled back by the server
+            // the connection is gone (killed): the server rolled its transaction back
         }
     }
 }

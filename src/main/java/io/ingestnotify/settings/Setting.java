@@ -118,7 +118,7 @@ public enum Setting {
     RETENTION_RETRY_LOG_DAYS("retention.retry-log.days", "7", "`notification_retry_log` rows of digests no longer being sent (0: forever)"),
     RETENTION_CORRECTIONS_DAYS("retention.corrections.days", "30", "finished correction tasks: `completed`, `partial`, `cancelled`, `dry_run`, and `failed` past their last attempt (0: forever)"),
     RETENTION_BATCHES_DAYS("retention.batches.days", "30", "batch rows and their digest's log row (subject, status, times), once their files are gone and no correction task names them (0: forever)"),
-    RETENTION_CHUNK_ROWS("retention.chunk.rows", "1000", "most rows one chunk (one short transaction) removes (10-100000)"),
+    RETENTION_CHUNK_ROWS("retention.chunk.rows", "1000", "most rows one chunk (one short transaction) removes (1-100000)"),
     RETENTION_CHUNK_PAUSE_MS("retention.chunk.pause.ms", "50", "pause between two chunks, leaving the database to intake and the digests (0-60000)"),
     RETENTION_PASS_SECONDS("retention.pass.seconds", "120", "a pass starts no chunk after this long; what is left waits for the next pass (1-3600)"),
     RETENTION_INTERVAL_MS("retention.interval.ms", "300000", "a pass starts at most this often, on whichever instance claims it (1000-86400000)"),

@@ -380,7 +380,7 @@ public final class Settings {
         return new Retention(age.apply(Setting.RETENTION_EVENTS_DAYS), age.apply(Setting.RETENTION_BATCH_FILES_DAYS),
                 age.apply(Setting.RETENTION_DIGEST_BODIES_DAYS), age.apply(Setting.RETENTION_RETRY_LOG_DAYS),
                 age.apply(Setting.RETENTION_CORRECTIONS_DAYS), age.apply(Setting.RETENTION_BATCHES_DAYS),
-                integer(v, Setting.RETENTION_CHUNK_ROWS, 10, 100_000), integer(v, Setting.RETENTION_CHUNK_PAUSE_MS, 0, 60_000),
+                integer(v, Setting.RETENTION_CHUNK_ROWS, 1, 100_000), integer(v, Setting.RETENTION_CHUNK_PAUSE_MS, 0, 60_000),
                 integer(v, Setting.RETENTION_PASS_SECONDS, 1, 3_600), integer(v, Setting.RETENTION_INTERVAL_MS, 1_000, 86_400_000));
     }
 
