@@ -54,19 +54,13 @@ public class RetentionBenchmark {
         System.exit(0);
     }
 
+    /** The bench's settings (a copy to change per section): real PostgreSQL and GreenMail, events with their metadata. */
     static Map<String, String> properties(String schema, int smtpPort, int httpPort) {
-        Map<String, String> p = new HashMap<>();
-        p.put("ingest-notify.db.url", TestPostgres.url());
-        p.put("ingest-notify.db.schema", schema);
-        p.put("ingest-notify.metadata.source", "sql");
-        p.put("ingest-notify.smtp.server", "127.0.0.1");
-        p.put("ingest-notify.smtp.port", String.valueOf(smtpPort));
-        p.put("ingest-notify.smtp.starttls", "false");
-        p.put("ingest-notify.http.port", String.valueOf(httpPort));
-        p.put("ingest-notify.ops.token", "bench-ops-token");
-        p.put("ingest-notify.data.dir", "target/bench-data");
-        p.put("ingest-notify.embedded.enabled", "false");
-        return p;
+        return new HashMap<>(Map.of("ingest-notify.db.url", TestPostgres.url(), "ingest-notify.db.schema", schema,
+                "ingest-notify.metadata.source", "sql", "ingest-notify.smtp.server", "127.0.0.1",
+                "ingest-notify.smtp.port", String.valueOf(smtpPort), "ingest-notify.smtp.starttls", "false",
+                "ingest-notify.http.port", String.valueOf(httpPort), "ingest-notify.ops.token", "bench-ops-token",
+                "ingest-notify.data.dir", "target/bench-data", "ingest-notify.embedded.enabled", "false"));
     }
 
     // --- the ops summary with many rows in file_events

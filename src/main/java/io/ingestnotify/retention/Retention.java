@@ -57,6 +57,10 @@ public class Retention {
         Chunk run(Connection c, long ageSeconds, Cursor cursor) throws SQLException;
     }
 
+    /** A kind of data with its age. */
+    private record Step(Duration age, Kind kind) {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The lease kind of a pass in progress (common.Leases renews it). */
@@ -92,26 +96,31 @@ public class Retention {
         long deadline = started + pace.passTime().toNanos();
         Map<String, Long> removed = new LinkedHashMap<>();
         String stopped = null;
+        boolean failed = false;
+        // What refers before what it refers to: bodies, retry log, the batches' detail and finished corrections (both
+        // refer to events and batches), then the events, and last the batch rows themselves.
+        List<Step> steps = List.of(new Step(ages.digestBodies(), this::digestBodies), new Step(ages.retryLog(), this::retryLog),
+                new Step(ages.batchFiles(), this::batchDetail), new Step(ages.corrections(), this::corrections),
+                new Step(ages.events(), this::events), new Step(ages.batches(), this::batches));
         try {
-            // What refers before what it refers to: bodies, retry log, the batches' detail and finished corrections
-            // (both refer to events and batches), then the events, and last the batch rows themselves.
-            stopped = walk(pass, deadline, removed, ages.digestBodies(), this::digestBodies);
-            stopped = stopped != null ? stopped : walk(pass, deadline, removed, ages.retryLog(), this::retryLog);
-            stopped = stopped != null ? stopped : walk(pass, deadline, removed, ages.batchFiles(), this::batchDetail);
-            stopped = stopped != null ? stopped : walk(pass, deadline, removed, ages.corrections(), this::corrections);
-            stopped = stopped != null ? stopped : walk(pass, deadline, removed, ages.events(), this::events);
-            stopped = stopped != null ? stopped : walk(pass, deadline, removed, ages.batches(), this::batches);
+            for (Step step : steps) {
+                stopped = walk(pass, deadline, removed, step.age(), step.kind());
+                if (stopped != null) {
+                    break;
+                }
+            }
         } catch (SQLException | RuntimeException e) {
+            failed = true;
             stopped = "stopped by an error: " + e.getMessage();
         } finally {
             leases.release(LEASE_KIND, pass);
             finish(pass, removed, stopped);
         }
         RetentionReport report = new RetentionReport(pass, leases.instanceId(), removed, (System.nanoTime() - started) / 1_000_000, stopped);
-        if (stopped == null || !stopped.startsWith("stopped by an error")) {
-            LOG.info(report.line());
-        } else {
+        if (failed) {
             LOG.warn(report.line());
+        } else {
+            LOG.info(report.line());
         }
         return report;
     }
