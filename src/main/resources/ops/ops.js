@@ -51,7 +51,25 @@ function showMail(m) {
     frame.srcdoc = m.email_content_html;
     view.appendChild(frame);
   }
+  if (!m.email_content_html && !m.email_content_text) {
+    view.appendChild(el('p', 'Its body was removed by retention (RETENTION_DIGEST_BODIES_DAYS).', 'muted'));
+  }
   view.appendChild(el('pre', m.email_content_text || ''));
+}
+// 123456789 -> "117.7 MiB"
+function size(bytes) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let n = bytes, i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return (i ? n.toFixed(1) : n) + ' ' + units[i];
+}
+// The latest retention pass in one sentence: when, where, how it ended.
+function retentionText(r, removed) {
+  if (!r.pass) return 'Retention has not run yet.';
+  return 'Retention pass ' + r.pass + (r.running ? ' running since ' : ' started ') + when(r.started_at) + ' on ' + r.instance
+    + (r.finished_at ? ', finished ' + when(r.finished_at) : '')
+    + (removed.email_bodies ? '; ' + removed.email_bodies + ' digest bodies dropped' : '')
+    + (r.stopped ? '; ' + r.stopped : '') + '; next pass from ' + when(r.next_pass_at) + '.';
 }
 // Every change is a JSON POST with the page's own credential (the browser's login): the server refuses anything a
 // foreign page could forge.
@@ -95,6 +113,10 @@ async function load() {
   fill('open-batches', s.openBatches, b => [b.batch_id, b.user_email, b.total_files + ' / ' + b.threshold, when(b.timeout_at), when(b.max_age_at)]);
   document.getElementById('instance').textContent = 'this page is served by instance ' + s.instance;
   fill('leases', s.leases, l => [l.owner, l.kind, l.held, when(l.expires_at)]);
+  const r = s.retention || {};
+  const removed = Object.fromEntries((r.removed || []).map(x => [x.table, x.removed]));
+  document.getElementById('retention').textContent = retentionText(r, removed);
+  fill('tables', s.tables || [], t => [t.table, size(t.bytes), t.rows, removed[t.table] || 0]);
   fill('recent-mails', s.recentMails, m => [m.email_subject, m.recipient_email, el('span', m.send_status, 'status-' + m.send_status), m.sent_at || ''],
        (tr, m) => { tr.className = 'mail'; tr.addEventListener('click', () => showMail(m)); });
   fill('failed-corrections', s.failedCorrections, t => {

@@ -101,6 +101,11 @@ class OpsPageTest extends AppTestSupport {
         assertThat(cells.get(3).getText()).matches(".*\\(in 2[34] min\\)");
         assertThat(cells.get(4).getText()).matches(".*\\(in 14\\d\\d min\\)");
 
+        // Storage: each table with its size, and the retention pass the instance ran at its start.
+        WebElement eventsRow = waitFor(By.xpath("//table[@id='tables']//td[text()='file_events']/.."));
+        assertThat(eventsRow.getText()).containsPattern("file_events [0-9.]+ (KiB|MiB)");
+        assertThat(waitFor(By.id("retention")).getText()).startsWith("Retention pass 1 started");
+
         WebElement mailRow = waitFor(By.xpath("//table[@id='recent-mails']//td[text()='" + mailed + "']/.."));
         assertThat(mailRow.getText()).contains("File Processing Complete - 2 Success, 0 Failed", "sent");
         mailRow.click();

@@ -15,6 +15,10 @@ class SettingsTest extends AppTestSupport {
 
     @ParameterizedTest(name = "{1}={2}")
     @CsvSource({
+        "ingest-notify.retention.unit, RETENTION_UNIT, weeks",
+        "ingest-notify.retention.events.days, RETENTION_EVENTS_DAYS, -1",
+        "ingest-notify.retention.chunk.rows, RETENTION_CHUNK_ROWS, 0",
+        "ingest-notify.retention.interval.ms, RETENTION_INTERVAL_MS, 10",
         "ingest-notify.notification.delay.unit, NOTIFICATION_DELAY_UNIT, fortnights",
         "ingest-notify.default.batch.size.threshold, DEFAULT_BATCH_SIZE_THRESHOLD, 0",
         "ingest-notify.default.notification.delay.minutes, DEFAULT_NOTIFICATION_DELAY_MINUTES, soon",

@@ -87,4 +87,9 @@ public class IngestMetrics {
     public void correction(String status, int n) {
         count("ingest_corrections", "status", status, n);
     }
+
+    /** Rows a retention chunk removed from a table ({@code email_bodies}: digest bodies dropped from their rows). */
+    public void retentionRemoved(String table, long n) {
+        count("ingest_retention_removed", "table", table, n);
+    }
 }

@@ -37,7 +37,8 @@ public class Leases extends ServiceSupport {
         DIGEST("ops/renew-digest-leases", "uuid"),
         BATCH("ops/renew-batch-leases", "uuid"),
         CMS_MARK("ops/renew-cms-mark-leases", "int4"),
-        CORRECTION("ops/renew-correction-leases", "int4");
+        CORRECTION("ops/renew-correction-leases", "int4"),
+        RETENTION("ops/renew-retention-leases", "int4");
 
         final String renewQuery;
         final String sqlType;

@@ -46,6 +46,8 @@ import io.ingestnotify.notification.Unsubscribe;
 import io.ingestnotify.notification.UnsubscribeTokens;
 import io.ingestnotify.ops.OpsSummary;
 import io.ingestnotify.ops.ReachabilityCheck;
+import io.ingestnotify.retention.Retention;
+import io.ingestnotify.retention.TableSizes;
 import io.ingestnotify.settings.Settings;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
@@ -128,7 +130,8 @@ public final class IngestNotifyBeans {
         bind(r, "ingest-notify-aws2-s3", AWS2S3Component.class, this::s3);
         bind(r, "ingestNotifyOpsSummary", OpsSummary.class, () -> new OpsSummary(dataSource(),
                 settings.batching().delayUnit().toNanos(1) / 1e9, settings.batching().maxAgeHours(), deletionBreaker(), leases(),
-                settings.batching().outboxClaimLeaseSeconds()));
+                settings.batching().outboxClaimLeaseSeconds(), tableSizes()));
+        bind(r, "ingestNotifyRetention", Retention.class, this::retention);
         bind(r, "ingestNotifyDatabaseHealth", ReachabilityCheck.class, () -> ReachabilityCheck.database(dataSource()));
         bind(r, "ingestNotifySmtpHealth", ReachabilityCheck.class,
                 () -> ReachabilityCheck.smtp(settings.smtp().server(), settings.smtp().port()));
@@ -227,6 +230,27 @@ public final class IngestNotifyBeans {
             metrics().gauge("ingest_corrections_held", breaker, DeletionBreaker::heldCount);
             return breaker;
         });
+    }
+
+    /** Sizes of the operational tables: the ops page's and the gauge ingest_table_bytes{table}. */
+    private TableSizes tableSizes() {
+        return once("ingestNotifyTableSizes", () -> {
+            TableSizes sizes = new TableSizes(dataSource());
+            for (String table : TableSizes.TABLES) {
+                metrics().gauge("ingest_table_bytes", sizes, s -> s.bytes(table), "table", table);
+            }
+            return sizes;
+        });
+    }
+
+    private Retention retention() {
+        // The retention route looks this bean up at start: the table-size gauges are registered from then on.
+        tableSizes();
+        Settings.Retention r = settings.retention();
+        return new Retention(dataSource(),
+                new Retention.Ages(r.events(), r.batchFiles(), r.digestBodies(), r.retryLog(), r.corrections(), r.batches()),
+                new Retention.Pace(r.chunkRows(), r.chunkPauseMs(), Duration.ofSeconds(r.passSeconds()), Duration.ofMillis(r.intervalMs())),
+                settings.cms().configured(), settings.correction().maxAttempts(), leases(), metrics());
     }
 
     /** The digest's SMTP back-off, one object for the route's redelivery and the retry log's next_retry_at. */

@@ -10,8 +10,7 @@ import javax.sql.DataSource;
 import io.ingestnotify.common.Jdbc;
 import io.ingestnotify.common.Leases;
 import io.ingestnotify.correction.DeletionBreaker;
-
-
+import io.ingestnotify.retention.TableSizes;
 
 /** The ops page's data: the reference design's operational queries and the lists an operator acts on, as one JSON document. */
 public class OpsSummary {
@@ -22,9 +21,11 @@ public class OpsSummary {
     private final DeletionBreaker breaker;
     private final Leases leases;
     private final int outboxLeaseSeconds;
+    private final TableSizes tableSizes;
 
     public OpsSummary(DataSource dataSource, double delayUnitSeconds, int maxAgeHours, DeletionBreaker breaker, Leases leases,
-                      int outboxLeaseSeconds) {
+                      int outboxLeaseSeconds, TableSizes tableSizes) {
+        this.tableSizes = tableSizes;
         this.breaker = breaker;
         this.leases = leases;
         this.outboxLeaseSeconds = outboxLeaseSeconds;
@@ -49,6 +50,12 @@ public class OpsSummary {
             // Several instances: which one answers, and which one holds what (live leases by owner and kind).
             m.put("instance", leases.instanceId());
             m.put("leases", Jdbc.rows(c, "ops/ops-leases", outboxLeaseSeconds, outboxLeaseSeconds));
+            // Storage: each table's size and rows, and the latest retention pass with what it removed.
+            m.put("tables", tableSizes.read(c));
+            Map<String, Object> retention = new LinkedHashMap<>();
+            Jdbc.rows(c, "retention/last-pass").forEach(retention::putAll);
+            retention.put("removed", Jdbc.rows(c, "retention/last-pass-removed"));
+            m.put("retention", retention);
         }
         return m;
     }

@@ -15,6 +15,10 @@ public record OpsSummaryView(
         List<Map<String, Object>> recentMails,
         List<Map<String, Object>> failedCorrections,
         Map<String, Object> heldCorrections,
+        String instance,
+        List<Map<String, Object>> leases,
         List<Map<String, Object>> heldDigests,
-        List<Map<String, Object>> suppressions) {
+        List<Map<String, Object>> suppressions,
+        List<Map<String, Object>> tables,
+        Map<String, Object> retention) {
 }

@@ -117,6 +117,19 @@ public enum Setting {
     UNSUBSCRIBE_SECRET("unsubscribe.secret", "", Kind.SECRET, "HMAC-SHA256 key(s) of the unsubscribe tokens (at least 32 characters), comma-separated for rotation: the first signs, all verify; required with `PUBLIC_BASE_URL`"),
     UNSUBSCRIBE_MAILTO("unsubscribe.mailto", "", "an address for `mailto:` unsubscribe requests, added to `List-Unsubscribe` (the mailbox is yours to read; the bundle does not read it)"),
 
+    // --- Retention: what is kept, for how long (in RETENTION_UNIT; 0 keeps forever), and the pass that removes the rest
+    RETENTION_UNIT("retention.unit", "DAYS", "unit of the `RETENTION_*_DAYS` settings; `HOURS`, `MINUTES` or `SECONDS` for a soak or a test"),
+    RETENTION_EVENTS_DAYS("retention.events.days", "7", "processed outbox rows (`file_events`) with the statuses and errors left on them; also how long a repeated `event_id` is still refused as a duplicate; an event stays while its batch's files or a correction task refer to it (0: forever)"),
+    RETENTION_BATCH_FILES_DAYS("retention.batch-files.days", "7", "`batch_files`, `file_processing_status` and `processing_errors` of batches whose digest ended (`sent`, `failed`, `skipped`), counted from the batch's end (0: forever)"),
+    RETENTION_DIGEST_BODIES_DAYS("retention.digest-bodies.days", "3", "HTML and text of `sent` and `skipped` digests in `email_notification_log` (the row keeps subject, status and times; a `failed` digest keeps its body for a resend) (0: forever)"),
+    RETENTION_RETRY_LOG_DAYS("retention.retry-log.days", "7", "`notification_retry_log` rows of digests no longer being sent (0: forever)"),
+    RETENTION_CORRECTIONS_DAYS("retention.corrections.days", "30", "finished correction tasks: `completed`, `partial`, `cancelled`, `dry_run`, and `failed` past their last attempt (0: forever)"),
+    RETENTION_BATCHES_DAYS("retention.batches.days", "30", "batch rows and their digest's log row (subject, status, times), once their files are gone and no correction task names them (0: forever)"),
+    RETENTION_CHUNK_ROWS("retention.chunk.rows", "1000", "most rows one chunk (one short transaction) removes (1-100000)"),
+    RETENTION_CHUNK_PAUSE_MS("retention.chunk.pause.ms", "50", "pause between two chunks, leaving the database to intake and the digests (0-60000)"),
+    RETENTION_PASS_SECONDS("retention.pass.seconds", "120", "a pass starts no chunk after this long; what is left waits for the next pass (1-3600)"),
+    RETENTION_INTERVAL_MS("retention.interval.ms", "300000", "a pass starts at most this often, on whichever instance claims it (1000-86400000)"),
+
     // --- User routes
     ROUTES_DIR("routes.dir", "", "folder of user YAML routes, loaded after the built-in ones; a route with a built-in id replaces it"),
     ROUTES_RELOAD("routes.reload", "false", "`true`: a changed user route file is reloaded live");

@@ -3,6 +3,8 @@ package io.ingestnotify.settings;
 import java.io.File;
 import java.net.InetAddress;
 import java.net.URI;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -86,6 +88,11 @@ public final class Settings {
     public record Routes(String dir, boolean reload) {
     }
 
+    /** How long each kind of data is kept ({@link Duration#ZERO}: forever) and the pace of the pass that removes the rest. */
+    public record Retention(Duration events, Duration batchFiles, Duration digestBodies, Duration retryLog, Duration corrections,
+                            Duration batches, int chunkRows, int chunkPauseMs, int passSeconds, int intervalMs) {
+    }
+
     private final Map<Setting, String> values;
     private final Http http;
     private final Database database;
@@ -100,6 +107,7 @@ public final class Settings {
     private final Chroma chroma;
     private final Recipient recipient;
     private final Routes routes;
+    private final Retention retention;
 
     private Settings(Map<Setting, String> given) {
         Map<Setting, String> v = new EnumMap<>(given);
@@ -144,6 +152,7 @@ public final class Settings {
                 text(v, Setting.CHROMA_COLLECTION, true), v.get(Setting.CHROMA_TOKEN), integer(v, Setting.CHROMA_TIMEOUT_MS, 100, 600_000));
         recipient = recipient(v);
         routes = new Routes(v.get(Setting.ROUTES_DIR), bool(v, Setting.ROUTES_RELOAD));
+        retention = retention(v);
     }
 
     /**
@@ -224,6 +233,10 @@ public final class Settings {
 
     public Routes routes() {
         return routes;
+    }
+
+    public Retention retention() {
+        return retention;
     }
 
     // --- parsers: each refuses with the setting's own message
@@ -393,6 +406,16 @@ public final class Settings {
             throw Setting.METADATA_TABLE.invalid(value, "a table name such as files or cms.ingest_files");
         }
         return value;
+    }
+
+    private static Retention retention(Map<Setting, String> v) {
+        ChronoUnit unit = ChronoUnit.valueOf(oneOf(v, Setting.RETENTION_UNIT, "days", "hours", "minutes", "seconds").toUpperCase(Locale.ROOT));
+        Function<Setting, Duration> age = s -> Duration.of(integer(v, s, 0, 36_500), unit);
+        return new Retention(age.apply(Setting.RETENTION_EVENTS_DAYS), age.apply(Setting.RETENTION_BATCH_FILES_DAYS),
+                age.apply(Setting.RETENTION_DIGEST_BODIES_DAYS), age.apply(Setting.RETENTION_RETRY_LOG_DAYS),
+                age.apply(Setting.RETENTION_CORRECTIONS_DAYS), age.apply(Setting.RETENTION_BATCHES_DAYS),
+                integer(v, Setting.RETENTION_CHUNK_ROWS, 1, 100_000), integer(v, Setting.RETENTION_CHUNK_PAUSE_MS, 0, 60_000),
+                integer(v, Setting.RETENTION_PASS_SECONDS, 1, 3_600), integer(v, Setting.RETENTION_INTERVAL_MS, 1_000, 86_400_000));
     }
 
     private static String instanceId(Map<Setting, String> v) {
