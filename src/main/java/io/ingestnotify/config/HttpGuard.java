@@ -13,7 +13,9 @@ import io.ingestnotify.common.Formats;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
@@ -59,14 +61,17 @@ public class HttpGuard implements AuthenticationHandler {
     private final long maxRequestBytes;
     private final String healthPath;
     private final String basePath;
+    private final LoginThrottle throttle;
 
     /**
      * @param healthPath the health probes' path, or null where the server and its probes are a host's
      * @param basePath   the path the bundle's API lives under ("" at the server's root)
      */
-    public HttpGuard(CamelContext context, Credentials credentials, long maxRequestBytes, String healthPath, String basePath) {
+    public HttpGuard(CamelContext context, Credentials credentials, LoginThrottle throttle, long maxRequestBytes, String healthPath,
+                     String basePath) {
         this.context = context;
         this.credentials = credentials;
+        this.throttle = throttle;
         this.maxRequestBytes = maxRequestBytes;
         this.healthPath = healthPath == null ? null : stripSlash(healthPath);
         this.basePath = stripSlash(basePath);
@@ -122,15 +127,39 @@ public class HttpGuard implements AuthenticationHandler {
             return;
         }
         Role role = roleOf(request.method(), path);
+        String client = clientAddress(request);
+        boolean intake = role == Role.INTAKE;
+        if (role != Role.RECIPIENT) {
+            // A throttled address is refused before its credential is looked at: a right one too, else guessing goes on.
+            long wait = throttle.retryAfterSeconds(client);
+            if (wait > 0) {
+                tooManyFailures(ctx, wait);
+                return;
+            }
+        }
         boolean allowed = switch (role) {
             case INTAKE -> credentials.intakeAllows(authorization);
             case OPERATOR -> credentials.operatorAllows(authorization);
             case EITHER -> credentials.intakeAllows(authorization) || credentials.operatorAllows(authorization);
             case RECIPIENT -> true;   // the signed token in the path is checked by the route
         };
-        boolean intake = role == Role.INTAKE;
         if (!allowed) {
-            refuse(ctx, 401, authorization == null ? "authentication required" : "wrong credential", intake);
+            if (authorization == null) {
+                refuse(ctx, 401, "authentication required", intake);   // not a guess: a browser's first request
+            } else {
+                wrongCredential(ctx, client, intake);
+            }
+            return;
+        }
+        if (role != Role.RECIPIENT) {
+            // Who and from where, for the operator audit (ops.OperatorAudit reads it from the platform-http user header).
+            boolean asIntake = intake || role == Role.EITHER && credentials.intakeConfigured() && credentials.intakeAllows(authorization);
+            ctx.setUser(User.create(new JsonObject().put("username", credentials.label(asIntake, authorization)).put("address", client)));
+        }
+        if (intake && !HttpMethod.POST.equals(request.method())) {
+            // The method is wrong before anything about the body is: 405, not 415.
+            ctx.response().putHeader("Allow", "POST");
+            refuse(ctx, 405, "method " + request.method() + " not allowed on " + INTAKE_PATH + " (POST only)", true);
             return;
         }
         if (MUTATING.contains(request.method())) {
@@ -147,6 +176,10 @@ public class HttpGuard implements AuthenticationHandler {
                 }
                 if (!isJson(request.getHeader("Content-Type"))) {
                     refuse(ctx, 415, "Content-Type must be application/json", intake);
+                    return;
+                }
+                if (!utf8(request.getHeader("Content-Type"))) {
+                    refuse(ctx, 415, "JSON must be UTF-8 (RFC 8259): charset must be utf-8 or absent", intake);
                     return;
                 }
             }
@@ -208,6 +241,50 @@ public class HttpGuard implements AuthenticationHandler {
         return media(contentType).equals("application/json");
     }
 
+    /** JSON between systems is UTF-8 (RFC 8259 section 8.1): a charset parameter, if any, must say so. */
+    private static boolean utf8(String contentType) {
+        for (String param : contentType.split(";")) {
+            String p = param.trim();
+            if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+                String charset = p.substring(8).trim().replace("\"", "");
+                return charset.equalsIgnoreCase("utf-8") || charset.equalsIgnoreCase("utf8");
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The client's address: the TCP peer. X-Forwarded-For is never read (any client can write it); behind a proxy every
+     * client is the proxy's address.
+     */
+    static String clientAddress(HttpServerRequest request) {
+        return request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress();
+    }
+
+    /**
+     * A wrong credential: counted for its address; one WARN line per address and minute (the window's first failure),
+     * one INFO line when the limit is reached, the rest not logged. The credential itself is never printed.
+     */
+    private void wrongCredential(RoutingContext ctx, String client, boolean intake) {
+        LoginThrottle.Failure failure = throttle.failed(client);
+        HttpServerRequest request = ctx.request();
+        if (failure == LoginThrottle.Failure.FIRST_IN_WINDOW || failure == LoginThrottle.Failure.LIMIT_REACHED && throttle.limit() == 1) {
+            LOG.warn("Refused {} {} from {}: 401 wrong credential (further wrong credentials from {} this minute are counted, not "
+                    + "logged; after {}, 429 until {})", request.method(), withoutToken(request.path()), client, client,
+                    throttle.limit(), throttle.windowEnd(client));
+        } else if (failure == LoginThrottle.Failure.LIMIT_REACHED) {
+            LOG.info("Throttling {}: {} wrong credentials within a minute; every credential-checked path answers it 429 until {}",
+                    client, throttle.limit(), throttle.windowEnd(client));
+        }
+        answer(ctx, 401, "wrong credential", intake);
+    }
+
+    /** 429 with Retry-After: not logged (the window's first failure was). */
+    private void tooManyFailures(RoutingContext ctx, long retryAfterSeconds) {
+        ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
+        answer(ctx, 429, "too many wrong credentials from this address; retry after " + retryAfterSeconds + " s", false);
+    }
+
     private static boolean isForm(String contentType) {
         String media = media(contentType);
         return media.equals("application/x-www-form-urlencoded") || media.equals("multipart/form-data");
@@ -231,8 +308,12 @@ public class HttpGuard implements AuthenticationHandler {
 
     private void refuse(RoutingContext ctx, int status, String reason, boolean intake) {
         HttpServerRequest request = ctx.request();
-        LOG.warn("Refused {} {} from {}: {} {}", request.method(), withoutToken(request.path()),
-                request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress(), status, reason);
+        LOG.warn("Refused {} {} from {}: {} {}", request.method(), withoutToken(request.path()), clientAddress(request), status, reason);
+        answer(ctx, status, reason, intake);
+    }
+
+    private void answer(RoutingContext ctx, int status, String reason, boolean intake) {
+        HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
         if (status == 401) {
             if (!intake && credentials.operatorBasic()) {
