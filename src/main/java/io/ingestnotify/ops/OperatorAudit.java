@@ -19,6 +19,7 @@ import io.vertx.ext.auth.User;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 import org.apache.camel.Message;
+import org.apache.camel.StreamCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,8 +78,9 @@ public class OperatorAudit {
         String target = exchange.getProperty(TARGET, String.class);
         Object code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE);
         int status = code == null ? 200 : Integer.parseInt(code.toString().trim());
-        String result = result(exchange);
+        String result = "?";
         try {
+            result = result(exchange);
             Jdbc.update(dataSource, "ops/audit-insert", credential, address, action, target, status, result);
             LOG.info("Operator action {} on {} by {} from {}: {} {}", action, target, credential, address, status, result);
         } catch (SQLException | RuntimeException e) {
@@ -135,8 +137,20 @@ public class OperatorAudit {
             return clean(caught.getClass().getSimpleName() + ": " + caught.getMessage(), 300);
         }
         Object body = exchange.getMessage().getBody();
-        String text = body == null ? "" : body instanceof byte[] b ? new String(b, StandardCharsets.UTF_8)
-                : body instanceof String s ? s : Formats.json(body);
+        String text;
+        if (body == null) {
+            text = "";
+        } else if (body instanceof byte[] b) {
+            text = new String(b, StandardCharsets.UTF_8);
+        } else if (body instanceof String s) {
+            text = s;
+        } else if (body instanceof StreamCache cache) {
+            // a marshalled answer: read, then rewound for the HTTP answer
+            text = exchange.getContext().getTypeConverter().convertTo(String.class, exchange, cache);
+            cache.reset();
+        } else {
+            text = Formats.json(body);
+        }
         return clean(text, 300);
     }
 
