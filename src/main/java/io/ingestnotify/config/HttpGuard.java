@@ -41,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * credential, cookie or origin check (RFC 8058: mail clients post the one-click form from nowhere; the signed token
  * is the authority). The POST must be a form (urlencoded or multipart, 415) within MAX_REQUEST_BYTES. Any other verb,
  * or a longer path, is the operator's as before; a refusal's log line never prints the token.</li>
+ * <li>Guessing costs time ({@link LoginThrottle}): after AUTH_FAILURES_PER_MINUTE wrong credentials from one client
+ * address, every credential-checked path answers it 429 with Retry-After until its minute passes, a right credential
+ * included; one WARN line per address and minute.</li>
+ * <li>An allowed request carries who it is (the credential's label, never the secret) and the client address as its
+ * platform-http user, for the operator audit (ops.OperatorAudit).</li>
+ * <li>JSON is UTF-8 (RFC 8259): a body declared in another charset is 415; a verb the intake path does not have is 405
+ * before anything about its body.</li>
  * <li>Every answer carries a strict Content-Security-Policy and no-framing, no-sniffing, no-referrer headers.</li>
  * </ul>
  */
