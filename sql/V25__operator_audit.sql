@@ -1,7 +1,7 @@
 -- The operator's audit trail (issue 22): every operator action that changes something, one row each, whatever its
 -- answer (a refused one too: 400, 404, 409, 5xx). V25, the number the issue's branch was given.
 --   credential      who, never the secret: 'operator <user>' (Basic), 'operator token <8 hex of its SHA-256>'
---   client_address  the TCP peer (X-Forwarded-For is not read)
+--   client_address  the TCP peer, or behind HTTP_TRUSTED_PROXIES the last X-Forwarded-For hop that is not a proxy
 --   action          digest.resend, correction.retry, corrections.held.release, corrections.held.cancel,
 --                   suppression.add, suppression.lift
 --   target          what it acted on ('batch <uuid>', 'correction <id>', 'suppression <id>', 'held corrections')

@@ -40,6 +40,7 @@ class LoginThrottleTest extends AppTestSupport {
     static void start() throws Exception {
         Map<String, String> p = baseProperties();
         p.put("ingest-notify.auth.failures.per.minute", "10");
+        p.put("ingest-notify.http.trusted-proxies", "127.0.0.9");
         app = new RunningApp(p, Map.of("testClock", CLOCK));
     }
 
@@ -49,6 +50,11 @@ class LoginThrottleTest extends AppTestSupport {
 
     static Answer from(String localAddress, String method, String path, String authorization, String contentType, String body)
             throws IOException {
+        return from(localAddress, method, path, authorization, contentType, body, null);
+    }
+
+    static Answer from(String localAddress, String method, String path, String authorization, String contentType, String body,
+                       String forwardedFor) throws IOException {
         byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         try (Socket s = new Socket()) {
             s.bind(new InetSocketAddress(localAddress, 0));
@@ -57,6 +63,9 @@ class LoginThrottleTest extends AppTestSupport {
             StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + httpPort + "\r\n");
             if (authorization != null) {
                 req.append("Authorization: ").append(authorization).append("\r\n");
+            }
+            if (forwardedFor != null) {
+                req.append("X-Forwarded-For: ").append(forwardedFor).append("\r\n");
             }
             if (contentType != null) {
                 req.append("Content-Type: ").append(contentType).append("\r\n");
@@ -96,7 +105,8 @@ class LoginThrottleTest extends AppTestSupport {
         List<Answer> answers = new ArrayList<>();
         try (LogCapture log = LogCapture.attach()) {
             for (int i = 0; i < 300; i++) {
-                answers.add(from(attacker, "GET", "/api/ops/summary", guess(i), null, null));
+                // X-Forwarded-For from a peer that is not a trusted proxy is not believed: it cannot spread the count.
+                answers.add(from(attacker, "GET", "/api/ops/summary", guess(i), null, null, "198.51.100." + (i % 250)));
             }
             assertThat(answers.subList(0, 10)).extracting(Answer::status).containsOnly(401);
             assertThat(answers.subList(10, 300)).extracting(Answer::status).containsOnly(429);
@@ -170,5 +180,27 @@ class LoginThrottleTest extends AppTestSupport {
             assertThat(from(browser, "GET", "/api/ops/summary", null, null, null).status()).isEqualTo(401);
         }
         assertThat(from(browser, "GET", "/api/ops/summary", "Bearer " + OPS_TOKEN, null, null).status()).isEqualTo(200);
+    }
+
+    /** Behind a trusted proxy (HTTP_TRUSTED_PROXIES) the client is the last X-Forwarded-For hop that is not a proxy. */
+    @Test
+    void behindATrustedProxyTheClientIsItsForwardedAddress() throws Exception {
+        String proxy = "127.0.0.9";
+        String guesser = "203.0.113.7";
+        try (LogCapture log = LogCapture.attach()) {
+            for (int i = 0; i < 10; i++) {
+                // A hop the guesser wrote itself before the proxy's is not believed.
+                assertThat(from(proxy, "GET", "/api/ops/summary", guess(i), null, null, "10.9.9." + i + ", " + guesser).status())
+                        .isEqualTo(401);
+            }
+            assertThat(from(proxy, "GET", "/api/ops/summary", guess(11), null, null, guesser).status()).isEqualTo(429);
+            // Another client behind the same proxy is not affected, and its action is audited with its own address.
+            assertThat(from(proxy, "POST", "/api/corrections/held/release", "Bearer " + OPS_TOKEN, "application/json", "{}",
+                    "203.0.113.8").status()).isEqualTo(200);
+            assertThat(value("SELECT client_address FROM operator_audit WHERE action = 'corrections.held.release' ORDER BY id DESC LIMIT 1"))
+                    .isEqualTo("203.0.113.8");
+            assertThat(warnings(log, guesser)).hasSize(1);
+            assertThat(warnings(log, proxy)).isEmpty();
+        }
     }
 }

@@ -69,14 +69,16 @@ public class HttpGuard implements AuthenticationHandler {
     private final String healthPath;
     private final String basePath;
     private final LoginThrottle throttle;
+    private final List<String> trustedProxies;
 
     /**
      * @param healthPath the health probes' path, or null where the server and its probes are a host's
      * @param basePath   the path the bundle's API lives under ("" at the server's root)
      */
-    public HttpGuard(CamelContext context, Credentials credentials, LoginThrottle throttle, long maxRequestBytes, String healthPath,
-                     String basePath) {
+    public HttpGuard(CamelContext context, Credentials credentials, LoginThrottle throttle, List<String> trustedProxies,
+                     long maxRequestBytes, String healthPath, String basePath) {
         this.context = context;
+        this.trustedProxies = trustedProxies;
         this.credentials = credentials;
         this.throttle = throttle;
         this.maxRequestBytes = maxRequestBytes;
@@ -261,11 +263,31 @@ public class HttpGuard implements AuthenticationHandler {
     }
 
     /**
-     * The client's address: the TCP peer. X-Forwarded-For is never read (any client can write it); behind a proxy every
-     * client is the proxy's address.
+     * The client's address: the TCP peer, unless the peer is one of HTTP_TRUSTED_PROXIES: then the last
+     * X-Forwarded-For hop that is not a trusted proxy (hops before it were written by whoever sent the request, so
+     * they are not believed). X-Forwarded-For from any other peer is never read: any client can write it.
      */
-    static String clientAddress(HttpServerRequest request) {
-        return request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress();
+    String clientAddress(HttpServerRequest request) {
+        String peer = request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress();
+        if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
+            return peer;
+        }
+        String client = peer;
+        List<String> hops = request.headers().getAll("X-Forwarded-For");
+        for (int h = hops.size() - 1; h >= 0; h--) {
+            String[] parts = hops.get(h).split(",");
+            for (int i = parts.length - 1; i >= 0; i--) {
+                String hop = parts[i].trim();
+                if (hop.isEmpty() || hop.length() > 45 || !hop.matches("[0-9A-Fa-f:.]+")) {
+                    return client;   // not an address: stop at the last believed hop
+                }
+                client = hop;
+                if (!trustedProxies.contains(hop)) {
+                    return hop;
+                }
+            }
+        }
+        return client;
     }
 
     /**

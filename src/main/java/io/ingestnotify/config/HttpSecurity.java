@@ -45,7 +45,7 @@ final class HttpSecurity {
         // The clock is looked up on first use (beans are bound after this step), then kept.
         java.util.concurrent.atomic.AtomicReference<java.time.Clock> clock = new java.util.concurrent.atomic.AtomicReference<>();
         LoginThrottle throttle = new LoginThrottle(http.authFailuresPerMinute(), () -> clock.updateAndGet(c -> c != null ? c : clock(context)));
-        new HttpGuard(context, credentials, throttle, http.maxRequestBytes(), healthPath, http.basePath()).installOn(server);
+        new HttpGuard(context, credentials, throttle, http.trustedProxies(), http.maxRequestBytes(), healthPath, http.basePath()).installOn(server);
         LOG.info("HTTP on {}{}: intake {}, operator {}", host, http.basePath(),
                 credentials.intakeConfigured() ? "needs " + Setting.INTAKE_TOKEN.variable() : "open (loopback only)",
                 credentials.operatorConfigured() ? "needs its credential" : "open (loopback only)");

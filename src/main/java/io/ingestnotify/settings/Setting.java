@@ -25,6 +25,7 @@ public enum Setting {
     OPS_TOKEN("ops.token", "", Kind.SECRET, "the operator's bearer token(s), instead of or beside Basic, comma-separated for rotation"),
     MAX_REQUEST_BYTES("max.request.bytes", "1048576", "largest request body; beyond it `413`"),
     MAX_EVENTS_PER_REQUEST("max.events.per.request", "1000", "most events one `POST /api/events` may carry; beyond it `413`"),
+    HTTP_TRUSTED_PROXIES("http.trusted-proxies", "", "comma-separated IP addresses of your reverse proxies: from them, the client address (throttling, audit, log lines) is the last `X-Forwarded-For` hop that is not one of them; empty: `X-Forwarded-For` is never read, the client is the TCP peer"),
     AUTH_FAILURES_PER_MINUTE("auth.failures.per.minute", "10", "wrong credentials one client address may present in a minute; beyond it every credential-checked path answers it `429` with `Retry-After` until the minute passes, a right credential too (counted in memory, per instance) (1-100000)"),
 
     // --- The operational database

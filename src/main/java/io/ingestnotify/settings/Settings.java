@@ -31,7 +31,7 @@ public final class Settings {
 
     public record Http(int port, String host, String basePath, List<String> intakeTokens, String opsUser,
                        String opsPassword, List<String> opsTokens, int maxRequestBytes, int maxEventsPerRequest,
-                       int authFailuresPerMinute) {
+                       int authFailuresPerMinute, List<String> trustedProxies) {
     }
 
     public record Database(String url, String user, String password, String schema, String bean, int poolSize) {
@@ -122,7 +122,7 @@ public final class Settings {
         http = new Http(integer(v, Setting.HTTP_PORT, 0, 65_535), text(v, Setting.HTTP_HOST, true), basePath(v),
                 list(v, Setting.INTAKE_TOKEN), opsUser(v), v.get(Setting.OPS_PASSWORD), list(v, Setting.OPS_TOKEN),
                 integer(v, Setting.MAX_REQUEST_BYTES, 1024, 64 * 1024 * 1024), integer(v, Setting.MAX_EVENTS_PER_REQUEST, 1, 100_000),
-                integer(v, Setting.AUTH_FAILURES_PER_MINUTE, 1, 100_000));
+                integer(v, Setting.AUTH_FAILURES_PER_MINUTE, 1, 100_000), addresses(v, Setting.HTTP_TRUSTED_PROXIES));
         database = new Database(v.get(Setting.DB_URL), v.get(Setting.DB_USER), v.get(Setting.DB_PASSWORD),
                 text(v, Setting.DB_SCHEMA, true), v.get(Setting.DB_BEAN), integer(v, Setting.DB_POOL_SIZE, 1, 200));
         embedded = new Embedded(bool(v, Setting.EMBEDDED), bool(v, Setting.DEMO), new File(text(v, Setting.DATA_DIR, true)),
@@ -282,6 +282,23 @@ public final class Settings {
 
     private static List<String> list(Map<Setting, String> v, Setting s) {
         return Arrays.stream(v.get(s).split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    }
+
+    /** IP addresses (v4 or v6 literals, no names: a name would be resolved on every request), in a canonical form. */
+    private static List<String> addresses(Map<Setting, String> v, Setting s) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String a : list(v, s)) {
+            // literals only, so getByName never asks DNS
+            if (!a.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+                throw s.invalid(v.get(s), "comma-separated IP addresses such as 10.0.0.5, ::1");
+            }
+            try {
+                out.add(InetAddress.getByName(a).getHostAddress());
+            } catch (java.io.IOException e) {
+                throw s.invalid(v.get(s), "comma-separated IP addresses such as 10.0.0.5, ::1");
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** An http(s) URL without a trailing slash, or empty when the system is not configured. */
