@@ -138,6 +138,11 @@ async function load() {
     h.count + ' correction task(s) held: more than ' + h.limitPerHour + ' would delete within an hour (MAX_DELETIONS_PER_HOUR)';
   fill('held-corrections', h.tasks, t => [t.id, t.file_document_id, t.company_id + ' / ' + t.bot_id,
     t.failure_category, t.storage_key, t.held_at]);
+  const audit = await fetch('api/audit?limit=20', { credentials: 'same-origin' });
+  if (audit.ok) {
+    fill('audit', (await audit.json()).entries, a => [a.at, a.credential, a.client_address || '', a.action, a.target || '',
+      el('span', a.status + ' ' + (a.result || ''), a.status < 300 ? 'status-sent' : 'status-failed')]);
+  }
   document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
 }
 load();
