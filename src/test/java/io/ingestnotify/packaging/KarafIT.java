@@ -162,7 +162,8 @@ class KarafIT {
                 // The recipient's controls and retention run here as standalone: a one-click unsubscribe link, a pass each 2 s.
                 "public.base.url = http://127.0.0.1:" + httpPort,
                 "unsubscribe.secret = " + UNSUBSCRIBE_SECRET,
-                "retention.interval.ms = 2000"));
+                "retention.interval.ms = 2000",
+                "auth.failures.per.minute = 5"));
         if (chroma != null) {
             cfg.add("chroma.url = " + chroma.url());
         }
@@ -324,6 +325,16 @@ class KarafIT {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("ingest_");
 
+        // An operator's change is audited in Karaf too: a suppression added through the API is a row of GET /api/audit.
+        HttpResponse<String> added = send(HttpRequest.newBuilder(uri("/api/suppressions")).header("Authorization", "Basic " + basic)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"company_id\":9,\"bot_id\":9,\"email\":\"karaf-audit@example.com\",\"reason\":\"operator\"}")));
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        HttpResponse<String> audit = send(HttpRequest.newBuilder(uri("/api/audit?action=suppression.add")).header("Authorization", "Basic " + basic).GET());
+        assertThat(audit.statusCode()).as(audit.body()).isEqualTo(200);
+        assertThat(audit.body()).contains("\"suppression.add\"", "operator " + OPS_USER);
+        assertThat(rows("SELECT count(*) FROM operator_audit WHERE action = 'suppression.add'")).containsExactly("1");
+
         // Retention's pass runs on its quartz timer in Karaf as well: the pass row is claimed and finished.
         await().atMost(Duration.ofSeconds(30)).until(() -> !rows("SELECT count(*) FROM retention_pass WHERE finished_at IS NOT NULL").equals(List.of("0")));
 
@@ -359,6 +370,18 @@ class KarafIT {
         assertThat(rows("SELECT l.send_status FROM batch_processing_sessions s JOIN email_notification_log l USING (batch_id) "
                 + "WHERE s.user_email = '" + rex + "'")).containsExactly("sent");
         assertThat(log()).doesNotContain("ingest-notify did not start");
+
+        // Last, since it shuts this address out for a minute. Guessing costs time in Karaf too: after auth.failures.per.minute (the cfg's 5) wrong logins, 429 with Retry-After.
+        String wrong = Base64.getEncoder().encodeToString((OPS_USER + ":wrong").getBytes(StandardCharsets.UTF_8));
+        String basic = Base64.getEncoder().encodeToString((OPS_USER + ":" + OPS_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        List<Integer> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            answers.add(send(HttpRequest.newBuilder(uri("/api/ops/summary")).header("Authorization", "Basic " + wrong).GET()).statusCode());
+        }
+        assertThat(answers).containsExactly(401, 401, 401, 401, 401, 429, 429);
+        HttpResponse<String> right = send(HttpRequest.newBuilder(uri("/api/ops/summary")).header("Authorization", "Basic " + basic).GET());
+        assertThat(right.statusCode()).as("the right login from the throttled address, inside the minute").isEqualTo(429);
+        assertThat(right.headers().firstValue("Retry-After")).isPresent();
     }
 
     /** Runs bin/start; answers the milliseconds until the n-th "started" line and /observe/health answer. */
