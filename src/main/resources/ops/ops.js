@@ -41,10 +41,16 @@ function when(iso) {
   return t.toLocaleTimeString() + (s >= 0 ? ' (in ' + rel + ')' : ' (' + rel + ' ago)');
 }
 function wrap(node) { const td = document.createElement('td'); td.appendChild(node); return td; }
+// The last SMTP reply code and its RFC 3463 enhanced status (5.1.1: bad mailbox; 4.x.x: transient), when there was one.
+function smtpReply(m) {
+  return m.smtp_code ? m.smtp_code + (m.smtp_status ? ' ' + m.smtp_status : '') : '';
+}
+
 function showMail(m) {
   const view = document.getElementById('mail-view');
   view.replaceChildren(el('h2', m.email_subject));
-  view.appendChild(el('p', 'to ' + m.recipient_email + ' · ' + m.send_status + (m.error_message ? ' · ' + m.error_message : ''), 'muted'));
+  view.appendChild(el('p', 'to ' + m.recipient_email + ' · ' + m.send_status + (m.smtp_status ? ' (' + m.smtp_status + ')' : '')
+    + (m.error_message ? ' · ' + m.error_message : ''), 'muted'));
   if (m.email_content_html) {
     const frame = document.createElement('iframe');
     frame.setAttribute('sandbox', '');       // no scripts, no navigation: the mail is shown, never run
@@ -117,7 +123,8 @@ async function load() {
   const removed = Object.fromEntries((r.removed || []).map(x => [x.table, x.removed]));
   document.getElementById('retention').textContent = retentionText(r, removed);
   fill('tables', s.tables || [], t => [t.table, size(t.bytes), t.rows, removed[t.table] || 0]);
-  fill('recent-mails', s.recentMails, m => [m.email_subject, m.recipient_email, el('span', m.send_status, 'status-' + m.send_status), m.sent_at || ''],
+  fill('recent-mails', s.recentMails, m => [m.email_subject, m.recipient_email, el('span', m.send_status, 'status-' + m.send_status),
+       smtpReply(m), m.sent_at || ''],
        (tr, m) => { tr.className = 'mail'; tr.addEventListener('click', () => showMail(m)); });
   fill('failed-corrections', s.failedCorrections, t => {
     const b = el('button', 'Retry', 'retry');

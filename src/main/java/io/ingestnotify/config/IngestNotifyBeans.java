@@ -261,7 +261,7 @@ public final class IngestNotifyBeans {
 
     private EmailLog emailLog() {
         return once("ingestNotifyEmailLog", () -> new EmailLog(dataSource(), mailRedelivery(), settings.smtp().server(), metrics(),
-                leases(), recipientControls()));
+                leases(), recipientControls(), suppressions()));
     }
 
     /**
