@@ -109,7 +109,8 @@ public final class IngestNotifyBeans {
         bind(r, "ingestNotifyBatchCompletion", BatchCompletion.class, () -> new BatchCompletion(dataSource(),
                 settings.batching().delayUnit(), metrics(), leases().instanceId(), leases().seconds()));
         bind(r, "ingestNotifyBatchDigest", BatchDigest.class,
-                () -> new BatchDigest(dataSource(), settings.notification().enabled(), unsubscribeTokens()));
+                () -> new BatchDigest(dataSource(), settings.notification().enabled(), unsubscribeTokens(),
+                        settings.notification().maxListedFiles()));
         bind(r, "ingestNotifyDigestMail", DigestMail.class, () -> new DigestMail(dataSource(), settings.smtp().from(), unsubscribeTokens()));
         bind(r, "ingestNotifyRecipientControls", RecipientControls.class, this::recipientControls);
         bind(r, "ingestNotifySuppressions", Suppressions.class, this::suppressions);

@@ -69,6 +69,7 @@ public enum Setting {
     NOTIFICATION_MAX_ATTEMPTS("notification.max.attempts", "3", "SMTP attempts per digest (1-20)"),
     NOTIFICATION_RETRY_DELAY_MS("notification.retry.delay.ms", "30000", "first SMTP retry delay"),
     NOTIFICATION_RETRY_MULTIPLIER("notification.retry.multiplier", "2", "each retry waits this many times the one before (1-10)"),
+    DIGEST_MAX_LISTED_FILES("digest.max.listed.files", "50", "at most this many files listed by name in a digest, failures first (0-1000); the totals stay exact and the digest says where the rest is shown"),
     TEMPLATES_DIR("templates.dir", "classpath:templates", "FreeMarker templates; e.g. `file:/etc/ingest-notify/templates` to override"),
     AGGREGATION_REPOSITORY("aggregation.repository", "batch-table", "`batch-table`: the aggregator's state is the batch table, so a restart re-arms every open batch's timer; `memory`: camel-core's in-memory repository (lost timers wait for the sweeper)"),
     OUTBOX_POLL_DELAY_MS("outbox.poll.delay.ms", "500", "outbox poller pace"),

@@ -56,7 +56,8 @@ public final class Settings {
                            int outboxPollLimit, int outboxClaimLeaseSeconds, int sweeperIntervalMs, int sweeperGraceSeconds) {
     }
 
-    public record Notification(boolean enabled, int maxAttempts, int retryDelayMs, int retryMultiplier, String templatesDir) {
+    public record Notification(boolean enabled, int maxAttempts, int retryDelayMs, int retryMultiplier, String templatesDir,
+                               int maxListedFiles) {
     }
 
     public record Instance(String id, int leaseSeconds) {
@@ -137,7 +138,7 @@ public final class Settings {
                 integer(v, Setting.SWEEPER_GRACE_SECONDS, 0, 3_600));
         notification = new Notification(bool(v, Setting.ENABLE_EMAIL_NOTIFICATIONS), integer(v, Setting.NOTIFICATION_MAX_ATTEMPTS, 1, 20),
                 integer(v, Setting.NOTIFICATION_RETRY_DELAY_MS, 1, 86_400_000), integer(v, Setting.NOTIFICATION_RETRY_MULTIPLIER, 1, 10),
-                text(v, Setting.TEMPLATES_DIR, true));
+                text(v, Setting.TEMPLATES_DIR, true), integer(v, Setting.DIGEST_MAX_LISTED_FILES, 0, 1_000));
         instance = new Instance(instanceId(v), integer(v, Setting.LEASE_SECONDS, 3, 3_600));
         correction = new Correction(bool(v, Setting.ENABLE_AUTO_CORRECTION), integer(v, Setting.AUTO_CORRECTION_DELAY_SECONDS, 0, 86_400),
                 bool(v, Setting.AUTO_CORRECTION_DRY_RUN), integer(v, Setting.MAX_CORRECTION_ATTEMPTS, 1, 100),
