@@ -48,6 +48,7 @@ function smtpReply(m) {
 
 function showMail(m) {
   const view = document.getElementById('mail-view');
+  view.classList.remove('preview');
   view.replaceChildren(el('h2', m.email_subject));
   view.appendChild(el('p', 'to ' + m.recipient_email + ' · ' + m.send_status + (m.smtp_status ? ' (' + m.smtp_status + ')' : '')
     + (m.error_message ? ' · ' + m.error_message : ''), 'muted'));
@@ -83,6 +84,20 @@ function postJson(path, body) {
   return fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body || {}),
     credentials: 'same-origin' });
 }
+// The digest an open batch would send now, shown like the recent mails (sandboxed); the preview sends nothing.
+async function preview(batchId) {
+  const res = await fetch('api/batches/' + batchId + '/preview', { credentials: 'same-origin' });
+  if (!res.ok) {
+    document.getElementById('mail-view').replaceChildren(el('h2', 'Preview'), el('p', 'Preview of batch ' + batchId + ': HTTP '
+      + res.status + ' ' + await res.text(), 'muted'));
+    return;
+  }
+  const p = await res.json();
+  showMail({ email_subject: p.subject, recipient_email: p.recipient,
+    send_status: 'preview, not sent (' + p.emailFormat + (p.sendMail ? '' : '; notifications are off: no digest would go') + ')',
+    email_content_html: p.html, email_content_text: p.text });
+  document.getElementById('mail-view').classList.add('preview');
+}
 async function retry(id) {
   const res = await postJson('api/corrections/' + id + '/retry');
   document.getElementById('retry-result').textContent = 'Retry of task ' + id + ': HTTP ' + res.status + ' ' + await res.text();
@@ -116,7 +131,11 @@ async function load() {
   const total = s.emailStatus.filter(r => attempted.includes(r.status)).reduce((a, r) => a + r.count, 0);
   const sent = s.emailStatus.filter(r => r.status === 'sent').reduce((a, r) => a + r.count, 0);
   document.getElementById('email-rate').textContent = total ? Math.round(100 * sent / total) + '% sent' : '–';
-  fill('open-batches', s.openBatches, b => [b.batch_id, b.user_email, b.total_files + ' / ' + b.threshold, when(b.timeout_at), when(b.max_age_at)]);
+  fill('open-batches', s.openBatches, b => {
+    const p = el('button', 'Preview', 'preview');
+    p.addEventListener('click', () => preview(b.batch_id));
+    return [b.batch_id, b.user_email, b.total_files + ' / ' + b.threshold, when(b.timeout_at), when(b.max_age_at), p];
+  });
   document.getElementById('instance').textContent = 'this page is served by instance ' + s.instance;
   fill('leases', s.leases, l => [l.owner, l.kind, l.held, when(l.expires_at)]);
   const r = s.retention || {};
