@@ -98,6 +98,27 @@ async function preview(batchId) {
     email_content_html: p.html, email_content_text: p.text });
   document.getElementById('mail-view').classList.add('preview');
 }
+// A batch's complete file list (failures first, 500 at a time): where a digest that lists only some sends the reader.
+async function batchFiles(offset) {
+  const id = document.getElementById('batch-id').value.trim();
+  const res = await fetch('api/batches/' + encodeURIComponent(id) + '/files?offset=' + offset, { credentials: 'same-origin' });
+  const out = document.getElementById('batch-files-result');
+  if (!res.ok) {
+    out.textContent = 'Files of batch ' + id + ': HTTP ' + res.status + ' ' + await res.text();
+    fill('batch-files', [], () => []);
+    return;
+  }
+  const page = await res.json();
+  out.textContent = 'Files ' + (page.offset + 1) + '-' + (page.offset + page.files.length) + ' of batch ' + page.batchId
+    + ' (failures first)';
+  fill('batch-files', page.files, f => [f.file_name, f.processing_status, f.error_category || '', f.error_message || '',
+    f.chunks_created]);
+  const more = document.getElementById('batch-files-more');
+  more.hidden = page.files.length < page.limit;
+  more.dataset.next = page.offset + page.files.length;
+}
+document.getElementById('batch-files-show').addEventListener('click', () => batchFiles(0));
+document.getElementById('batch-files-more').addEventListener('click', e => batchFiles(Number(e.target.dataset.next)));
 async function retry(id) {
   const res = await postJson('api/corrections/' + id + '/retry');
   document.getElementById('retry-result').textContent = 'Retry of task ' + id + ': HTTP ' + res.status + ' ' + await res.text();

@@ -79,6 +79,13 @@ class LargeDigestTest extends AppTestSupport {
         assertThat(lines(html, "<li><strong>big-")).isEqualTo(50);
         assertThat(html).contains("Failed Files (1200, 50 listed)", "processing_error: 700, s3_error: 300, timeout: 200",
                 "9950 more files are not listed here");
+        // The complete list the digest points to: the operator's API (and the ops page's "A batch's files"), failures first.
+        com.fasterxml.jackson.databind.JsonNode page = io.ingestnotify.support.Json.parse(
+                getHttp("/api/batches/" + batch + "/files?offset=1150&limit=100").body());
+        assertThat(page.get("files")).hasSize(100);
+        assertThat(page.get("files").get(49).get("processing_status").asText()).isEqualTo("failed");
+        assertThat(page.get("files").get(50).get("processing_status").asText()).isEqualTo("success");
+        assertThat(getHttp("/api/batches/" + batch + "/files?limit=5000").statusCode()).isEqualTo(400);
         // The logged digest is the one sent (the mail's lines end in CRLF on the wire).
         assertThat(value("SELECT email_content_text FROM email_notification_log WHERE batch_id = ?::uuid", batch).toString().strip())
                 .isEqualTo(text.replace("\r\n", "\n").strip());

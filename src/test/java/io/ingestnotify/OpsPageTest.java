@@ -110,6 +110,10 @@ class OpsPageTest extends AppTestSupport {
         assertThat(waitFor(By.cssSelector("#mail-view p")).getText()).contains("to " + open, "preview, not sent (html)");
         assertThat(count("SELECT count(*) FROM email_notification_log")).isEqualTo(logged);
         assertThat(smtp.getReceivedMessages()).hasSize(mails);
+        // Its complete file list, where a digest that lists only some sends the reader.
+        browser.findElement(By.id("batch-id")).sendKeys(cells.get(0).getText());
+        browser.findElement(By.id("batch-files-show")).click();
+        assertThat(waitFor(By.xpath("//table[@id='batch-files']//td[text()='ops-3.pdf']/..")).getText()).contains("success");
 
         // Storage: each table with its size, and the retention pass the instance ran at its start.
         WebElement eventsRow = waitFor(By.xpath("//table[@id='tables']//td[text()='file_events']/.."));

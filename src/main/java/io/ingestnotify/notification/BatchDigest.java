@@ -149,4 +149,31 @@ public class BatchDigest {
         }
         return model;
     }
+
+    /**
+     * A page of a batch's files for the operator (the complete list a digest points to): failures first, at most
+     * {@code limit} (1-1000, default 500) from {@code offset}.
+     */
+    public Map<String, Object> files(@Header("batchId") String batchId, @Header("offset") String offset, @Header("limit") String limit)
+            throws java.sql.SQLException {
+        int from = page(offset, "offset", 0, Integer.MAX_VALUE, 0);
+        int size = page(limit, "limit", 1, 1_000, 500);
+        UUID id = UUID.fromString(batchId);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("batchId", batchId);
+        out.put("offset", from);
+        out.put("limit", size);
+        out.put("files", io.ingestnotify.common.Jdbc.rows(dataSource, "notification/batch-files-page", id, id, size, from));
+        return out;
+    }
+
+    private static int page(String value, String name, int min, int max, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        if (!value.matches("[0-9]{1,9}") || Integer.parseInt(value) < min || Integer.parseInt(value) > max) {
+            throw new io.ingestnotify.common.PathIds.BadPathIdException(name, name + " must be an integer from " + min + " to " + max);
+        }
+        return Integer.parseInt(value);
+    }
 }
