@@ -36,6 +36,7 @@ import io.ingestnotify.intake.RequestFailures;
 import io.ingestnotify.notification.BatchDigest;
 import io.ingestnotify.notification.DigestMail;
 import io.ingestnotify.notification.DigestMailComponent;
+import io.ingestnotify.notification.SmtpRelays;
 import io.ingestnotify.notification.DigestTemplates;
 import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.QuietHours;
@@ -119,8 +120,16 @@ public final class IngestNotifyBeans {
                 () -> DigestTemplates.configuration(context, settings.notification().templatesDir()));
         bind(r, "ingestNotifyMailRedelivery", RedeliveryPolicy.class, this::mailRedelivery);
         bind(r, "ingestNotifyEmailLog", EmailLog.class, this::emailLog);
-        bind(r, "ingestNotifyMailAttemptFailed", Processor.class, () -> (Processor) emailLog()::attemptFailed);
+        // Each failed attempt: its retry log row, then the next attempt's server (the fallback after the primary failed).
+        bind(r, "ingestNotifyMailAttemptFailed", Processor.class, () -> (Processor) exchange -> {
+            emailLog().attemptFailed(exchange);
+            smtpRelays().afterFailure(exchange);
+        });
+        bind(r, "ingestNotifySmtpRelays", SmtpRelays.class, this::smtpRelays);
         bind(r, DigestMailComponent.NAME, MailComponent.class, this::smtp);
+        if (settings.smtpFallback().configured()) {
+            bind(r, SmtpRelays.FALLBACK_COMPONENT, MailComponent.class, this::smtpFallback);
+        }
         bind(r, "ingestNotifyCorrectionTasks", CorrectionTasks.class, this::correctionTasks);
         bind(r, "ingestNotifyCorrectionActions", CorrectionActions.class, CorrectionActions::new);
         bind(r, "ingestNotifyCorrectionTaskApi", CorrectionTaskApi.class, () -> new CorrectionTaskApi(dataSource()));
@@ -295,6 +304,18 @@ public final class IngestNotifyBeans {
      * The smtp component, configured once so credentials never appear in an endpoint URI (or a log line); TLS as
      * SmtpTransportSecurity says: implicit (SMTP_SSL) or required STARTTLS, identity checked.
      */
+    private SmtpRelays smtpRelays() {
+        return once("ingestNotifySmtpRelays", () -> new SmtpRelays(context, dataSource(), settings.smtpFallback().server(),
+                settings.smtpFallback().port(), settings.smtpFallback().cooldownSeconds()));
+    }
+
+    /** The fallback's own component: its host, port, credentials and TLS (SMTP_TRUSTSTORE and the timeout shared). */
+    private MailComponent smtpFallback() {
+        Settings.SmtpFallback fallback = settings.smtpFallback();
+        return DigestMailComponent.create(context, fallback.server(), fallback.port(), fallback.user(), fallback.password(),
+                SmtpTransportSecurity.of(fallback, settings.smtp()), settings.smtp().timeoutMs());
+    }
+
     private MailComponent smtp() {
         Settings.Smtp smtp = settings.smtp();
         return DigestMailComponent.create(context, smtp.server(), smtp.port(), smtp.user(), smtp.password(),

@@ -93,6 +93,7 @@ public class EmailLog {
         SmtpReply reply = SmtpReply.of(error);
         String message = reply.code() > 0 ? reply.describe() : Formats.describe(error);
         Integer code = reply.code() > 0 ? reply.code() : null;
+        String relay = exchange.getProperty("smtpRelayName", String.class);
         UUID id = UUID.fromString(batchId);
         try (Connection c = dataSource.getConnection()) {
             int attempt;
@@ -101,7 +102,8 @@ public class EmailLog {
                 ps.setString(1, message);
                 ps.setObject(2, code);
                 ps.setString(3, reply.enhancedStatus());
-                ps.setObject(4, id);
+                ps.setString(4, relay);
+                ps.setObject(5, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return;
@@ -118,8 +120,8 @@ public class EmailLog {
                 }
                 next = Jdbc.timestamp(Instant.now().plusMillis(delay));
             }
-            Jdbc.update(c, "notification/insert-retry-log", id, attempt, message, false, next, code, reply.enhancedStatus());
-            LOG.warn("Batch {} digest attempt {}/{} failed: {}{}{} (instance {})", batchId, attempt, max, message,
+            Jdbc.update(c, "notification/insert-retry-log", id, attempt, message, false, next, code, reply.enhancedStatus(), relay);
+            LOG.warn("Batch {} digest attempt {}/{} on {} failed: {}{}{} (instance {})", batchId, attempt, max, relay, message,
                     reply.enhancedStatus() != null ? " [status " + reply.enhancedStatus() + ", transient]" : "",
                     next != null ? "; retrying" : "", leases.instanceId());
             if (next != null) {
@@ -144,23 +146,24 @@ public class EmailLog {
         String batchId = exchange.getProperty("batchId", String.class);
         SmtpReply reply = SmtpReply.of(exchange);
         String message = reply.describe();
+        String relay = exchange.getProperty("smtpRelayName", String.class);
         UUID id = UUID.fromString(batchId);
         Map<String, Object> digest;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             List<Map<String, Object>> rows = Jdbc.rows(c, "notification/email-refused", message, message, reply.code(),
-                    reply.enhancedStatus(), id);
+                    reply.enhancedStatus(), relay, id);
             if (rows.isEmpty()) {
                 c.rollback();
                 return;
             }
             digest = rows.get(0);
             Jdbc.update(c, "notification/insert-retry-log", id, digest.get("send_attempts"), message, false, null, reply.code(),
-                    reply.enhancedStatus());
+                    reply.enhancedStatus(), relay);
             c.commit();
         }
         boolean suppress = reply.badMailbox();
-        LOG.error("Batch {} digest refused by the SMTP server {}: {} [status {}, final]: not retried{}", batchId, smtpServer,
+        LOG.error("Batch {} digest refused by the SMTP server {}: {} [status {}, final]: not retried{}", batchId, relay,
                 message, reply.enhancedStatus() == null ? "none" : reply.enhancedStatus(),
                 suppress ? "; address suppressed (hard_bounce)" : "");
         metrics.mail("refused");
@@ -170,24 +173,25 @@ public class EmailLog {
         }
     }
 
-    public void sent(@ExchangeProperty("batchId") String batchId) throws SQLException {
+    public void sent(@ExchangeProperty("batchId") String batchId, @ExchangeProperty("smtpRelayName") String relay) throws SQLException {
         UUID id = UUID.fromString(batchId);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             int attempts;
             try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/email-sent"))) {
-                ps.setString(1, "250 accepted by " + smtpServer);
-                ps.setObject(2, id);
+                ps.setString(1, "250 accepted by " + (relay == null ? smtpServer : relay));
+                ps.setString(2, relay);
+                ps.setObject(3, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     attempts = rs.next() ? rs.getInt(1) : 1;
                 }
             }
             if (attempts > 1) {
-                Jdbc.update(c, "notification/insert-retry-log", id, attempts, null, true, null, null, null);
+                Jdbc.update(c, "notification/insert-retry-log", id, attempts, null, true, null, null, null, relay);
             }
             Jdbc.update(c, "notification/batch-notified", id, id);
             c.commit();
-            LOG.info("Batch {} digest mailed (attempt {}, instance {})", batchId, attempts, leases.instanceId());
+            LOG.info("Batch {} digest mailed via {} (attempt {}, instance {})", batchId, relay, attempts, leases.instanceId());
             metrics.mail("sent");
         }
     }

@@ -45,6 +45,14 @@ public final class Settings {
                        String from, List<String> recipientDomains) {
     }
 
+    /** The second SMTP server ({@code server} empty: none), its own TLS and credentials; the breaker's cool-down. */
+    public record SmtpFallback(String server, int port, boolean ssl, boolean startTls, String user, String password,
+                               int cooldownSeconds) {
+        public boolean configured() {
+            return !server.isEmpty();
+        }
+    }
+
     public record Cms(String url, String token, String filesPath, int timeoutMs, int cacheTtlSeconds) {
         public boolean configured() {
             return !url.isEmpty();
@@ -99,6 +107,7 @@ public final class Settings {
     private final Database database;
     private final Embedded embedded;
     private final Smtp smtp;
+    private final SmtpFallback smtpFallback;
     private final Cms cms;
     private final Batching batching;
     private final Notification notification;
@@ -118,6 +127,9 @@ public final class Settings {
         if (v.get(Setting.SMTP_PORT).isEmpty()) {
             v.put(Setting.SMTP_PORT, bool(v, Setting.SMTP_SSL) ? "465" : "587");
         }
+        if (v.get(Setting.SMTP_FALLBACK_PORT).isEmpty()) {
+            v.put(Setting.SMTP_FALLBACK_PORT, bool(v, Setting.SMTP_FALLBACK_SSL) ? "465" : "587");
+        }
         this.values = Collections.unmodifiableMap(v);
         http = new Http(integer(v, Setting.HTTP_PORT, 0, 65_535), text(v, Setting.HTTP_HOST, true), basePath(v),
                 list(v, Setting.INTAKE_TOKEN), opsUser(v), v.get(Setting.OPS_PASSWORD), list(v, Setting.OPS_TOKEN),
@@ -127,6 +139,7 @@ public final class Settings {
         embedded = new Embedded(bool(v, Setting.EMBEDDED), bool(v, Setting.DEMO), new File(text(v, Setting.DATA_DIR, true)),
                 integer(v, Setting.EMBEDDED_SMTP_PORT, 0, 65_535));
         smtp = smtp(v);
+        smtpFallback = smtpFallback(v);
         cms = new Cms(url(v, Setting.CMS_API_URL), v.get(Setting.CMS_API_TOKEN), path(v, Setting.CMS_FILES_PATH, "the URL path of the CMS's file records, such as /api/files"),
                 integer(v, Setting.CMS_TIMEOUT_MS, 100, 600_000), integer(v, Setting.PREFERENCES_CACHE_TTL_SECONDS, 1, 86_400));
         batching = new Batching(integer(v, Setting.DEFAULT_NOTIFICATION_DELAY_MINUTES, 1, 1440),
@@ -198,6 +211,10 @@ public final class Settings {
 
     public Smtp smtp() {
         return smtp;
+    }
+
+    public SmtpFallback smtpFallback() {
+        return smtpFallback;
     }
 
     public Cms cms() {
@@ -375,6 +392,24 @@ public final class Settings {
         return new Smtp(v.get(Setting.SMTP_SERVER), integer(v, Setting.SMTP_PORT, 1, 65_535), ssl, startTls, user,
                 v.get(Setting.SMTP_PASSWORD), allowPlaintext, v.get(Setting.SMTP_TRUSTSTORE), v.get(Setting.SMTP_TRUSTSTORE_PASSWORD),
                 integer(v, Setting.SMTP_TIMEOUT_MS, 100, 600_000), email(v, Setting.FROM_EMAIL), domains);
+    }
+
+    /** The fallback server, with the primary's TLS rule: credentials only over TLS unless SMTP_ALLOW_PLAINTEXT_AUTH. */
+    private static SmtpFallback smtpFallback(Map<Setting, String> v) {
+        boolean ssl = bool(v, Setting.SMTP_FALLBACK_SSL);
+        boolean startTls = !ssl && bool(v, Setting.SMTP_FALLBACK_STARTTLS);
+        String user = v.get(Setting.SMTP_FALLBACK_USER);
+        if (!user.isEmpty() && !ssl && !startTls && !bool(v, Setting.SMTP_ALLOW_PLAINTEXT_AUTH)) {
+            throw Setting.SMTP_FALLBACK_STARTTLS.invalid(v.get(Setting.SMTP_FALLBACK_STARTTLS), "true (or SMTP_FALLBACK_SSL=true) when "
+                    + "SMTP_FALLBACK_USER is set, so the fallback's password never crosses the network in plaintext; "
+                    + "SMTP_ALLOW_PLAINTEXT_AUTH=true accepts that risk");
+        }
+        String server = v.get(Setting.SMTP_FALLBACK_SERVER).trim();
+        if (!server.isEmpty() && !server.matches("[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[[0-9a-fA-F:.]+]")) {
+            throw Setting.SMTP_FALLBACK_SERVER.invalid(server, "a host name or an IP address, such as smtp2.example.com");
+        }
+        return new SmtpFallback(server, integer(v, Setting.SMTP_FALLBACK_PORT, 1, 65_535), ssl, startTls, user,
+                v.get(Setting.SMTP_FALLBACK_PASSWORD), integer(v, Setting.SMTP_BREAKER_COOLDOWN_SECONDS, 1, 86_400));
     }
 
     /** An address in RECIPIENT_DOMAINS: one outside could never receive a digest, a misconfiguration. */
