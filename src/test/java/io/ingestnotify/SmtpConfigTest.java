@@ -90,6 +90,18 @@ class SmtpConfigTest extends AppTestSupport {
     }
 
     @Test
+    void theBounceMailboxNeedsTlsAndNoCredentialsInItsUrl() {
+        Map<String, String> p = baseProperties();
+        p.putAll(Map.of("ingest-notify.bounce.mailbox.url", "imap://mail.example.com/INBOX", "ingest-notify.bounce.mailbox.password", "b0unce-pa55"));
+        assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e -> assertThat(messages(e))
+                .contains("Invalid setting BOUNCE_MAILBOX_URL='imap://mail.example.com/INBOX'", "imaps://", "SMTP_ALLOW_PLAINTEXT_AUTH=true")
+                .doesNotContain("b0unce-pa55"));
+        p.put("ingest-notify.bounce.mailbox.url", "imaps://bounces:secret@mail.example.com");
+        assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e -> assertThat(messages(e))
+                .contains("BOUNCE_MAILBOX_URL", "BOUNCE_MAILBOX_USER"));
+    }
+
+    @Test
     void theFallbackFollowsTheSameTlsRule() throws Exception {
         Map<String, String> p = baseProperties();
         p.putAll(Map.of("ingest-notify.smtp.fallback.server", "smtp2.example.com", "ingest-notify.smtp.fallback.user", "mailer2",

@@ -37,6 +37,7 @@ import io.ingestnotify.notification.BatchDigest;
 import io.ingestnotify.notification.DigestMail;
 import io.ingestnotify.notification.DigestMailComponent;
 import io.ingestnotify.notification.SmtpRelays;
+import io.ingestnotify.notification.BounceReports;
 import io.ingestnotify.notification.DigestTemplates;
 import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.QuietHours;
@@ -126,6 +127,9 @@ public final class IngestNotifyBeans {
             smtpRelays().afterFailure(exchange);
         });
         bind(r, "ingestNotifySmtpRelays", SmtpRelays.class, this::smtpRelays);
+        bind(r, "ingestNotifyBounceReports", BounceReports.class, () -> new BounceReports(dataSource(), suppressions(),
+                settings.bounceMailbox().unmatchedFolder(), settings.bounceMailbox().protocol().startsWith("imap")));
+        bind(r, "ingest-notify-bounce-mail", MailComponent.class, this::bounceMail);
         bind(r, DigestMailComponent.NAME, MailComponent.class, this::smtp);
         if (settings.smtpFallback().configured()) {
             bind(r, SmtpRelays.FALLBACK_COMPONENT, MailComponent.class, this::smtpFallback);
@@ -304,6 +308,31 @@ public final class IngestNotifyBeans {
      * The smtp component, configured once so credentials never appear in an endpoint URI (or a log line); TLS as
      * SmtpTransportSecurity says: implicit (SMTP_SSL) or required STARTTLS, identity checked.
      */
+    /**
+     * The bounce mailbox's component (route bounces): protocol, credentials and TLS here, never in an endpoint URI; the
+     * server's identity checked, SMTP_TRUSTSTORE trusted.
+     */
+    private MailComponent bounceMail() {
+        Settings.BounceMailbox box = settings.bounceMailbox();
+        String protocol = box.configured() ? box.protocol() : "imaps";
+        MailComponent mail = new MailComponent(context);
+        mail.getConfiguration().configureProtocol(protocol);
+        mail.getConfiguration().setIgnoreUriScheme(true);
+        if (!box.user().isEmpty()) {
+            mail.getConfiguration().setUsername(box.user());
+            mail.getConfiguration().setPassword(box.password());
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.put("mail." + protocol + ".ssl.checkserveridentity", "true");
+        Object sockets = smtpSecurity.javaMailProperties().get("mail.smtp.ssl.socketFactory");
+        if (sockets != null) {
+            p.put("mail." + protocol + ".ssl.socketFactory", sockets);
+        }
+        mail.getConfiguration().setAdditionalJavaMailProperties(p);
+        mail.getConfiguration().setConnectionTimeout(settings.smtp().timeoutMs());
+        return mail;
+    }
+
     private SmtpRelays smtpRelays() {
         return once("ingestNotifySmtpRelays", () -> new SmtpRelays(context, dataSource(), settings.smtpFallback().server(),
                 settings.smtpFallback().port(), settings.smtpFallback().cooldownSeconds()));

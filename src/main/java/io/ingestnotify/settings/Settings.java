@@ -53,6 +53,14 @@ public final class Settings {
         }
     }
 
+    /** The bounce mailbox ({@code protocol} empty: none): imaps/pop3s (imap/pop3 with SMTP_ALLOW_PLAINTEXT_AUTH). */
+    public record BounceMailbox(String protocol, String host, int port, String folder, String user, String password, int pollMs,
+                                String unmatchedFolder) {
+        public boolean configured() {
+            return !protocol.isEmpty();
+        }
+    }
+
     public record Cms(String url, String token, String filesPath, int timeoutMs, int cacheTtlSeconds) {
         public boolean configured() {
             return !url.isEmpty();
@@ -108,6 +116,7 @@ public final class Settings {
     private final Embedded embedded;
     private final Smtp smtp;
     private final SmtpFallback smtpFallback;
+    private final BounceMailbox bounceMailbox;
     private final Cms cms;
     private final Batching batching;
     private final Notification notification;
@@ -140,6 +149,7 @@ public final class Settings {
                 integer(v, Setting.EMBEDDED_SMTP_PORT, 0, 65_535));
         smtp = smtp(v);
         smtpFallback = smtpFallback(v);
+        bounceMailbox = bounceMailbox(v);
         cms = new Cms(url(v, Setting.CMS_API_URL), v.get(Setting.CMS_API_TOKEN), path(v, Setting.CMS_FILES_PATH, "the URL path of the CMS's file records, such as /api/files"),
                 integer(v, Setting.CMS_TIMEOUT_MS, 100, 600_000), integer(v, Setting.PREFERENCES_CACHE_TTL_SECONDS, 1, 86_400));
         batching = new Batching(integer(v, Setting.DEFAULT_NOTIFICATION_DELAY_MINUTES, 1, 1440),
@@ -215,6 +225,10 @@ public final class Settings {
 
     public SmtpFallback smtpFallback() {
         return smtpFallback;
+    }
+
+    public BounceMailbox bounceMailbox() {
+        return bounceMailbox;
     }
 
     public Cms cms() {
@@ -410,6 +424,40 @@ public final class Settings {
         }
         return new SmtpFallback(server, integer(v, Setting.SMTP_FALLBACK_PORT, 1, 65_535), ssl, startTls, user,
                 v.get(Setting.SMTP_FALLBACK_PASSWORD), integer(v, Setting.SMTP_BREAKER_COOLDOWN_SECONDS, 1, 86_400));
+    }
+
+    private static BounceMailbox bounceMailbox(Map<Setting, String> v) {
+        String url = v.get(Setting.BOUNCE_MAILBOX_URL).trim();
+        int poll = integer(v, Setting.BOUNCE_MAILBOX_POLL_MS, 1_000, 3_600_000);
+        String unmatched = text(v, Setting.BOUNCE_UNMATCHED_FOLDER, true);
+        if (url.isEmpty()) {
+            return new BounceMailbox("", "", 0, "INBOX", "", "", poll, unmatched);
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw Setting.BOUNCE_MAILBOX_URL.invalid(url, "imaps://host[:port]/folder or pop3s://host[:port]");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean plaintext = scheme.equals("imap") || scheme.equals("pop3");
+        if (!(scheme.equals("imaps") || scheme.equals("pop3s") || plaintext) || uri.getHost() == null || uri.getUserInfo() != null) {
+            throw Setting.BOUNCE_MAILBOX_URL.invalid(url, "imaps://host[:port]/folder or pop3s://host[:port] (credentials in "
+                    + "BOUNCE_MAILBOX_USER and BOUNCE_MAILBOX_PASSWORD, not in the URL)");
+        }
+        if (plaintext && !bool(v, Setting.SMTP_ALLOW_PLAINTEXT_AUTH)) {
+            throw Setting.BOUNCE_MAILBOX_URL.invalid(url, "imaps:// or pop3s://, so the mailbox's password never crosses the network "
+                    + "in plaintext; SMTP_ALLOW_PLAINTEXT_AUTH=true accepts that risk");
+        }
+        String folder = uri.getPath() == null || uri.getPath().length() <= 1 ? "INBOX" : uri.getPath().substring(1);
+        int port = uri.getPort() > 0 ? uri.getPort() : switch (scheme) {
+            case "imaps" -> 993;
+            case "pop3s" -> 995;
+            case "imap" -> 143;
+            default -> 110;
+        };
+        return new BounceMailbox(scheme, uri.getHost(), port, folder, v.get(Setting.BOUNCE_MAILBOX_USER),
+                v.get(Setting.BOUNCE_MAILBOX_PASSWORD), poll, unmatched);
     }
 
     /** An address in RECIPIENT_DOMAINS: one outside could never receive a digest, a misconfiguration. */

@@ -14,3 +14,13 @@ CREATE TABLE smtp_breaker (
     updated_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 INSERT INTO smtp_breaker (relay) VALUES ('primary');
+
+-- Bounces read back: every digest carries a stable Message-ID (<digest.{batch_id}@{FROM_EMAIL's domain}>), recorded
+-- here, by which an RFC 3464 report in the bounce mailbox finds its digest; a bounced digest: send_status 'bounced',
+-- the report's Status (RFC 3463) and Diagnostic-Code, when it arrived.
+ALTER TABLE email_notification_log
+    ADD COLUMN message_id VARCHAR(300),
+    ADD COLUMN bounced_at TIMESTAMP,
+    ADD COLUMN bounce_status VARCHAR(16),
+    ADD COLUMN bounce_diagnostic TEXT;
+CREATE UNIQUE INDEX ux_email_message_id ON email_notification_log (message_id) WHERE message_id IS NOT NULL;
