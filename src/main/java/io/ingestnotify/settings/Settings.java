@@ -442,7 +442,9 @@ public final class Settings {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         boolean plaintext = scheme.equals("imap") || scheme.equals("pop3");
         if (!(scheme.equals("imaps") || scheme.equals("pop3s") || plaintext) || uri.getHost() == null || uri.getUserInfo() != null) {
-            throw Setting.BOUNCE_MAILBOX_URL.invalid(url, "imaps://host[:port]/folder or pop3s://host[:port] (credentials in "
+            // Credentials someone put in the URL are not repeated in the message.
+            String shown = uri.getRawUserInfo() == null ? url : url.replace(uri.getRawUserInfo() + "@", "***@");
+            throw Setting.BOUNCE_MAILBOX_URL.invalid(shown, "imaps://host[:port]/folder or pop3s://host[:port] (credentials in "
                     + "BOUNCE_MAILBOX_USER and BOUNCE_MAILBOX_PASSWORD, not in the URL)");
         }
         if (plaintext && !bool(v, Setting.SMTP_ALLOW_PLAINTEXT_AUTH)) {
