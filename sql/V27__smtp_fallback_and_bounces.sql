@@ -16,8 +16,8 @@ CREATE TABLE smtp_breaker (
 INSERT INTO smtp_breaker (relay) VALUES ('primary');
 
 -- Bounces read back: every digest carries a stable Message-ID (<digest.{batch_id}@{FROM_EMAIL's domain}>), recorded
--- here, by which an RFC 3464 report in the bounce mailbox finds its digest; a bounced digest: send_status 'bounced',
--- the report's Status (RFC 3463) and Diagnostic-Code, when it arrived.
+-- here, by which an RFC 3464 report in the bounce mailbox finds its digest; a bounced digest keeps send_status 'sent'
+-- (the server took it) and gets when the report arrived, its Status (RFC 3463) and Diagnostic-Code.
 ALTER TABLE email_notification_log
     ADD COLUMN message_id VARCHAR(300),
     ADD COLUMN bounced_at TIMESTAMP,

@@ -42,7 +42,9 @@ function when(iso) {
 }
 function wrap(node) { const td = document.createElement('td'); td.appendChild(node); return td; }
 // The last SMTP reply code and its RFC 3463 enhanced status (5.1.1: bad mailbox; 4.x.x: transient), when there was one.
+// A bounce read back later from the bounce mailbox is shown instead: "bounced 5.1.1".
 function smtpReply(m) {
+  if (m.bounced_at) return 'bounced ' + (m.bounce_status || '');
   return m.smtp_code ? m.smtp_code + (m.smtp_status ? ' ' + m.smtp_status : '') : '';
 }
 
@@ -185,6 +187,11 @@ async function load() {
     h.count + ' correction task(s) held: more than ' + h.limitPerHour + ' would delete within an hour (MAX_DELETIONS_PER_HOUR)';
   fill('held-corrections', h.tasks, t => [t.id, t.file_document_id, t.company_id + ' / ' + t.bot_id,
     t.failure_category, t.storage_key, t.held_at]);
+  const audit = await fetch('api/audit?limit=20', { credentials: 'same-origin' });
+  if (audit.ok) {
+    fill('audit', (await audit.json()).entries, a => [a.at, a.credential, a.client_address || '', a.action, a.target || '',
+      el('span', a.status + ' ' + (a.result || ''), a.status < 300 ? 'status-sent' : 'status-failed')]);
+  }
   document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
 }
 load();

@@ -8,12 +8,7 @@ SELECT b.id, b.batch_id, b.batch_end_time AS at
  WHERE b.files_removed_at IS NOT NULL
    AND b.batch_end_time < now() - make_interval(secs => ?)
    AND (b.batch_end_time, b.id) > (?, ?)
-   AND (l.send_status IN ('sent', 'failed', 'skipped', 'suppressed')
-        -- a batch folded into another's digest ends with that digest (or when that digest's row is gone)
-        OR (l.send_status = 'folded'
-            AND NOT EXISTS (SELECT 1 FROM email_notification_log h
-                             WHERE h.batch_id = l.folded_into AND h.email_type = 'batch_completion'
-                               AND h.send_status NOT IN ('sent', 'failed', 'skipped', 'suppressed'))))
+   AND digest_ended(l)  -- sql/V28: sent, failed, skipped, suppressed, or folded into one that ended
    AND (b.lease_expires_at IS NULL OR b.lease_expires_at <= now())
    AND NOT EXISTS (SELECT 1 FROM auto_correction_tasks t WHERE t.batch_id = b.batch_id)
  ORDER BY b.batch_end_time, b.id

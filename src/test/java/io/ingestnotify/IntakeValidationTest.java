@@ -1,6 +1,8 @@
 package io.ingestnotify;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -122,6 +125,40 @@ class IntakeValidationTest extends AppTestSupport {
     void lineBreaksAndTabsInAnErrorMessageAreAccepted() throws Exception {
         HttpResponse<String> r = post("/api/events", event("status", "success", "error_message", "Traceback:\r\n\tat parser\n\tat loader"));
         assertThat(r.statusCode()).isEqualTo(202);
+    }
+
+    /** JSON between systems is UTF-8 (RFC 8259): a body declared in another charset is 415, and nothing is recorded. */
+    @ParameterizedTest
+    @ValueSource(strings = {"application/json; charset=utf-16", "application/json;charset=UTF-16LE", "application/json; charset=\"iso-8859-1\""})
+    void aBodyDeclaredInAnotherCharsetIs415(String contentType) throws Exception {
+        Map<String, Object> before = tableCounts();
+        HttpResponse<String> r = HTTP.send(request("/api/events").header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(event(), StandardCharsets.UTF_16)).build(), HttpResponse.BodyHandlers.ofString());
+        assertJsonError(r, 415, "JSON must be UTF-8 (RFC 8259)");
+        assertThat(tableCounts()).isEqualTo(before);
+        // utf-8 declared (any case, quoted or not) or no charset at all is fine.
+        for (String fine : List.of("application/json; charset=utf-8", "application/json; charset=\"UTF-8\"", "application/json")) {
+            assertThat(HTTP.send(request("/api/events").header("Content-Type", fine).POST(HttpRequest.BodyPublishers.ofString(event()))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as(fine).isEqualTo(202);
+        }
+    }
+
+    /** The method is wrong before the body's type is: PUT and DELETE on /api/events are 405 (Allow: POST), with any body. */
+    @ParameterizedTest
+    @ValueSource(strings = {"PUT", "DELETE", "PATCH", "GET"})
+    void otherMethodsOnTheIntakeAre405Before415(String method) throws Exception {
+        Map<String, Object> before = tableCounts();
+        for (String contentType : List.of("text/plain", "application/json")) {
+            HttpResponse<String> r = HTTP.send(request("/api/events").header("Content-Type", contentType)
+                    .method(method, HttpRequest.BodyPublishers.ofString(event())).build(), HttpResponse.BodyHandlers.ofString());
+            assertJsonError(r, 405, "POST only");
+            assertThat(r.headers().firstValue("Allow")).hasValue("POST");
+        }
+        // Without the intake's credential it is still 401 first: a caller without it learns nothing about the path.
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(request("/api/events").build().uri())
+                .method(method, HttpRequest.BodyPublishers.ofString(event())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(tableCounts()).isEqualTo(before);
     }
 
     /** A database error that is not an outage (here the look-up's files table is missing): 500, an error id, one line. */

@@ -47,13 +47,18 @@ class OpenApiTest extends AppTestSupport {
         JsonNode paths = doc.path("paths");
         assertThat(paths.fieldNames()).toIterable().contains("/api/events", "/api/batches/{batchId}/resend",
                 "/api/corrections/{id}", "/api/corrections/{id}/retry", "/api/corrections/held/release",
-                "/api/corrections/held/cancel", "/api/ops/summary");
+                "/api/corrections/held/cancel", "/api/ops/summary", "/api/audit");
         // The ops page and its files are for a browser, not for a generated client.
         assertThat(paths.fieldNames()).toIterable().doesNotContain("/", "/ops/ops.js", "/ops/ops.css");
         assertThat(paths.path("/api/events").has("post")).isTrue();
         assertThat(paths.path("/api/corrections/{id}").has("get")).isTrue();
         assertThat(paths.path("/api/corrections/{id}/retry").has("post")).isTrue();
         assertThat(paths.path("/api/ops/summary").has("get")).isTrue();
+        // The audit's paging and filters are documented; every credential-checked verb documents the throttle.
+        JsonNode audit = paths.path("/api/audit").path("get");
+        assertThat(audit.path("parameters").findValuesAsText("name")).contains("limit", "before", "action", "since");
+        assertThat(audit.path("responses").fieldNames()).toIterable().contains("200", "400", "401", "429");
+        assertThat(paths.path("/api/corrections/{id}/retry").path("post").path("responses").path("429").path("headers").has("Retry-After")).isTrue();
     }
 
     @Test
@@ -75,6 +80,7 @@ class OpenApiTest extends AppTestSupport {
         JsonNode error = resolve(doc, responses.path("400").path("content").path("application/json").path("schema"));
         assertThat(error.path("properties").fieldNames()).toIterable().contains("error", "field");
         assertThat(responses.path("503").path("headers").has("Retry-After")).isTrue();
+        assertThat(responses.path("429").path("headers").has("Retry-After")).isTrue();
     }
 
     @Test

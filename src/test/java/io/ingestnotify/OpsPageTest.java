@@ -188,9 +188,15 @@ class OpsPageTest extends AppTestSupport {
         row.findElement(By.cssSelector("button.lift")).click();
         new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.findElements(
                 By.xpath("//table[@id='suppressions']//td[text()='" + suppressed + "']")).isEmpty());
-        assertThat(rows("SELECT a.action, a.actor FROM suppression_audit a JOIN suppressions s ON s.id = a.suppression_id "
-                + "WHERE s.email = ? ORDER BY a.id", suppressed)).extracting(r -> r.get("action") + " by " + r.get("actor"))
-                .containsExactly("added by operator " + OPS_USER, "lifted by operator " + OPS_USER);
+        String target = "suppression " + value("SELECT id FROM suppressions WHERE email = ?", suppressed);
+        assertThat(rows("SELECT action, credential FROM operator_audit WHERE target = ? OR target LIKE ? ORDER BY id", target,
+                target + " (%")).extracting(r -> r.get("action") + " by " + r.get("credential"))
+                .containsExactly("suppression.add by operator " + OPS_USER, "suppression.lift by operator " + OPS_USER);
+        // Both are in the page's audit table, newest first.
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.findElements(
+                By.xpath("//table[@id='audit']//td[text()='" + target + "']")).size() == 1);
+        WebElement audited = browser.findElement(By.xpath("//table[@id='audit']//td[text()='" + target + "']/.."));
+        assertThat(audited.getText()).contains("operator " + OPS_USER, "127.0.0.1", "suppression.lift", "200");
     }
 
     /** Logged in (as a browser is after the Basic prompt): every request of the page carries the login. */

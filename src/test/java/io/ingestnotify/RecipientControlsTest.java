@@ -172,12 +172,14 @@ class RecipientControlsTest extends AppTestSupport {
         assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
         long id = Json.parse(added.body()).path("id").asLong();
         assertThat(Json.parse(added.body()).path("created").asBoolean()).isTrue();
-        // A second add changes nothing (one row, one audit row).
+        // A second add changes nothing (one row; the attempt is audited too).
         assertThat(post("/api/suppressions", Json.object("company_id", 13, "bot_id", 1, "email", user, "reason", "operator"))
                 .statusCode()).isEqualTo(201);
-        assertThat(rows("SELECT action, actor FROM suppression_audit WHERE suppression_id = ?", (int) id))
-                .containsExactly(Map.of("action", "added", "actor", rows("SELECT created_by FROM suppressions WHERE id = ?", (int) id)
-                        .get(0).get("created_by")));
+        // Both adds are audited (the second answered created: false); the suppression row names the same credential.
+        assertThat(rows("SELECT action, credential, status FROM operator_audit WHERE target LIKE ? ORDER BY id", "suppression " + id + " (%"))
+                .containsExactly(Map.of("action", "suppression.add", "credential", value("SELECT created_by FROM suppressions WHERE id = ?", (int) id),
+                        "status", 201), Map.of("action", "suppression.add", "credential", value("SELECT created_by FROM suppressions WHERE id = ?", (int) id),
+                        "status", 201));
         assertThat((String) value("SELECT created_by FROM suppressions WHERE id = ?", (int) id)).startsWith("operator token ");
         HttpResponse<String> list = getHttp("/api/suppressions");
         assertThat(list.body()).contains(user, "hard_bounce");
@@ -191,8 +193,8 @@ class RecipientControlsTest extends AppTestSupport {
         HttpResponse<String> lifted = post("/api/suppressions/" + id + "/lift", "{}");
         assertThat(lifted.statusCode()).as(lifted.body()).isEqualTo(200);
         assertThat(post("/api/suppressions/" + id + "/lift", "{}").statusCode()).isEqualTo(404);
-        assertThat(rows("SELECT action FROM suppression_audit WHERE suppression_id = ? ORDER BY id", (int) id))
-                .extracting(r -> r.get("action")).containsExactly("added", "lifted");
+        assertThat(rows("SELECT action, status FROM operator_audit WHERE target = ? ORDER BY id", "suppression " + id))
+                .extracting(r -> r.get("action") + " " + r.get("status")).containsExactly("suppression.lift 200", "suppression.lift 404");
         post("/api/events", twoFiles(user, 13, "s3", "s4"));
         assertThat(text(awaitMails(user, 1).get(0))).contains("s3.pdf").doesNotContain("s1.pdf");
         assertThat(mailsTo(user)).hasSize(1);

@@ -75,6 +75,9 @@ class SettingsTest extends AppTestSupport {
         "ingest-notify.default.max.digests.per.day, DEFAULT_MAX_DIGESTS_PER_DAY, 0",
         "ingest-notify.public.base.url, PUBLIC_BASE_URL, notify.example.com",
         "ingest-notify.unsubscribe.mailto, UNSUBSCRIBE_MAILTO, nobody",
+        "ingest-notify.auth.failures.per.minute, AUTH_FAILURES_PER_MINUTE, 0",
+        "ingest-notify.http.trusted-proxies, HTTP_TRUSTED_PROXIES, proxy.example.com",
+        "ingest-notify.retention.audit.days, RETENTION_AUDIT_DAYS, -1",
     })
     void badSettingStopsStartup(String property, String envName, String value) {
         Map<String, String> p = baseProperties();

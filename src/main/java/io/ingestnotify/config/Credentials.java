@@ -73,6 +73,32 @@ public final class Credentials {
     }
 
     /**
+     * Who a request is, for the audit and the log, never the secret: {@code operator <user>} for Basic, {@code operator
+     * token <id>} or {@code intake token <id>} for a bearer token (id: the first 8 hex digits of its SHA-256, the same
+     * for every instance and across a rotation), {@code open (no credential configured)} where the role has none.
+     * Asked only once the request is allowed.
+     */
+    public String label(boolean intake, String authorization) {
+        String who = intake ? "intake" : "operator";
+        if (intake ? !intakeConfigured() : !operatorConfigured()) {
+            return who + " (no credential configured)";
+        }
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return who + " token " + java.util.HexFormat.of().formatHex(digest(authorization.substring(7).trim()), 0, 4);
+        }
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String pair = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+                int colon = pair.indexOf(':');
+                return who + " " + (colon < 0 ? pair : pair.substring(0, colon));
+            } catch (IllegalArgumentException e) {
+                return who;
+            }
+        }
+        return who;
+    }
+
+    /**
      * Secure default: beyond loopback both roles need a credential. Names the missing settings, so the message says
      * what to fix.
      */

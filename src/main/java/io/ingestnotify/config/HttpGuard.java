@@ -13,7 +13,9 @@ import io.ingestnotify.common.Formats;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.AuthenticationProvider;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.AuthenticationHandler;
@@ -39,6 +41,13 @@ import org.slf4j.LoggerFactory;
  * credential, cookie or origin check (RFC 8058: mail clients post the one-click form from nowhere; the signed token
  * is the authority). The POST must be a form (urlencoded or multipart, 415) within MAX_REQUEST_BYTES. Any other verb,
  * or a longer path, is the operator's as before; a refusal's log line never prints the token.</li>
+ * <li>Guessing costs time ({@link LoginThrottle}): after AUTH_FAILURES_PER_MINUTE wrong credentials from one client
+ * address, every credential-checked path answers it 429 with Retry-After until its minute passes, a right credential
+ * included; one WARN line per address and minute.</li>
+ * <li>An allowed request carries who it is (the credential's label, never the secret) and the client address as its
+ * platform-http user, for the operator audit (ops.OperatorAudit).</li>
+ * <li>JSON is UTF-8 (RFC 8259): a body declared in another charset is 415; a verb the intake path does not have is 405
+ * before anything about its body.</li>
  * <li>Every answer carries a strict Content-Security-Policy and no-framing, no-sniffing, no-referrer headers.</li>
  * </ul>
  */
@@ -59,14 +68,19 @@ public class HttpGuard implements AuthenticationHandler {
     private final long maxRequestBytes;
     private final String healthPath;
     private final String basePath;
+    private final LoginThrottle throttle;
+    private final List<String> trustedProxies;
 
     /**
      * @param healthPath the health probes' path, or null where the server and its probes are a host's
      * @param basePath   the path the bundle's API lives under ("" at the server's root)
      */
-    public HttpGuard(CamelContext context, Credentials credentials, long maxRequestBytes, String healthPath, String basePath) {
+    public HttpGuard(CamelContext context, Credentials credentials, LoginThrottle throttle, List<String> trustedProxies,
+                     long maxRequestBytes, String healthPath, String basePath) {
         this.context = context;
+        this.trustedProxies = trustedProxies;
         this.credentials = credentials;
+        this.throttle = throttle;
         this.maxRequestBytes = maxRequestBytes;
         this.healthPath = healthPath == null ? null : stripSlash(healthPath);
         this.basePath = stripSlash(basePath);
@@ -122,15 +136,39 @@ public class HttpGuard implements AuthenticationHandler {
             return;
         }
         Role role = roleOf(request.method(), path);
+        String client = clientAddress(request);
+        boolean intake = role == Role.INTAKE;
+        if (role != Role.RECIPIENT) {
+            // A throttled address is refused before its credential is looked at: a right one too, else guessing goes on.
+            long wait = throttle.retryAfterSeconds(client);
+            if (wait > 0) {
+                tooManyFailures(ctx, wait);
+                return;
+            }
+        }
         boolean allowed = switch (role) {
             case INTAKE -> credentials.intakeAllows(authorization);
             case OPERATOR -> credentials.operatorAllows(authorization);
             case EITHER -> credentials.intakeAllows(authorization) || credentials.operatorAllows(authorization);
             case RECIPIENT -> true;   // the signed token in the path is checked by the route
         };
-        boolean intake = role == Role.INTAKE;
         if (!allowed) {
-            refuse(ctx, 401, authorization == null ? "authentication required" : "wrong credential", intake);
+            if (authorization == null) {
+                refuse(ctx, 401, "authentication required", intake);   // not a guess: a browser's first request
+            } else {
+                wrongCredential(ctx, client, intake);
+            }
+            return;
+        }
+        if (role != Role.RECIPIENT) {
+            // Who and from where, for the operator audit (ops.OperatorAudit reads it from the platform-http user header).
+            boolean asIntake = intake || role == Role.EITHER && credentials.intakeConfigured() && credentials.intakeAllows(authorization);
+            ctx.setUser(User.create(new JsonObject().put("username", credentials.label(asIntake, authorization)).put("address", client)));
+        }
+        if (intake && !HttpMethod.POST.equals(request.method())) {
+            // The method is wrong before anything about the body is: 405, not 415.
+            ctx.response().putHeader("Allow", "POST");
+            refuse(ctx, 405, "method " + request.method() + " not allowed on " + INTAKE_PATH + " (POST only)", true);
             return;
         }
         if (MUTATING.contains(request.method())) {
@@ -147,6 +185,10 @@ public class HttpGuard implements AuthenticationHandler {
                 }
                 if (!isJson(request.getHeader("Content-Type"))) {
                     refuse(ctx, 415, "Content-Type must be application/json", intake);
+                    return;
+                }
+                if (!utf8(request.getHeader("Content-Type"))) {
+                    refuse(ctx, 415, "JSON must be UTF-8 (RFC 8259): charset must be utf-8 or absent", intake);
                     return;
                 }
             }
@@ -208,6 +250,70 @@ public class HttpGuard implements AuthenticationHandler {
         return media(contentType).equals("application/json");
     }
 
+    /** JSON between systems is UTF-8 (RFC 8259 section 8.1): a charset parameter, if any, must say so. */
+    private static boolean utf8(String contentType) {
+        for (String param : contentType.split(";")) {
+            String p = param.trim();
+            if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+                String charset = p.substring(8).trim().replace("\"", "");
+                return charset.equalsIgnoreCase("utf-8") || charset.equalsIgnoreCase("utf8");
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The client's address: the TCP peer, unless the peer is one of HTTP_TRUSTED_PROXIES: then the last
+     * X-Forwarded-For hop that is not a trusted proxy (hops before it were written by whoever sent the request, so
+     * they are not believed). X-Forwarded-For from any other peer is never read: any client can write it.
+     */
+    String clientAddress(HttpServerRequest request) {
+        String peer = request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress();
+        if (trustedProxies.isEmpty() || !trustedProxies.contains(peer)) {
+            return peer;
+        }
+        String client = peer;
+        List<String> hops = request.headers().getAll("X-Forwarded-For");
+        for (int h = hops.size() - 1; h >= 0; h--) {
+            String[] parts = hops.get(h).split(",");
+            for (int i = parts.length - 1; i >= 0; i--) {
+                String hop = parts[i].trim();
+                if (hop.isEmpty() || hop.length() > 45 || !hop.matches("[0-9A-Fa-f:.]+")) {
+                    return client;   // not an address: stop at the last believed hop
+                }
+                client = hop;
+                if (!trustedProxies.contains(hop)) {
+                    return hop;
+                }
+            }
+        }
+        return client;
+    }
+
+    /**
+     * A wrong credential: counted for its address; one WARN line per address and minute (the window's first failure),
+     * one INFO line when the limit is reached, the rest not logged. The credential itself is never printed.
+     */
+    private void wrongCredential(RoutingContext ctx, String client, boolean intake) {
+        LoginThrottle.Failure failure = throttle.failed(client);
+        HttpServerRequest request = ctx.request();
+        if (failure == LoginThrottle.Failure.FIRST_IN_WINDOW || failure == LoginThrottle.Failure.LIMIT_REACHED && throttle.limit() == 1) {
+            LOG.warn("Refused {} {} from {}: 401 wrong credential (further wrong credentials from {} this minute are counted, not "
+                    + "logged; after {}, 429 until {})", request.method(), withoutToken(request.path()), client, client,
+                    throttle.limit(), throttle.windowEnd(client));
+        } else if (failure == LoginThrottle.Failure.LIMIT_REACHED) {
+            LOG.info("Throttling {}: {} wrong credentials within a minute; every credential-checked path answers it 429 until {}",
+                    client, throttle.limit(), throttle.windowEnd(client));
+        }
+        answer(ctx, 401, "wrong credential", intake);
+    }
+
+    /** 429 with Retry-After: not logged (the window's first failure was). */
+    private void tooManyFailures(RoutingContext ctx, long retryAfterSeconds) {
+        ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
+        answer(ctx, 429, "too many wrong credentials from this address; retry after " + retryAfterSeconds + " s", false);
+    }
+
     private static boolean isForm(String contentType) {
         String media = media(contentType);
         return media.equals("application/x-www-form-urlencoded") || media.equals("multipart/form-data");
@@ -231,8 +337,12 @@ public class HttpGuard implements AuthenticationHandler {
 
     private void refuse(RoutingContext ctx, int status, String reason, boolean intake) {
         HttpServerRequest request = ctx.request();
-        LOG.warn("Refused {} {} from {}: {} {}", request.method(), withoutToken(request.path()),
-                request.remoteAddress() == null ? "?" : request.remoteAddress().hostAddress(), status, reason);
+        LOG.warn("Refused {} {} from {}: {} {}", request.method(), withoutToken(request.path()), clientAddress(request), status, reason);
+        answer(ctx, status, reason, intake);
+    }
+
+    private void answer(RoutingContext ctx, int status, String reason, boolean intake) {
+        HttpServerRequest request = ctx.request();
         HttpServerResponse response = ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json");
         if (status == 401) {
             if (!intake && credentials.operatorBasic()) {

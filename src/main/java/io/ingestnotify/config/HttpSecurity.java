@@ -19,6 +19,12 @@ final class HttpSecurity {
     private HttpSecurity() {
     }
 
+    /** The clock a host or a test binds in the registry (as IngestNotifyBeans' clock), else the system's. */
+    private static java.time.Clock clock(CamelContext context) {
+        java.time.Clock bound = context.getRegistry().findSingleByType(java.time.Clock.class);
+        return bound != null ? bound : java.time.Clock.systemUTC();
+    }
+
     static void install(CamelContext context, Settings.Http http, boolean guest) {
         var pc = context.getPropertiesComponent();
         // A guest's requests reach the host's server, which binds where the host says (Camel's default: every address).
@@ -36,7 +42,10 @@ final class HttpSecurity {
         }
         // A guest leaves the host's health probes to the host: the guard covers the bundle's base path only.
         String healthPath = guest ? null : pc.resolveProperty("camel.management.health-path").orElse("/observe/health");
-        new HttpGuard(context, credentials, http.maxRequestBytes(), healthPath, http.basePath()).installOn(server);
+        // The clock is looked up on first use (beans are bound after this step), then kept.
+        java.util.concurrent.atomic.AtomicReference<java.time.Clock> clock = new java.util.concurrent.atomic.AtomicReference<>();
+        LoginThrottle throttle = new LoginThrottle(http.authFailuresPerMinute(), () -> clock.updateAndGet(c -> c != null ? c : clock(context)));
+        new HttpGuard(context, credentials, throttle, http.trustedProxies(), http.maxRequestBytes(), healthPath, http.basePath()).installOn(server);
         LOG.info("HTTP on {}{}: intake {}, operator {}", host, http.basePath(),
                 credentials.intakeConfigured() ? "needs " + Setting.INTAKE_TOKEN.variable() : "open (loopback only)",
                 credentials.operatorConfigured() ? "needs its credential" : "open (loopback only)");

@@ -46,6 +46,7 @@ import io.ingestnotify.notification.SmtpTransportSecurity;
 import io.ingestnotify.notification.Suppressions;
 import io.ingestnotify.notification.Unsubscribe;
 import io.ingestnotify.notification.UnsubscribeTokens;
+import io.ingestnotify.ops.OperatorAudit;
 import io.ingestnotify.ops.OpsSummary;
 import io.ingestnotify.ops.ReachabilityCheck;
 import io.ingestnotify.retention.Retention;
@@ -116,6 +117,7 @@ public final class IngestNotifyBeans {
         bind(r, "ingestNotifyDigestMail", DigestMail.class, () -> new DigestMail(dataSource(), settings.smtp().from(), unsubscribeTokens()));
         bind(r, "ingestNotifyRecipientControls", RecipientControls.class, this::recipientControls);
         bind(r, "ingestNotifySuppressions", Suppressions.class, this::suppressions);
+        bind(r, "ingestNotifyOperatorAudit", OperatorAudit.class, () -> new OperatorAudit(dataSource()));
         bind(r, "ingestNotifyUnsubscribe", Unsubscribe.class, () -> new Unsubscribe(unsubscribeTokens(), suppressions()));
         bind(r, "ingestNotifyDigestTemplates", Configuration.class,
                 () -> DigestTemplates.configuration(context, settings.notification().templatesDir()));
@@ -262,7 +264,7 @@ public final class IngestNotifyBeans {
         tableSizes();
         Settings.Retention r = settings.retention();
         return new Retention(dataSource(),
-                new Retention.Ages(r.events(), r.batchFiles(), r.digestBodies(), r.retryLog(), r.corrections(), r.batches()),
+                new Retention.Ages(r.events(), r.batchFiles(), r.digestBodies(), r.retryLog(), r.corrections(), r.batches(), r.audit()),
                 new Retention.Pace(r.chunkRows(), r.chunkPauseMs(), Duration.ofSeconds(r.passSeconds()), Duration.ofMillis(r.intervalMs())),
                 settings.cms().configured(), settings.correction().maxAttempts(), leases(), metrics());
     }

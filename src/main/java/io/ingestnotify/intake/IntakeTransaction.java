@@ -105,8 +105,9 @@ public class IntakeTransaction {
             result = fileInTransaction(live, prefs);
         } catch (SQLException ex) {
             // An outbox group the database refuses (data, not an outage): file its events one by one, so the row it
-            // refuses is marked rejected and the others are filed. A rare path; the normal case stays one commit.
-            if (live.size() < 2 || live.stream().anyMatch(e -> !"outbox".equals(e.source))
+            // refuses is marked rejected and the others are filed. A rare path; the normal case stays one commit. A group
+            // of one row too: the poller may claim a refused row alone, and it must be rejected, not retried after its claim.
+            if (live.isEmpty() || live.stream().anyMatch(e -> !"outbox".equals(e.source))
                     || DatabaseErrors.kind(ex) != DatabaseErrors.Kind.BAD_DATA) {
                 throw ex;
             }

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Bounces read back from the bounce mailbox (route bounces): an RFC 3464 report ({@code multipart/report;
  * report-type=delivery-status}, as Postfix, Exchange and others build it) is matched to its digest by the digest's
  * Message-ID, which the report carries in its returned message or headers ({@code message/rfc822},
- * {@code text/rfc822-headers}); the digest is recorded {@code bounced} with the report's Status and Diagnostic-Code,
+ * {@code text/rfc822-headers}); the digest is recorded bounced ({@code bounced_at}; its send_status stays
+ * {@code sent}) with the report's Status and Diagnostic-Code,
  * and a permanent failure (Action {@code failed}, Status 5.x.x) suppresses the address ({@code hard_bounce}). A
  * delay report (Action {@code delayed}, 4.x.x) is logged and consumed. A message that is not such a report, cannot
  * be read, or names no digest of ours is moved to BOUNCE_UNMATCHED_FOLDER (IMAP; never deleted) with one log line.

@@ -1,12 +1,7 @@
 package io.ingestnotify.notification;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The suppression list: addresses (per company and bot) that get no digest, with a reason ({@code unsubscribed},
- * {@code hard_bounce}, {@code complaint}, {@code operator}), when and by whom. Every change is audited: one log line
- * and a suppression_audit row. An unsubscribe also asks for {@code notification_enabled = false} in the CMS
+ * {@code hard_bounce}, {@code complaint}, {@code operator}), when and by whom (created_by, lifted_by: the operator's
+ * credential label from ops.OperatorAudit, or the recipient's one-click token id). Every change logs one line; the
+ * operator's changes are also rows of the operator audit (routes: ops.OperatorAudit). An unsubscribe also asks for {@code notification_enabled = false} in the CMS
  * (cms_pending, written by route cms-unsubscribes and re-driven by the sweeper after an outage).
  */
 public class Suppressions {
@@ -49,7 +45,7 @@ public class Suppressions {
     }
 
     /** The operator adds one (body: company_id, bot_id, email, reason): the row, new or the active one already there. */
-    public Map<String, Object> add(@Body Map<String, Object> body, @Header("Authorization") String authorization) throws SQLException {
+    public Map<String, Object> add(@Body Map<String, Object> body, @ExchangeProperty("auditCredential") String actor) throws SQLException {
         int company = nonNegative(body, "company_id");
         int bot = nonNegative(body, "bot_id");
         Object email = body.get("email");
@@ -60,7 +56,7 @@ public class Suppressions {
         if (!(reason instanceof String r) || !REASONS.contains(r)) {
             throw new BadPathIdException("reason", "reason must be one of " + String.join(", ", REASONS.stream().sorted().toList()));
         }
-        return add(company, bot, e.trim(), r, actor(authorization), false);
+        return add(company, bot, e.trim(), r, actor, false);
     }
 
     /** A recipient's one-click unsubscribe (idempotent); the suppression's id, for the CMS write. */
@@ -76,11 +72,10 @@ public class Suppressions {
     }
 
     /** The operator lifts one: the lifted row, or null when there is no active suppression with that id. */
-    public Map<String, Object> lift(@Header("id") String id, @Header("Authorization") String authorization) throws SQLException {
+    public Map<String, Object> lift(@Header("id") String id, @ExchangeProperty("auditCredential") String actor) throws SQLException {
         if (id == null || !id.matches("[1-9][0-9]{0,8}")) {
             throw new BadPathIdException("id", "suppression id must be a positive integer");
         }
-        String actor = actor(authorization);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -89,7 +84,6 @@ public class Suppressions {
                     return null;
                 }
                 Map<String, Object> row = rows.get(0);
-                Jdbc.update(c, "notification/audit-suppression", row.get("id"), "lifted", actor);
                 c.commit();
                 LOG.info("Suppression {} lifted by {}: company {}, bot {}, {} (was {})", row.get("id"), actor,
                         row.get("company_id"), row.get("bot_id"), row.get("email"), row.get("reason"));
@@ -113,9 +107,6 @@ public class Suppressions {
             try {
                 Map<String, Object> row = Jdbc.rows(c, "notification/add-suppression", company, bot, email, reason, actor, cmsWrite).get(0);
                 boolean inserted = Boolean.TRUE.equals(row.get("inserted"));
-                if (inserted) {
-                    Jdbc.update(c, "notification/audit-suppression", row.get("id"), "added", actor);
-                }
                 c.commit();
                 if (inserted) {
                     LOG.info("Suppression {} added by {}: company {}, bot {}, {} ({})", row.get("id"), actor, company, bot,
@@ -129,28 +120,6 @@ public class Suppressions {
             } finally {
                 c.rollback();
             }
-        }
-    }
-
-    /** Who the operator is, for the audit: the Basic user, or which bearer token (its hash, never the token). */
-    static String actor(String authorization) {
-        if (authorization == null) {
-            return "operator";
-        }
-        if (authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-            try {
-                String pair = new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-                int colon = pair.indexOf(':');
-                return "operator " + (colon < 0 ? pair : pair.substring(0, colon));
-            } catch (IllegalArgumentException e) {
-                return "operator";
-            }
-        }
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(authorization.getBytes(StandardCharsets.UTF_8));
-            return "operator token " + HexFormat.of().formatHex(hash, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

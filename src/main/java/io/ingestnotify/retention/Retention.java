@@ -36,7 +36,7 @@ public class Retention {
 
     /** How long each kind is kept ({@link Duration#ZERO}: forever). */
     public record Ages(Duration events, Duration batchFiles, Duration digestBodies, Duration retryLog, Duration corrections,
-                       Duration batches) {
+                       Duration batches, Duration audit) {
     }
 
     /** Chunk size, pause between chunks, a pass's time and the interval between passes. */
@@ -98,10 +98,10 @@ public class Retention {
         String stopped = null;
         boolean failed = false;
         // What refers before what it refers to: bodies, retry log, the batches' detail and finished corrections (both
-        // refer to events and batches), then the events, and last the batch rows themselves.
+        // refer to events and batches), then the events, the batch rows themselves, and the operator's audit (refers to nothing).
         List<Step> steps = List.of(new Step(ages.digestBodies(), this::digestBodies), new Step(ages.retryLog(), this::retryLog),
                 new Step(ages.batchFiles(), this::batchDetail), new Step(ages.corrections(), this::corrections),
-                new Step(ages.events(), this::events), new Step(ages.batches(), this::batches));
+                new Step(ages.events(), this::events), new Step(ages.batches(), this::batches), new Step(ages.audit(), this::audit));
         try {
             for (Step step : steps) {
                 stopped = walk(pass, deadline, removed, step.age(), step.kind());
@@ -223,6 +223,10 @@ public class Retention {
 
     private Chunk corrections(Connection c, long age, Cursor cursor) throws SQLException {
         return single(c, "retention/finished-corrections", "auto_correction_tasks", age, cursor, maxCorrectionAttempts);
+    }
+
+    private Chunk audit(Connection c, long age, Cursor cursor) throws SQLException {
+        return single(c, "retention/audit", "operator_audit", age, cursor);
     }
 
     /** Ended batches' files, statuses and errors: whole batches per chunk, up to the chunk's rows (at least one batch). */

@@ -25,6 +25,8 @@ public enum Setting {
     OPS_TOKEN("ops.token", "", Kind.SECRET, "the operator's bearer token(s), instead of or beside Basic, comma-separated for rotation"),
     MAX_REQUEST_BYTES("max.request.bytes", "1048576", "largest request body; beyond it `413`"),
     MAX_EVENTS_PER_REQUEST("max.events.per.request", "1000", "most events one `POST /api/events` may carry; beyond it `413`"),
+    HTTP_TRUSTED_PROXIES("http.trusted-proxies", "", "comma-separated IP addresses of your reverse proxies: from them, the client address (throttling, audit, log lines) is the last `X-Forwarded-For` hop that is not one of them; empty: `X-Forwarded-For` is never read, the client is the TCP peer"),
+    AUTH_FAILURES_PER_MINUTE("auth.failures.per.minute", "10", "wrong credentials one client address may present in a minute; beyond it every credential-checked path answers it `429` with `Retry-After` until the minute passes, a right credential too (counted in memory, per instance) (1-100000)"),
 
     // --- The operational database
     DB_URL("db.url", "", "JDBC URL of the operational PostgreSQL; empty: an embedded PostgreSQL under `DATA_DIR/postgres` (embedded jar; elsewhere start-up stops, naming it)"),
@@ -138,6 +140,7 @@ public enum Setting {
     RETENTION_RETRY_LOG_DAYS("retention.retry-log.days", "7", "`notification_retry_log` rows of digests no longer being sent (0: forever)"),
     RETENTION_CORRECTIONS_DAYS("retention.corrections.days", "30", "finished correction tasks: `completed`, `partial`, `cancelled`, `dry_run`, and `failed` past their last attempt (0: forever)"),
     RETENTION_BATCHES_DAYS("retention.batches.days", "30", "batch rows and their digest's log row (subject, status, times), once their files are gone and no correction task names them (0: forever)"),
+    RETENTION_AUDIT_DAYS("retention.audit.days", "365", "`operator_audit` rows: the operator's actions (`GET /api/audit`) (0: forever)"),
     RETENTION_CHUNK_ROWS("retention.chunk.rows", "1000", "most rows one chunk (one short transaction) removes (1-100000)"),
     RETENTION_CHUNK_PAUSE_MS("retention.chunk.pause.ms", "50", "pause between two chunks, leaving the database to intake and the digests (0-60000)"),
     RETENTION_PASS_SECONDS("retention.pass.seconds", "120", "a pass starts no chunk after this long; what is left waits for the next pass (1-3600)"),

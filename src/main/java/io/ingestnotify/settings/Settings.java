@@ -30,7 +30,8 @@ public final class Settings {
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9._:@-]{1,100}");
 
     public record Http(int port, String host, String basePath, List<String> intakeTokens, String opsUser,
-                       String opsPassword, List<String> opsTokens, int maxRequestBytes, int maxEventsPerRequest) {
+                       String opsPassword, List<String> opsTokens, int maxRequestBytes, int maxEventsPerRequest,
+                       int authFailuresPerMinute, List<String> trustedProxies) {
     }
 
     public record Database(String url, String user, String password, String schema, String bean, int poolSize) {
@@ -107,7 +108,7 @@ public final class Settings {
 
     /** How long each kind of data is kept ({@link Duration#ZERO}: forever) and the pace of the pass that removes the rest. */
     public record Retention(Duration events, Duration batchFiles, Duration digestBodies, Duration retryLog, Duration corrections,
-                            Duration batches, int chunkRows, int chunkPauseMs, int passSeconds, int intervalMs) {
+                            Duration batches, Duration audit, int chunkRows, int chunkPauseMs, int passSeconds, int intervalMs) {
     }
 
     private final Map<Setting, String> values;
@@ -142,7 +143,8 @@ public final class Settings {
         this.values = Collections.unmodifiableMap(v);
         http = new Http(integer(v, Setting.HTTP_PORT, 0, 65_535), text(v, Setting.HTTP_HOST, true), basePath(v),
                 list(v, Setting.INTAKE_TOKEN), opsUser(v), v.get(Setting.OPS_PASSWORD), list(v, Setting.OPS_TOKEN),
-                integer(v, Setting.MAX_REQUEST_BYTES, 1024, 64 * 1024 * 1024), integer(v, Setting.MAX_EVENTS_PER_REQUEST, 1, 100_000));
+                integer(v, Setting.MAX_REQUEST_BYTES, 1024, 64 * 1024 * 1024), integer(v, Setting.MAX_EVENTS_PER_REQUEST, 1, 100_000),
+                integer(v, Setting.AUTH_FAILURES_PER_MINUTE, 1, 100_000), addresses(v, Setting.HTTP_TRUSTED_PROXIES));
         database = new Database(v.get(Setting.DB_URL), v.get(Setting.DB_USER), v.get(Setting.DB_PASSWORD),
                 text(v, Setting.DB_SCHEMA, true), v.get(Setting.DB_BEAN), integer(v, Setting.DB_POOL_SIZE, 1, 200));
         embedded = new Embedded(bool(v, Setting.EMBEDDED), bool(v, Setting.DEMO), new File(text(v, Setting.DATA_DIR, true)),
@@ -312,6 +314,23 @@ public final class Settings {
 
     private static List<String> list(Map<Setting, String> v, Setting s) {
         return Arrays.stream(v.get(s).split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
+    }
+
+    /** IP addresses (v4 or v6 literals, no names: a name would be resolved on every request), in a canonical form. */
+    private static List<String> addresses(Map<Setting, String> v, Setting s) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String a : list(v, s)) {
+            // literals only, so getByName never asks DNS
+            if (!a.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+                throw s.invalid(v.get(s), "comma-separated IP addresses such as 10.0.0.5, ::1");
+            }
+            try {
+                out.add(InetAddress.getByName(a).getHostAddress());
+            } catch (java.io.IOException e) {
+                throw s.invalid(v.get(s), "comma-separated IP addresses such as 10.0.0.5, ::1");
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** An http(s) URL without a trailing slash, or empty when the system is not configured. */
@@ -499,7 +518,7 @@ public final class Settings {
         Function<Setting, Duration> age = s -> Duration.of(integer(v, s, 0, 36_500), unit);
         return new Retention(age.apply(Setting.RETENTION_EVENTS_DAYS), age.apply(Setting.RETENTION_BATCH_FILES_DAYS),
                 age.apply(Setting.RETENTION_DIGEST_BODIES_DAYS), age.apply(Setting.RETENTION_RETRY_LOG_DAYS),
-                age.apply(Setting.RETENTION_CORRECTIONS_DAYS), age.apply(Setting.RETENTION_BATCHES_DAYS),
+                age.apply(Setting.RETENTION_CORRECTIONS_DAYS), age.apply(Setting.RETENTION_BATCHES_DAYS), age.apply(Setting.RETENTION_AUDIT_DAYS),
                 integer(v, Setting.RETENTION_CHUNK_ROWS, 1, 100_000), integer(v, Setting.RETENTION_CHUNK_PAUSE_MS, 0, 60_000),
                 integer(v, Setting.RETENTION_PASS_SECONDS, 1, 3_600), integer(v, Setting.RETENTION_INTERVAL_MS, 1_000, 86_400_000));
     }

@@ -46,6 +46,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
@@ -74,6 +75,7 @@ class KarafIT {
     static final String OPS_PASSWORD = "karaf-ops-password-91ad";
     static final String CMS_TOKEN = "karaf-cms-token";
     static final String BUCKET = "karaf-files";
+    static final String UNSUBSCRIBE_SECRET = "karaf-unsubscribe-secret-0123456789abcdef";
     static final int COMPANY = 31;
     static final int BOT = 32;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -100,6 +102,8 @@ class KarafIT {
         cms.stubFor(put(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(Json.write(Json.object("data", Json.object())))));
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
+        cms.stubFor(put(urlPathMatching("/api/user-notification-preferences/by-user/.*/unsubscribe")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(Json.write(Json.object("data", Json.object())))));
         s3 = new CountingS3(BUCKET);
         if (ChromaServer.available()) {
             chroma = new ChromaServer();
@@ -154,7 +158,11 @@ class KarafIT {
                 "correction.retry.base.seconds = 1",
                 "correction.redrive.interval.ms = 1000",
                 "sweeper.interval.ms = 2000",
-                "sweeper.grace.seconds = 1"));
+                "sweeper.grace.seconds = 1",
+                // The recipient's controls and retention run here as standalone: a one-click unsubscribe link, a pass each 2 s.
+                "public.base.url = http://127.0.0.1:" + httpPort,
+                "unsubscribe.secret = " + UNSUBSCRIBE_SECRET,
+                "retention.interval.ms = 2000"));
         if (chroma != null) {
             cfg.add("chroma.url = " + chroma.url());
         }
@@ -216,6 +224,18 @@ class KarafIT {
         assertThat(rows("SELECT completion_reason || ' ' || total_files FROM batch_processing_sessions WHERE user_email = '" + pat + "'"))
                 .containsExactly("size 2");
         cms.verify(getRequestedFor(urlEqualTo(preferencesPath(pat))).withHeader("Authorization", equalTo("Bearer " + CMS_TOKEN)));
+
+        // RFC 8058 one-click unsubscribe from the received digest's header, on the bundle's own HTTP server in Karaf too.
+        MimeMessage digest = mailsTo(pat).get(0);
+        assertThat(digest.getHeader("List-Unsubscribe-Post")).containsExactly("List-Unsubscribe=One-Click");
+        Matcher link = Pattern.compile("<(http[^>]+)>").matcher(digest.getHeader("List-Unsubscribe")[0]);
+        assertThat(link.find()).isTrue();
+        HttpResponse<String> unsubscribed = send(HttpRequest.newBuilder(URI.create(link.group(1)))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")));
+        assertThat(unsubscribed.statusCode()).as(unsubscribed.body()).isEqualTo(200);
+        assertThat(rows("SELECT reason FROM suppressions WHERE email = '" + pat + "'")).containsExactly("unsubscribed");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> cms.verify(1,
+                putRequestedFor(urlPathMatching("/api/user-notification-preferences/by-user/.*pat.*/unsubscribe"))));
     }
 
     @Test
@@ -303,6 +323,9 @@ class KarafIT {
         HttpResponse<String> metrics = send(HttpRequest.newBuilder(uri("/observe/metrics")).header("Authorization", "Basic " + basic).GET());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("ingest_");
+
+        // Retention's pass runs on its quartz timer in Karaf as well: the pass row is claimed and finished.
+        await().atMost(Duration.ofSeconds(30)).until(() -> !rows("SELECT count(*) FROM retention_pass WHERE finished_at IS NOT NULL").equals(List.of("0")));
 
         assertThat(log()).contains("Loaded 1 route(s) from " + KARAF.resolve("etc/ingest-notify/routes") + ": [karaf-user-route]");
         await().atMost(Duration.ofSeconds(30)).until(() -> log().contains("karaf user route ran"));

@@ -114,6 +114,8 @@ public abstract class AppTestSupport {
         p.put("ingest-notify.sweeper.grace.seconds", "0");
         p.put("ingest-notify.data.dir", "target/data-" + schema);
         p.put("ingest-notify.embedded.enabled", "false");
+        // Tests present many wrong credentials on purpose, all from 127.0.0.1: LoginThrottleTest sets the real limit.
+        p.put("ingest-notify.auth.failures.per.minute", "100000");
         return p;
     }
 

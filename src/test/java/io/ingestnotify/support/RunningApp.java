@@ -1,5 +1,8 @@
 package io.ingestnotify.support;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,8 +51,34 @@ public final class RunningApp implements AutoCloseable {
         return properties;
     }
 
+    /**
+     * Stops the app. A stop that takes longer than a minute prints every thread's stack once (to the test's output):
+     * a hang in shutdown is rare and gone by the time anyone looks, so it must leave its stacks behind.
+     */
     @Override
     public void close() {
-        main.stop();
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(Duration.ofMinutes(1).toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            StringBuilder dump = new StringBuilder("RunningApp.close() still running after 1 min; threads:\n");
+            for (ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+                dump.append('"').append(t.getThreadName()).append("\" ").append(t.getThreadState())
+                        .append(t.getLockName() == null ? "" : " on " + t.getLockName()).append('\n');
+                for (StackTraceElement e : t.getStackTrace()) {
+                    dump.append("\t\tat ").append(e).append('\n');
+                }
+            }
+            System.err.println(dump);
+        }, "running-app-close-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            main.stop();
+        } finally {
+            watchdog.interrupt();
+        }
     }
 }

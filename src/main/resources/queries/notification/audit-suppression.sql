@@ -1,1 +1,0 @@
-INSERT INTO suppression_audit (suppression_id, action, actor) VALUES (?, ?, ?)
