@@ -41,10 +41,19 @@ function when(iso) {
   return t.toLocaleTimeString() + (s >= 0 ? ' (in ' + rel + ')' : ' (' + rel + ' ago)');
 }
 function wrap(node) { const td = document.createElement('td'); td.appendChild(node); return td; }
+// The last SMTP reply code and its RFC 3463 enhanced status (5.1.1: bad mailbox; 4.x.x: transient), when there was one.
+// A bounce read back later from the bounce mailbox is shown instead: "bounced 5.1.1".
+function smtpReply(m) {
+  if (m.bounced_at) return 'bounced ' + (m.bounce_status || '');
+  return m.smtp_code ? m.smtp_code + (m.smtp_status ? ' ' + m.smtp_status : '') : '';
+}
+
 function showMail(m) {
   const view = document.getElementById('mail-view');
+  view.classList.remove('preview');
   view.replaceChildren(el('h2', m.email_subject));
-  view.appendChild(el('p', 'to ' + m.recipient_email + ' · ' + m.send_status + (m.error_message ? ' · ' + m.error_message : ''), 'muted'));
+  view.appendChild(el('p', 'to ' + m.recipient_email + ' · ' + m.send_status + (m.smtp_status ? ' (' + m.smtp_status + ')' : '')
+    + (m.error_message ? ' · ' + m.error_message : ''), 'muted'));
   if (m.email_content_html) {
     const frame = document.createElement('iframe');
     frame.setAttribute('sandbox', '');       // no scripts, no navigation: the mail is shown, never run
@@ -77,6 +86,41 @@ function postJson(path, body) {
   return fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body || {}),
     credentials: 'same-origin' });
 }
+// The digest an open batch would send now, shown like the recent mails (sandboxed); the preview sends nothing.
+async function preview(batchId) {
+  const res = await fetch('api/batches/' + batchId + '/preview', { credentials: 'same-origin' });
+  if (!res.ok) {
+    document.getElementById('mail-view').replaceChildren(el('h2', 'Preview'), el('p', 'Preview of batch ' + batchId + ': HTTP '
+      + res.status + ' ' + await res.text(), 'muted'));
+    return;
+  }
+  const p = await res.json();
+  showMail({ email_subject: p.subject, recipient_email: p.recipient,
+    send_status: 'preview, not sent (' + p.emailFormat + (p.sendMail ? '' : '; notifications are off: no digest would go') + ')',
+    email_content_html: p.html, email_content_text: p.text });
+  document.getElementById('mail-view').classList.add('preview');
+}
+// A batch's complete file list (failures first, 500 at a time): where a digest that lists only some sends the reader.
+async function batchFiles(offset) {
+  const id = document.getElementById('batch-id').value.trim();
+  const res = await fetch('api/batches/' + encodeURIComponent(id) + '/files?offset=' + offset, { credentials: 'same-origin' });
+  const out = document.getElementById('batch-files-result');
+  if (!res.ok) {
+    out.textContent = 'Files of batch ' + id + ': HTTP ' + res.status + ' ' + await res.text();
+    fill('batch-files', [], () => []);
+    return;
+  }
+  const page = await res.json();
+  out.textContent = 'Files ' + (page.offset + 1) + '-' + (page.offset + page.files.length) + ' of batch ' + page.batchId
+    + ' (failures first)';
+  fill('batch-files', page.files, f => [f.file_name, f.processing_status, f.error_category || '', f.error_message || '',
+    f.chunks_created]);
+  const more = document.getElementById('batch-files-more');
+  more.hidden = page.files.length < page.limit;
+  more.dataset.next = page.offset + page.files.length;
+}
+document.getElementById('batch-files-show').addEventListener('click', () => batchFiles(0));
+document.getElementById('batch-files-more').addEventListener('click', e => batchFiles(Number(e.target.dataset.next)));
 async function retry(id) {
   const res = await postJson('api/corrections/' + id + '/retry');
   document.getElementById('retry-result').textContent = 'Retry of task ' + id + ': HTTP ' + res.status + ' ' + await res.text();
@@ -110,14 +154,19 @@ async function load() {
   const total = s.emailStatus.filter(r => attempted.includes(r.status)).reduce((a, r) => a + r.count, 0);
   const sent = s.emailStatus.filter(r => r.status === 'sent').reduce((a, r) => a + r.count, 0);
   document.getElementById('email-rate').textContent = total ? Math.round(100 * sent / total) + '% sent' : '–';
-  fill('open-batches', s.openBatches, b => [b.batch_id, b.user_email, b.total_files + ' / ' + b.threshold, when(b.timeout_at), when(b.max_age_at)]);
+  fill('open-batches', s.openBatches, b => {
+    const p = el('button', 'Preview', 'preview');
+    p.addEventListener('click', () => preview(b.batch_id));
+    return [b.batch_id, b.user_email, b.total_files + ' / ' + b.threshold, when(b.timeout_at), when(b.max_age_at), p];
+  });
   document.getElementById('instance').textContent = 'this page is served by instance ' + s.instance;
   fill('leases', s.leases, l => [l.owner, l.kind, l.held, when(l.expires_at)]);
   const r = s.retention || {};
   const removed = Object.fromEntries((r.removed || []).map(x => [x.table, x.removed]));
   document.getElementById('retention').textContent = retentionText(r, removed);
   fill('tables', s.tables || [], t => [t.table, size(t.bytes), t.rows, removed[t.table] || 0]);
-  fill('recent-mails', s.recentMails, m => [m.email_subject, m.recipient_email, el('span', m.send_status, 'status-' + m.send_status), m.sent_at || ''],
+  fill('recent-mails', s.recentMails, m => [m.email_subject, m.recipient_email, el('span', m.send_status, 'status-' + m.send_status),
+       smtpReply(m), m.sent_at || ''],
        (tr, m) => { tr.className = 'mail'; tr.addEventListener('click', () => showMail(m)); });
   fill('failed-corrections', s.failedCorrections, t => {
     const b = el('button', 'Retry', 'retry');

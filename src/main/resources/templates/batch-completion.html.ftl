@@ -23,29 +23,33 @@
   <h3>Processing Summary</h3>
   <ul>
     <li><strong>Total Files:</strong> ${d.totalFiles}</li>
-    <li><strong class="success">Successful:</strong> ${d.successFiles?size}</li>
-    <li><strong class="error">Failed:</strong> ${d.failedFiles?size}</li>
+    <li><strong class="success">Successful:</strong> ${d.successCount}</li>
+    <li><strong class="error">Failed:</strong> ${d.failedCount}<#if d.failuresByCategory?has_content> (<#list d.failuresByCategory as c>${c.category}: ${c.files}<#sep>, </#list>)</#if></li>
+    <li><strong>Chunks Created:</strong> ${d.totalChunks}</li>
     <li><strong>Processing Time:</strong> ${d.processingMinutes} minutes</li>
 <#if (d.foldedBatches > 0)>
-    <li><strong>Folded batches:</strong> this digest also carries ${d.foldedBatches} later batch<#if (d.foldedBatches > 1)>es</#if> held back by your quiet hours or daily digest limit; all their files are listed below.</li>
+    <li><strong>Folded batches:</strong> this digest also carries ${d.foldedBatches} later batch<#if (d.foldedBatches > 1)>es</#if> held back by your quiet hours or daily digest limit; their files are counted below.</li>
 </#if>
   </ul>
 </div>
+<#if d.includeErrorDetails && d.failedFiles?has_content>
+<h3 class="error">Failed Files (${d.failedCount}<#if (d.failedFiles?size < d.failedCount)>, ${d.failedFiles?size} listed</#if>)</h3>
+<ul>
+<#list d.failedFiles as f>
+  <li><strong>${f.name}</strong> - ${f.error}</li>
+</#list>
+</ul>
+</#if>
 <#if d.includeSuccessDetails && d.successFiles?has_content>
-<h3 class="success">Successfully Processed Files (${d.successFiles?size})</h3>
+<h3 class="success">Successfully Processed Files (${d.successCount}<#if (d.successFiles?size < d.successCount)>, ${d.successFiles?size} listed</#if>)</h3>
 <ul>
 <#list d.successFiles as f>
   <li><strong>${f.name}</strong> - ${f.seconds}s, ${f.chunks} chunks</li>
 </#list>
 </ul>
 </#if>
-<#if d.includeErrorDetails && d.failedFiles?has_content>
-<h3 class="error">Failed Files (${d.failedFiles?size})</h3>
-<ul>
-<#list d.failedFiles as f>
-  <li><strong>${f.name}</strong> - ${f.error}</li>
-</#list>
-</ul>
+<#if (d.unlistedFiles > 0)>
+<p class="unlisted">${d.unlistedFiles} more file<#if (d.unlistedFiles > 1)>s are<#else> is</#if> not listed here (a digest lists at most ${d.maxListedFiles} files, failures first); the totals above count every file. The complete list is on the ingest-notify ops page, under batch ID ${d.batchId}.</p>
 </#if>
 <hr>
 <p><em>This is an automated notification from the Knowledge Bot Ingestion Service.</em></p>

@@ -100,6 +100,20 @@ class OpsPageTest extends AppTestSupport {
         List<WebElement> cells = openRow.findElements(By.tagName("td"));
         assertThat(cells.get(3).getText()).matches(".*\\(in 2[34] min\\)");
         assertThat(cells.get(4).getText()).matches(".*\\(in 14\\d\\d min\\)");
+        // Its digest as it would go now: shown like the recent mails (sandboxed), sent and recorded nowhere.
+        long logged = count("SELECT count(*) FROM email_notification_log");
+        int mails = smtp.getReceivedMessages().length;
+        cells.get(5).findElement(By.tagName("button")).click();
+        WebElement previewText = waitFor(By.cssSelector("#mail-view.preview pre"));
+        assertThat(previewText.getText()).contains("ops-3.pdf", "- Total Files: 1");
+        assertThat(waitFor(By.cssSelector("#mail-view.preview iframe")).getAttribute("sandbox")).isEqualTo("");
+        assertThat(waitFor(By.cssSelector("#mail-view p")).getText()).contains("to " + open, "preview, not sent (html)");
+        assertThat(count("SELECT count(*) FROM email_notification_log")).isEqualTo(logged);
+        assertThat(smtp.getReceivedMessages()).hasSize(mails);
+        // Its complete file list, where a digest that lists only some sends the reader.
+        browser.findElement(By.id("batch-id")).sendKeys(cells.get(0).getText());
+        browser.findElement(By.id("batch-files-show")).click();
+        assertThat(waitFor(By.xpath("//table[@id='batch-files']//td[text()='ops-3.pdf']/..")).getText()).contains("success");
 
         // Storage: each table with its size, and the retention pass the instance ran at its start.
         WebElement eventsRow = waitFor(By.xpath("//table[@id='tables']//td[text()='file_events']/.."));

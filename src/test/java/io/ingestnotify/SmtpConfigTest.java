@@ -83,9 +83,45 @@ class SmtpConfigTest extends AppTestSupport {
         assertThat(mailEndpoint().getConfiguration().getAdditionalJavaMailProperties()).containsEntry("mail.smtp.starttls.required", "false");
     }
 
+    /** The endpoint route send-digest sends a digest's attempt to (SmtpRelays chooses it per attempt). */
     private static MailEndpoint mailEndpoint() {
-        return app.context().getEndpoints().stream().filter(MailEndpoint.class::isInstance)
-                .map(MailEndpoint.class::cast).findFirst().orElseThrow();
+        return app.context().getEndpoint(app.context().resolvePropertyPlaceholders(
+                "ingest-notify-smtp://{{ingest-notify.smtp.server}}:{{ingest-notify.smtp.port}}"), MailEndpoint.class);
+    }
+
+    @Test
+    void theBounceMailboxNeedsTlsAndNoCredentialsInItsUrl() {
+        Map<String, String> p = baseProperties();
+        p.putAll(Map.of("ingest-notify.bounce.mailbox.url", "imap://mail.example.com/INBOX", "ingest-notify.bounce.mailbox.password", "b0unce-pa55"));
+        assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e -> assertThat(messages(e))
+                .contains("Invalid setting BOUNCE_MAILBOX_URL='imap://mail.example.com/INBOX'", "imaps://", "SMTP_ALLOW_PLAINTEXT_AUTH=true")
+                .doesNotContain("b0unce-pa55"));
+        p.put("ingest-notify.bounce.mailbox.url", "imaps://bounces:secret@mail.example.com");
+        assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e -> assertThat(messages(e))
+                .contains("BOUNCE_MAILBOX_URL", "BOUNCE_MAILBOX_USER").doesNotContain("secret"));
+    }
+
+    @Test
+    void theFallbackFollowsTheSameTlsRule() throws Exception {
+        Map<String, String> p = baseProperties();
+        p.putAll(Map.of("ingest-notify.smtp.fallback.server", "smtp2.example.com", "ingest-notify.smtp.fallback.user", "mailer2",
+                "ingest-notify.smtp.fallback.password", "fa11back-pa55", "ingest-notify.smtp.fallback.starttls", "false"));
+        assertThatThrownBy(() -> new RunningApp(p).close()).satisfies(e -> assertThat(messages(e))
+                .contains("Invalid setting SMTP_FALLBACK_STARTTLS='false'", "SMTP_FALLBACK_USER", "SMTP_FALLBACK_SSL=true",
+                        "SMTP_ALLOW_PLAINTEXT_AUTH=true")
+                .doesNotContain("fa11back"));
+
+        startApp(Map.of("ingest-notify.smtp.fallback.server", "smtp2.example.com", "ingest-notify.smtp.fallback.user", "mailer2",
+                "ingest-notify.smtp.fallback.password", "fa11back-pa55", "ingest-notify.smtp.fallback.ssl", "true"));
+        MailEndpoint fallback = app.context().getEndpoint("ingest-notify-smtp-fallback://smtp2.example.com:465", MailEndpoint.class);
+        assertThat(fallback.getConfiguration().getUsername()).isEqualTo("mailer2");
+        assertThat(fallback.getConfiguration().getAdditionalJavaMailProperties())
+                .containsEntry("mail.smtp.ssl.enable", "true")
+                .containsEntry("mail.smtp.starttls.enable", "false")
+                .containsEntry("mail.smtp.ssl.checkserveridentity", "true");
+        assertThat(fallback.getEndpointUri()).doesNotContain("fa11back");
+        // The primary keeps its own.
+        assertThat(mailEndpoint().getConfiguration().getUsername()).isNull();
     }
 
     static String messages(Throwable e) {

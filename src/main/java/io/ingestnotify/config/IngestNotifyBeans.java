@@ -36,6 +36,8 @@ import io.ingestnotify.intake.RequestFailures;
 import io.ingestnotify.notification.BatchDigest;
 import io.ingestnotify.notification.DigestMail;
 import io.ingestnotify.notification.DigestMailComponent;
+import io.ingestnotify.notification.SmtpRelays;
+import io.ingestnotify.notification.BounceReports;
 import io.ingestnotify.notification.DigestTemplates;
 import io.ingestnotify.notification.EmailLog;
 import io.ingestnotify.notification.QuietHours;
@@ -110,7 +112,8 @@ public final class IngestNotifyBeans {
         bind(r, "ingestNotifyBatchCompletion", BatchCompletion.class, () -> new BatchCompletion(dataSource(),
                 settings.batching().delayUnit(), metrics(), leases().instanceId(), leases().seconds()));
         bind(r, "ingestNotifyBatchDigest", BatchDigest.class,
-                () -> new BatchDigest(dataSource(), settings.notification().enabled(), unsubscribeTokens()));
+                () -> new BatchDigest(dataSource(), settings.notification().enabled(), unsubscribeTokens(),
+                        settings.notification().maxListedFiles()));
         bind(r, "ingestNotifyDigestMail", DigestMail.class, () -> new DigestMail(dataSource(), settings.smtp().from(), unsubscribeTokens()));
         bind(r, "ingestNotifyRecipientControls", RecipientControls.class, this::recipientControls);
         bind(r, "ingestNotifySuppressions", Suppressions.class, this::suppressions);
@@ -120,8 +123,19 @@ public final class IngestNotifyBeans {
                 () -> DigestTemplates.configuration(context, settings.notification().templatesDir()));
         bind(r, "ingestNotifyMailRedelivery", RedeliveryPolicy.class, this::mailRedelivery);
         bind(r, "ingestNotifyEmailLog", EmailLog.class, this::emailLog);
-        bind(r, "ingestNotifyMailAttemptFailed", Processor.class, () -> (Processor) emailLog()::attemptFailed);
+        // Each failed attempt: its retry log row, then the next attempt's server (the fallback after the primary failed).
+        bind(r, "ingestNotifyMailAttemptFailed", Processor.class, () -> (Processor) exchange -> {
+            emailLog().attemptFailed(exchange);
+            smtpRelays().afterFailure(exchange);
+        });
+        bind(r, "ingestNotifySmtpRelays", SmtpRelays.class, this::smtpRelays);
+        bind(r, "ingestNotifyBounceReports", BounceReports.class, () -> new BounceReports(dataSource(), suppressions(),
+                settings.bounceMailbox().unmatchedFolder(), settings.bounceMailbox().protocol().startsWith("imap")));
+        bind(r, "ingest-notify-bounce-mail", MailComponent.class, this::bounceMail);
         bind(r, DigestMailComponent.NAME, MailComponent.class, this::smtp);
+        if (settings.smtpFallback().configured()) {
+            bind(r, SmtpRelays.FALLBACK_COMPONENT, MailComponent.class, this::smtpFallback);
+        }
         bind(r, "ingestNotifyCorrectionTasks", CorrectionTasks.class, this::correctionTasks);
         bind(r, "ingestNotifyCorrectionActions", CorrectionActions.class, CorrectionActions::new);
         bind(r, "ingestNotifyCorrectionTaskApi", CorrectionTaskApi.class, () -> new CorrectionTaskApi(dataSource()));
@@ -263,7 +277,7 @@ public final class IngestNotifyBeans {
 
     private EmailLog emailLog() {
         return once("ingestNotifyEmailLog", () -> new EmailLog(dataSource(), mailRedelivery(), settings.smtp().server(), metrics(),
-                leases(), recipientControls()));
+                leases(), recipientControls(), suppressions()));
     }
 
     /**
@@ -296,6 +310,43 @@ public final class IngestNotifyBeans {
      * The smtp component, configured once so credentials never appear in an endpoint URI (or a log line); TLS as
      * SmtpTransportSecurity says: implicit (SMTP_SSL) or required STARTTLS, identity checked.
      */
+    /**
+     * The bounce mailbox's component (route bounces): protocol, credentials and TLS here, never in an endpoint URI; the
+     * server's identity checked, SMTP_TRUSTSTORE trusted.
+     */
+    private MailComponent bounceMail() {
+        Settings.BounceMailbox box = settings.bounceMailbox();
+        String protocol = box.configured() ? box.protocol() : "imaps";
+        MailComponent mail = new MailComponent(context);
+        mail.getConfiguration().configureProtocol(protocol);
+        mail.getConfiguration().setIgnoreUriScheme(true);
+        if (!box.user().isEmpty()) {
+            mail.getConfiguration().setUsername(box.user());
+            mail.getConfiguration().setPassword(box.password());
+        }
+        java.util.Properties p = new java.util.Properties();
+        p.put("mail." + protocol + ".ssl.checkserveridentity", "true");
+        Object sockets = smtpSecurity.javaMailProperties().get("mail.smtp.ssl.socketFactory");
+        if (sockets != null) {
+            p.put("mail." + protocol + ".ssl.socketFactory", sockets);
+        }
+        mail.getConfiguration().setAdditionalJavaMailProperties(p);
+        mail.getConfiguration().setConnectionTimeout(settings.smtp().timeoutMs());
+        return mail;
+    }
+
+    private SmtpRelays smtpRelays() {
+        return once("ingestNotifySmtpRelays", () -> new SmtpRelays(context, dataSource(), settings.smtpFallback().server(),
+                settings.smtpFallback().port(), settings.smtpFallback().cooldownSeconds()));
+    }
+
+    /** The fallback's own component: its host, port, credentials and TLS (SMTP_TRUSTSTORE and the timeout shared). */
+    private MailComponent smtpFallback() {
+        Settings.SmtpFallback fallback = settings.smtpFallback();
+        return DigestMailComponent.create(context, fallback.server(), fallback.port(), fallback.user(), fallback.password(),
+                SmtpTransportSecurity.of(fallback, settings.smtp()), settings.smtp().timeoutMs());
+    }
+
     private MailComponent smtp() {
         Settings.Smtp smtp = settings.smtp();
         return DigestMailComponent.create(context, smtp.server(), smtp.port(), smtp.user(), smtp.password(),

@@ -55,6 +55,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         if (settings.embedded().demo()) {
             switchedOn.add("ingest-notify-demo");
         }
+        if (settings.bounceMailbox().configured()) {
+            switchedOn.add("ingest-notify-bounces");
+        }
         SwitchedOnRoutes.install(context, switchedOn);
     }
 
@@ -78,6 +81,11 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
     private static void publish(CamelContext context, Settings settings) {
         var pc = context.getPropertiesComponent();
         settings.values().forEach((setting, value) -> pc.addOverrideProperty(setting.property(), value));
+        // The bounce mailbox's parts, from BOUNCE_MAILBOX_URL (a placeholder host when unset: route bounces then never starts).
+        var bounces = settings.bounceMailbox();
+        pc.addOverrideProperty("ingest-notify.bounce.mailbox.host", bounces.configured() ? bounces.host() : "bounce-mailbox.invalid");
+        pc.addOverrideProperty("ingest-notify.bounce.mailbox.port", String.valueOf(bounces.configured() ? bounces.port() : 993));
+        pc.addOverrideProperty("ingest-notify.bounce.mailbox.folder", bounces.folder());
         pc.addOverrideProperty("ingest-notify.notification.delay.unit.seconds",
                 String.valueOf(settings.batching().delayUnit().toNanos(1) / 1e9));
     }

@@ -29,6 +29,11 @@ public class DigestMail {
         this.unsubscribe = unsubscribe;
     }
 
+    /** {@code <digest.{batchId}@{FROM_EMAIL's domain}>}: unique per digest, and the same for all its attempts. */
+    String messageId(String batchId) {
+        return "<digest." + batchId + "@" + fromEmail.substring(fromEmail.lastIndexOf('@') + 1) + ">";
+    }
+
     /** Sets the mail's body and its only headers from the logged digest. Nothing from an event becomes a header. */
     public void prepareMail(Exchange exchange) throws SQLException {
         String batchId = exchange.getProperty("batchId", String.class);
@@ -40,6 +45,11 @@ public class DigestMail {
                     throw new IllegalStateException("No digest logged for batch " + batchId);
                 }
                 Message m = exchange.getMessage();
+                // A stable Message-ID (the same on every attempt): a bounce report names it, so BounceReports finds the
+                // digest. camel-mail keeps a Message-ID it is given.
+                String messageId = messageId(batchId);
+                io.ingestnotify.common.Jdbc.update(c, "notification/email-message-id", messageId, UUID.fromString(batchId));
+                m.setHeader("Message-ID", messageId);
                 m.setHeader("To", rs.getString("recipient_email"));
                 m.setHeader("From", fromEmail);
                 m.setHeader("Subject", rs.getString("email_subject"));

@@ -23,6 +23,8 @@ public final class DigestTemplates {
         Configuration configuration = new Configuration(Configuration.VERSION_2_3_34);
         configuration.setDefaultEncoding("UTF-8");
         configuration.setLocalizedLookup(false);
+        // Counts as digits, whatever the JVM's locale (10000, not 10,000 or 10.000): the subject says them so too.
+        configuration.setNumberFormat("computer");
         configuration.setTemplateLoader(new URLTemplateLoader() {
             @Override
             protected URL getURL(String name) {

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -39,11 +40,13 @@ public class EmailLog {
     private final IngestMetrics metrics;
     private final Leases leases;
     private final RecipientControls controls;
+    private final Suppressions suppressions;
 
     /** @param redelivery the same policy the send route redelivers with, so the retry log says when it really retries */
     public EmailLog(DataSource dataSource, RedeliveryPolicy redelivery, String smtpServer, IngestMetrics metrics, Leases leases,
-                    RecipientControls controls) {
+                    RecipientControls controls, Suppressions suppressions) {
         this.controls = controls;
+        this.suppressions = suppressions;
         this.metrics = metrics;
         this.leases = leases;
         this.dataSource = dataSource;
@@ -87,14 +90,20 @@ public class EmailLog {
         String batchId = exchange.getProperty("batchId", String.class);
         Throwable error = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        String message = Formats.describe(error);
+        SmtpReply reply = SmtpReply.of(error);
+        String message = reply.code() > 0 ? reply.describe() : Formats.describe(error);
+        Integer code = reply.code() > 0 ? reply.code() : null;
+        String relay = exchange.getProperty("smtpRelayName", String.class);
         UUID id = UUID.fromString(batchId);
         try (Connection c = dataSource.getConnection()) {
             int attempt;
             int max;
             try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/email-attempt-failed"))) {
                 ps.setString(1, message);
-                ps.setObject(2, id);
+                ps.setObject(2, code);
+                ps.setString(3, reply.enhancedStatus());
+                ps.setString(4, relay);
+                ps.setObject(5, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return;
@@ -111,8 +120,9 @@ public class EmailLog {
                 }
                 next = Jdbc.timestamp(Instant.now().plusMillis(delay));
             }
-            Jdbc.update(c, "notification/insert-retry-log", id, attempt, message, false, next);
-            LOG.warn("Batch {} digest attempt {}/{} failed: {}{} (instance {})", batchId, attempt, max, message,
+            Jdbc.update(c, "notification/insert-retry-log", id, attempt, message, false, next, code, reply.enhancedStatus(), relay);
+            LOG.warn("Batch {} digest attempt {}/{} on {} failed: {}{}{} (instance {})", batchId, attempt, max, relay, message,
+                    reply.enhancedStatus() != null ? " [status " + reply.enhancedStatus() + ", transient]" : "",
                     next != null ? "; retrying" : "", leases.instanceId());
             if (next != null) {
                 metrics.mail("retried");
@@ -120,24 +130,68 @@ public class EmailLog {
         }
     }
 
-    public void sent(@ExchangeProperty("batchId") String batchId) throws SQLException {
+    /**
+     * Whether the failed attempt was refused for good (a 5xx to RCPT TO or DATA): then the send route does not
+     * redeliver, and {@link #refused} ends the digest.
+     */
+    public boolean finalRefusal(Exchange exchange) {
+        return SmtpReply.of(exchange).permanent();
+    }
+
+    /**
+     * A final refusal: the digest ends {@code failed} at once with the server's reply (on the digest and in its retry log
+     * row, no next retry); a bad mailbox (5.1.x) also suppresses the address ({@code hard_bounce}).
+     */
+    public void refused(Exchange exchange) throws SQLException {
+        String batchId = exchange.getProperty("batchId", String.class);
+        SmtpReply reply = SmtpReply.of(exchange);
+        String message = reply.describe();
+        String relay = exchange.getProperty("smtpRelayName", String.class);
+        UUID id = UUID.fromString(batchId);
+        Map<String, Object> digest;
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            List<Map<String, Object>> rows = Jdbc.rows(c, "notification/email-refused", message, message, reply.code(),
+                    reply.enhancedStatus(), relay, id);
+            if (rows.isEmpty()) {
+                c.rollback();
+                return;
+            }
+            digest = rows.get(0);
+            Jdbc.update(c, "notification/insert-retry-log", id, digest.get("send_attempts"), message, false, null, reply.code(),
+                    reply.enhancedStatus(), relay);
+            c.commit();
+        }
+        boolean suppress = reply.badMailbox();
+        LOG.error("Batch {} digest refused by the SMTP server {}: {} [status {}, final]: not retried{}", batchId, relay,
+                message, reply.enhancedStatus() == null ? "none" : reply.enhancedStatus(),
+                suppress ? "; address suppressed (hard_bounce)" : "");
+        metrics.mail("refused");
+        if (suppress) {
+            suppressions.hardBounce((Integer) digest.get("company_id"), (Integer) digest.get("bot_id"),
+                    (String) digest.get("recipient_email"), "smtp (" + reply.code() + " " + reply.enhancedStatus() + ", batch " + batchId + ")");
+        }
+    }
+
+    public void sent(@ExchangeProperty("batchId") String batchId, @ExchangeProperty("smtpRelayName") String relay) throws SQLException {
         UUID id = UUID.fromString(batchId);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             int attempts;
             try (PreparedStatement ps = c.prepareStatement(Queries.get("notification/email-sent"))) {
-                ps.setString(1, "250 accepted by " + smtpServer);
-                ps.setObject(2, id);
+                ps.setString(1, "250 accepted by " + (relay == null ? smtpServer : relay));
+                ps.setString(2, relay);
+                ps.setObject(3, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     attempts = rs.next() ? rs.getInt(1) : 1;
                 }
             }
             if (attempts > 1) {
-                Jdbc.update(c, "notification/insert-retry-log", id, attempts, null, true, null);
+                Jdbc.update(c, "notification/insert-retry-log", id, attempts, null, true, null, null, null, relay);
             }
             Jdbc.update(c, "notification/batch-notified", id, id);
             c.commit();
-            LOG.info("Batch {} digest mailed (attempt {}, instance {})", batchId, attempts, leases.instanceId());
+            LOG.info("Batch {} digest mailed via {} (attempt {}, instance {})", batchId, relay, attempts, leases.instanceId());
             metrics.mail("sent");
         }
     }

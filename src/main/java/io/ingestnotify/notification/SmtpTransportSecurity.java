@@ -28,6 +28,11 @@ public record SmtpTransportSecurity(boolean implicitTls, boolean startTls, SSLSo
         return new SmtpTransportSecurity(smtp.ssl(), smtp.startTls(), trustStore(smtp.trustStore(), smtp.trustStorePassword()));
     }
 
+    /** The fallback server's: its own implicit TLS or required STARTTLS, the primary's trust store (SMTP_TRUSTSTORE). */
+    public static SmtpTransportSecurity of(Settings.SmtpFallback fallback, Settings.Smtp smtp) {
+        return new SmtpTransportSecurity(fallback.ssl(), fallback.startTls(), trustStore(smtp.trustStore(), smtp.trustStorePassword()));
+    }
+
     /** The port when SMTP_PORT is not set: 465 for implicit TLS, else 587 (submission, with STARTTLS). */
     public int defaultPort() {
         return implicitTls ? SMTPS_PORT : SUBMISSION_PORT;

@@ -66,6 +66,11 @@ public class Suppressions {
         return (Integer) row.get("id");
     }
 
+    /** A server refused the address for good (SMTP 5.1.x, or a permanent bounce): no more digests to it. */
+    public void hardBounce(int companyId, int botId, String email, String source) throws SQLException {
+        add(companyId, botId, email, "hard_bounce", source, false);
+    }
+
     /** The operator lifts one: the lifted row, or null when there is no active suppression with that id. */
     public Map<String, Object> lift(@Header("id") String id, @ExchangeProperty("auditCredential") String actor) throws SQLException {
         if (id == null || !id.matches("[1-9][0-9]{0,8}")) {

@@ -46,6 +46,22 @@ public final class Settings {
                        String from, List<String> recipientDomains) {
     }
 
+    /** The second SMTP server ({@code server} empty: none), its own TLS and credentials; the breaker's cool-down. */
+    public record SmtpFallback(String server, int port, boolean ssl, boolean startTls, String user, String password,
+                               int cooldownSeconds) {
+        public boolean configured() {
+            return !server.isEmpty();
+        }
+    }
+
+    /** The bounce mailbox ({@code protocol} empty: none): imaps/pop3s (imap/pop3 with SMTP_ALLOW_PLAINTEXT_AUTH). */
+    public record BounceMailbox(String protocol, String host, int port, String folder, String user, String password, int pollMs,
+                                String unmatchedFolder) {
+        public boolean configured() {
+            return !protocol.isEmpty();
+        }
+    }
+
     public record Cms(String url, String token, String filesPath, int timeoutMs, int cacheTtlSeconds) {
         public boolean configured() {
             return !url.isEmpty();
@@ -57,7 +73,8 @@ public final class Settings {
                            int outboxPollLimit, int outboxClaimLeaseSeconds, int sweeperIntervalMs, int sweeperGraceSeconds) {
     }
 
-    public record Notification(boolean enabled, int maxAttempts, int retryDelayMs, int retryMultiplier, String templatesDir) {
+    public record Notification(boolean enabled, int maxAttempts, int retryDelayMs, int retryMultiplier, String templatesDir,
+                               int maxListedFiles) {
     }
 
     public record Instance(String id, int leaseSeconds) {
@@ -99,6 +116,8 @@ public final class Settings {
     private final Database database;
     private final Embedded embedded;
     private final Smtp smtp;
+    private final SmtpFallback smtpFallback;
+    private final BounceMailbox bounceMailbox;
     private final Cms cms;
     private final Batching batching;
     private final Notification notification;
@@ -118,6 +137,9 @@ public final class Settings {
         if (v.get(Setting.SMTP_PORT).isEmpty()) {
             v.put(Setting.SMTP_PORT, bool(v, Setting.SMTP_SSL) ? "465" : "587");
         }
+        if (v.get(Setting.SMTP_FALLBACK_PORT).isEmpty()) {
+            v.put(Setting.SMTP_FALLBACK_PORT, bool(v, Setting.SMTP_FALLBACK_SSL) ? "465" : "587");
+        }
         this.values = Collections.unmodifiableMap(v);
         http = new Http(integer(v, Setting.HTTP_PORT, 0, 65_535), text(v, Setting.HTTP_HOST, true), basePath(v),
                 list(v, Setting.INTAKE_TOKEN), opsUser(v), v.get(Setting.OPS_PASSWORD), list(v, Setting.OPS_TOKEN),
@@ -128,6 +150,8 @@ public final class Settings {
         embedded = new Embedded(bool(v, Setting.EMBEDDED), bool(v, Setting.DEMO), new File(text(v, Setting.DATA_DIR, true)),
                 integer(v, Setting.EMBEDDED_SMTP_PORT, 0, 65_535));
         smtp = smtp(v);
+        smtpFallback = smtpFallback(v);
+        bounceMailbox = bounceMailbox(v);
         cms = new Cms(url(v, Setting.CMS_API_URL), v.get(Setting.CMS_API_TOKEN), path(v, Setting.CMS_FILES_PATH, "the URL path of the CMS's file records, such as /api/files"),
                 integer(v, Setting.CMS_TIMEOUT_MS, 100, 600_000), integer(v, Setting.PREFERENCES_CACHE_TTL_SECONDS, 1, 86_400));
         batching = new Batching(integer(v, Setting.DEFAULT_NOTIFICATION_DELAY_MINUTES, 1, 1440),
@@ -139,7 +163,7 @@ public final class Settings {
                 integer(v, Setting.SWEEPER_GRACE_SECONDS, 0, 3_600));
         notification = new Notification(bool(v, Setting.ENABLE_EMAIL_NOTIFICATIONS), integer(v, Setting.NOTIFICATION_MAX_ATTEMPTS, 1, 20),
                 integer(v, Setting.NOTIFICATION_RETRY_DELAY_MS, 1, 86_400_000), integer(v, Setting.NOTIFICATION_RETRY_MULTIPLIER, 1, 10),
-                text(v, Setting.TEMPLATES_DIR, true));
+                text(v, Setting.TEMPLATES_DIR, true), integer(v, Setting.DIGEST_MAX_LISTED_FILES, 0, 1_000));
         instance = new Instance(instanceId(v), integer(v, Setting.LEASE_SECONDS, 3, 3_600));
         correction = new Correction(bool(v, Setting.ENABLE_AUTO_CORRECTION), integer(v, Setting.AUTO_CORRECTION_DELAY_SECONDS, 0, 86_400),
                 bool(v, Setting.AUTO_CORRECTION_DRY_RUN), integer(v, Setting.MAX_CORRECTION_ATTEMPTS, 1, 100),
@@ -199,6 +223,14 @@ public final class Settings {
 
     public Smtp smtp() {
         return smtp;
+    }
+
+    public SmtpFallback smtpFallback() {
+        return smtpFallback;
+    }
+
+    public BounceMailbox bounceMailbox() {
+        return bounceMailbox;
     }
 
     public Cms cms() {
@@ -393,6 +425,60 @@ public final class Settings {
         return new Smtp(v.get(Setting.SMTP_SERVER), integer(v, Setting.SMTP_PORT, 1, 65_535), ssl, startTls, user,
                 v.get(Setting.SMTP_PASSWORD), allowPlaintext, v.get(Setting.SMTP_TRUSTSTORE), v.get(Setting.SMTP_TRUSTSTORE_PASSWORD),
                 integer(v, Setting.SMTP_TIMEOUT_MS, 100, 600_000), email(v, Setting.FROM_EMAIL), domains);
+    }
+
+    /** The fallback server, with the primary's TLS rule: credentials only over TLS unless SMTP_ALLOW_PLAINTEXT_AUTH. */
+    private static SmtpFallback smtpFallback(Map<Setting, String> v) {
+        boolean ssl = bool(v, Setting.SMTP_FALLBACK_SSL);
+        boolean startTls = !ssl && bool(v, Setting.SMTP_FALLBACK_STARTTLS);
+        String user = v.get(Setting.SMTP_FALLBACK_USER);
+        if (!user.isEmpty() && !ssl && !startTls && !bool(v, Setting.SMTP_ALLOW_PLAINTEXT_AUTH)) {
+            throw Setting.SMTP_FALLBACK_STARTTLS.invalid(v.get(Setting.SMTP_FALLBACK_STARTTLS), "true (or SMTP_FALLBACK_SSL=true) when "
+                    + "SMTP_FALLBACK_USER is set, so the fallback's password never crosses the network in plaintext; "
+                    + "SMTP_ALLOW_PLAINTEXT_AUTH=true accepts that risk");
+        }
+        String server = v.get(Setting.SMTP_FALLBACK_SERVER).trim();
+        if (!server.isEmpty() && !server.matches("[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\\[[0-9a-fA-F:.]+]")) {
+            throw Setting.SMTP_FALLBACK_SERVER.invalid(server, "a host name or an IP address, such as smtp2.example.com");
+        }
+        return new SmtpFallback(server, integer(v, Setting.SMTP_FALLBACK_PORT, 1, 65_535), ssl, startTls, user,
+                v.get(Setting.SMTP_FALLBACK_PASSWORD), integer(v, Setting.SMTP_BREAKER_COOLDOWN_SECONDS, 1, 86_400));
+    }
+
+    private static BounceMailbox bounceMailbox(Map<Setting, String> v) {
+        String url = v.get(Setting.BOUNCE_MAILBOX_URL).trim();
+        int poll = integer(v, Setting.BOUNCE_MAILBOX_POLL_MS, 1_000, 3_600_000);
+        String unmatched = text(v, Setting.BOUNCE_UNMATCHED_FOLDER, true);
+        if (url.isEmpty()) {
+            return new BounceMailbox("", "", 0, "INBOX", "", "", poll, unmatched);
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw Setting.BOUNCE_MAILBOX_URL.invalid(url, "imaps://host[:port]/folder or pop3s://host[:port]");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        boolean plaintext = scheme.equals("imap") || scheme.equals("pop3");
+        if (!(scheme.equals("imaps") || scheme.equals("pop3s") || plaintext) || uri.getHost() == null || uri.getUserInfo() != null) {
+            // Credentials someone put in the URL are not repeated in the message.
+            String shown = uri.getRawUserInfo() == null ? url : url.replace(uri.getRawUserInfo() + "@", "***@");
+            throw Setting.BOUNCE_MAILBOX_URL.invalid(shown, "imaps://host[:port]/folder or pop3s://host[:port] (credentials in "
+                    + "BOUNCE_MAILBOX_USER and BOUNCE_MAILBOX_PASSWORD, not in the URL)");
+        }
+        if (plaintext && !bool(v, Setting.SMTP_ALLOW_PLAINTEXT_AUTH)) {
+            throw Setting.BOUNCE_MAILBOX_URL.invalid(url, "imaps:// or pop3s://, so the mailbox's password never crosses the network "
+                    + "in plaintext; SMTP_ALLOW_PLAINTEXT_AUTH=true accepts that risk");
+        }
+        String folder = uri.getPath() == null || uri.getPath().length() <= 1 ? "INBOX" : uri.getPath().substring(1);
+        int port = uri.getPort() > 0 ? uri.getPort() : switch (scheme) {
+            case "imaps" -> 993;
+            case "pop3s" -> 995;
+            case "imap" -> 143;
+            default -> 110;
+        };
+        return new BounceMailbox(scheme, uri.getHost(), port, folder, v.get(Setting.BOUNCE_MAILBOX_USER),
+                v.get(Setting.BOUNCE_MAILBOX_PASSWORD), poll, unmatched);
     }
 
     /** An address in RECIPIENT_DOMAINS: one outside could never receive a digest, a misconfiguration. */

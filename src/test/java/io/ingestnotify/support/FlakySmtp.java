@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  * <li>refuses (451, after DATA) the first {@code refusals} attempts of every digest to a recipient in {@code flaky};</li>
  * <li>{@link #hold(int)}: a port's sessions wait before the answer to their DATA; a session whose sender dies while
  *     it waits is never accepted (as with any SMTP server, a mail counts once the server says 250).</li>
+ * <li>{@link #answerRcpt(String, String)} / {@link #answerData(String, String)}: a recipient's {@code RCPT TO}, or the
+ *     end of data of a mail to it, answered with a given reply every time ({@code 550 5.1.1 user unknown},
+ *     {@code 554 5.7.1 refused}, {@code 451 4.3.0 …}); {@link #scriptedAnswers(String)} counts them.</li>
  * </ul>
  * GreenMail cannot refuse per recipient and attempt, hence this.
  */
@@ -42,6 +45,9 @@ public final class FlakySmtp implements AutoCloseable {
     private final Set<Integer> held = ConcurrentHashMap.newKeySet();
     private final AtomicInteger refused = new AtomicInteger();
     private final AtomicInteger waiting = new AtomicInteger();
+    private final Map<String, String> rcptAnswers = new ConcurrentHashMap<>();
+    private final Map<String, String> dataAnswers = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> scripted = new ConcurrentHashMap<>();
 
     public FlakySmtp(Set<String> flaky, int refusals, int ports) throws IOException {
         this.flaky = flaky;
@@ -97,6 +103,22 @@ public final class FlakySmtp implements AutoCloseable {
         held.remove(port);
     }
 
+    /** Every {@code RCPT TO} for this address is answered with this reply (such as {@code 550 5.1.1 user unknown}). */
+    public void answerRcpt(String address, String reply) {
+        rcptAnswers.put(address.toLowerCase(), reply);
+    }
+
+    /** Every mail to this address is answered with this reply at its end of data (such as {@code 554 5.7.1 refused}). */
+    public void answerData(String address, String reply) {
+        dataAnswers.put(address.toLowerCase(), reply);
+    }
+
+    /** How many times a scripted reply was given for this address (RCPT TO and DATA together). */
+    public int scriptedAnswers(String address) {
+        AtomicInteger n = scripted.get(address.toLowerCase());
+        return n == null ? 0 : n.get();
+    }
+
     private void accept(ServerSocket s) {
         while (!s.isClosed()) {
             try {
@@ -127,10 +149,21 @@ public final class FlakySmtp implements AutoCloseable {
                         reply(out, "250 OK");
                     }
                     case "RCPT" -> {
-                        recipients.add(address(line));
-                        reply(out, "250 OK");
+                        String to = address(line);
+                        String answer = rcptAnswers.get(to);
+                        if (answer != null) {
+                            scripted.computeIfAbsent(to, k -> new AtomicInteger()).incrementAndGet();
+                            reply(out, answer);
+                        } else {
+                            recipients.add(to);
+                            reply(out, "250 OK");
+                        }
                     }
                     case "DATA" -> {
+                        if (recipients.isEmpty()) {
+                            reply(out, "554 5.5.1 no valid recipients");
+                            continue;
+                        }
                         reply(out, "354 end with <CRLF>.<CRLF>");
                         StringBuilder data = new StringBuilder();
                         String d;
@@ -160,6 +193,13 @@ public final class FlakySmtp implements AutoCloseable {
     private String decide(int port, List<String> recipients, String data, Socket c) throws IOException {
         Matcher m = BATCH_ID.matcher(data);
         String batch = m.find() ? m.group(1) : "unknown";
+        for (String to : recipients) {
+            String answer = dataAnswers.get(to);
+            if (answer != null) {
+                scripted.computeIfAbsent(to, k -> new AtomicInteger()).incrementAndGet();
+                return answer;
+            }
+        }
         boolean isFlaky = recipients.stream().anyMatch(flaky::contains);
         if (isFlaky && attempts.computeIfAbsent(batch, k -> new AtomicInteger()).incrementAndGet() <= refusals) {
             refused.incrementAndGet();

@@ -1,0 +1,6 @@
+-- A final refusal (5xx to RCPT TO or DATA): the attempt counted, the digest failed at once with the server's reply.
+UPDATE email_notification_log
+   SET send_attempts = send_attempts + 1, send_status = 'failed', error_message = ?, smtp_response = ?, smtp_code = ?,
+       smtp_status = ?, smtp_relay = ?, updated_at = now()
+ WHERE batch_id = ? AND email_type = 'batch_completion'
+RETURNING send_attempts, recipient_email, company_id, bot_id
