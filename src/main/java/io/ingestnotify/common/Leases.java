@@ -34,18 +34,21 @@ public class Leases extends ServiceSupport {
 
     /** The kinds of leased work, each with the query that renews it and the SQL type of its ids. */
     public enum Kind {
-        DIGEST("ops/renew-digest-leases", "uuid"),
-        BATCH("ops/renew-batch-leases", "uuid"),
-        CMS_MARK("ops/renew-cms-mark-leases", "int4"),
-        CORRECTION("ops/renew-correction-leases", "int4"),
-        RETENTION("ops/renew-retention-leases", "int4");
+        DIGEST("ops/renew-digest-leases", "uuid", "ops/check-digest-lease"),
+        BATCH("ops/renew-batch-leases", "uuid", null),
+        CMS_MARK("ops/renew-cms-mark-leases", "int4", null),
+        CORRECTION("ops/renew-correction-leases", "int4", "ops/check-correction-lease"),
+        RETENTION("ops/renew-retention-leases", "int4", null);
 
         final String renewQuery;
         final String sqlType;
+        /** Owner, fence and expiry checked right before an outside effect (SMTP hand-over, a delete). */
+        final String checkQuery;
 
-        Kind(String renewQuery, String sqlType) {
+        Kind(String renewQuery, String sqlType, String checkQuery) {
             this.renewQuery = renewQuery;
             this.sqlType = sqlType;
+            this.checkQuery = checkQuery;
         }
 
         public String label() {
@@ -58,6 +61,15 @@ public class Leases extends ServiceSupport {
     private final int seconds;
     private final Map<Kind, Set<Object>> held = new EnumMap<>(Kind.class);
     private ScheduledExecutorService heartbeat;
+    /** When (System.nanoTime) a heartbeat round last reached PostgreSQL and renewed every lease it asked for. */
+    private volatile long lastRenewal = System.nanoTime();
+    /** Lost leases already reported (kind:id:fence), so each is logged once; bounded. */
+    private final Map<String, Boolean> reported = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > 10_000;
+        }
+    });
 
     public Leases(DataSource dataSource, String instanceId, int seconds) {
         this.dataSource = dataSource;
@@ -117,13 +129,81 @@ public class Leases extends ServiceSupport {
         return held.get(kind).size();
     }
 
+    /**
+     * Whether this instance may claim new work: only while its last successful heartbeat is less than a lease period
+     * old. One that could not renew for a whole period may have been frozen or cut off, and its leases taken over.
+     */
+    public boolean mayClaim() {
+        return millisSinceRenewal() < seconds * 1000L;
+    }
+
+    /** Milliseconds since the last heartbeat round that reached PostgreSQL and renewed what it held. */
+    public long millisSinceRenewal() {
+        return (System.nanoTime() - lastRenewal) / 1_000_000;
+    }
+
+    /**
+     * Right before an outside effect (a digest handed to SMTP, a delete): this instance still holds the work (owner,
+     * the fence it claimed with) and the lease has not expired. Sets the exchange property leaseCheckedAt
+     * (System.nanoTime) for the measure of the window left between this check and the effect.
+     *
+     * @throws LeaseLost when the lease is gone; reported once in one line
+     */
+    public void check(String kind, Object id, Long fence, org.apache.camel.Exchange exchange) throws SQLException, LeaseLost {
+        Kind k = kind(kind);
+        Object key = normalise(k, id);
+        if (fence == null) {
+            // No fence on the exchange: a path that claimed without one. Refuse rather than act unfenced.
+            throw lost(k, key, -1, "its check (no lease fence on the exchange)");
+        }
+        if (Jdbc.rows(dataSource, k.checkQuery, key, instanceId, fence).isEmpty()) {
+            throw lost(k, key, fence, k == Kind.DIGEST ? "the SMTP hand-over" : "the delete");
+        }
+        if (exchange != null) {
+            exchange.setProperty("leaseCheckedAt", System.nanoTime());
+        }
+    }
+
+    /**
+     * A step found the lease gone: the work is dropped from the renewal and the loss logged once (one line, kind, id
+     * and fence), however many of its steps notice it. Answers the exception the step throws.
+     */
+    public LeaseLost lost(String kind, Object id, long fence, String step) {
+        Kind k = kind(kind);
+        return lost(k, normalise(k, id), fence, step);
+    }
+
+    private LeaseLost lost(Kind k, Object key, long fence, String step) {
+        held.get(k).remove(key);
+        LeaseLost e = new LeaseLost(k.label(), key, fence, step);
+        if (reported.put(k.label() + ":" + key + ":" + fence, Boolean.TRUE) == null) {
+            LOG.warn("Instance {}: lease on {} {} (fence {}) lost (expired or taken over); stopping before {}, recording nothing further",
+                    instanceId, k.label(), key, fence, step);
+        }
+        return e;
+    }
+
+    /** The routes' handler of {@link LeaseLost}: reports it (once) if its thrower did not. */
+    public void lost(org.apache.camel.Exchange exchange) {
+        Throwable t = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        LeaseLost e = org.apache.camel.util.ObjectHelper.getException(LeaseLost.class, t);
+        if (e != null) {
+            Kind k = kind(e.kind());
+            lost(k, e.id(), e.fence(), "its next step");
+        }
+    }
+
     /** Renews every lease held here; called by the heartbeat, public for tests. */
     public void renew() {
+        long started = System.nanoTime();
+        boolean reached = true;
+        boolean any = false;
         for (Kind k : Kind.values()) {
             Set<Object> ids = held.get(k);
             if (ids.isEmpty()) {
                 continue;
             }
+            any = true;
             Set<Object> asked = new HashSet<>(ids);
             try (Connection c = dataSource.getConnection()) {
                 Array array = c.createArrayOf(k.sqlType, asked.toArray());
@@ -140,9 +220,22 @@ public class Leases extends ServiceSupport {
                             k.label(), asked);
                 }
             } catch (SQLException | RuntimeException e) {
+                reached = false;
                 LOG.warn("Instance {}: renewing {} lease(s) of kind {} failed ({}); retrying in {} s", instanceId, asked.size(),
                         k.label(), e.getMessage(), interval());
             }
+        }
+        if (!any) {
+            // Nothing to renew: still prove the database is reachable, for the claim gate.
+            try {
+                Jdbc.rows(dataSource, "ops/lease-contact");
+            } catch (SQLException | RuntimeException e) {
+                reached = false;
+                LOG.debug("Instance {}: heartbeat could not reach the database ({})", instanceId, e.getMessage());
+            }
+        }
+        if (reached) {
+            lastRenewal = started;
         }
     }
 

@@ -20,6 +20,7 @@ import io.ingestnotify.cms.CmsMarks;
 import io.ingestnotify.common.BackOff;
 import io.ingestnotify.common.BundleDatabase;
 import io.ingestnotify.common.IngestMetrics;
+import io.ingestnotify.common.ClaimGate;
 import io.ingestnotify.common.Leases;
 import io.ingestnotify.correction.ChromaCollections;
 import io.ingestnotify.correction.CorrectionActions;
@@ -94,6 +95,7 @@ public final class IngestNotifyBeans {
         bind(r, "ingest-notify-sql", SqlComponent.class, this::sql);
         bind(r, "ingestNotifyMetrics", IngestMetrics.class, this::metrics);
         bind(r, "ingestNotifyLeases", Leases.class, this::leases);
+        bind(r, "ingestNotifyClaimGate", ClaimGate.class, () -> new ClaimGate(leases()));
         bind(r, "ingestNotifyAggregationRepository", AggregationRepository.class, this::aggregationRepository);
         bind(r, "ingestNotifyPreferenceCache", PreferenceCache.class, this::preferenceCache);
         bind(r, "ingestNotifyEventParser", EventParser.class, () -> new EventParser(settings.http().maxEventsPerRequest()));
@@ -221,7 +223,7 @@ public final class IngestNotifyBeans {
 
     private CorrectionTasks correctionTasks() {
         return once("ingestNotifyCorrectionTasks", () -> new CorrectionTasks(dataSource(), settings.correction().delaySeconds(),
-                settings.correction().retryBaseSeconds(), metrics(), deletionBounds));
+                settings.correction().retryBaseSeconds(), metrics(), deletionBounds, leases()));
     }
 
     private DeletionBreaker deletionBreaker() {
