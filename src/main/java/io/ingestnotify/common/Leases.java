@@ -195,44 +195,52 @@ public class Leases extends ServiceSupport {
 
     /** Renews every lease held here; called by the heartbeat, public for tests. */
     public void renew() {
-        long started = System.nanoTime();
+        // One connection per round; the round counts from when it had one (the leases' new expiries start there),
+        // so a round that waited for the database does not open the claim gate on an already old time.
+        long started;
         boolean reached = true;
-        boolean any = false;
-        for (Kind k : Kind.values()) {
-            Set<Object> ids = held.get(k);
-            if (ids.isEmpty()) {
-                continue;
-            }
-            any = true;
-            Set<Object> asked = new HashSet<>(ids);
-            try (Connection c = dataSource.getConnection()) {
-                Array array = c.createArrayOf(k.sqlType, asked.toArray());
-                List<Map<String, Object>> renewed = Jdbc.rows(c, k.renewQuery, seconds, array, instanceId);
-                Set<Object> still = new HashSet<>();
-                for (Map<String, Object> r : renewed) {
-                    still.add(r.values().iterator().next());
+        try (Connection c = dataSource.getConnection()) {
+            started = System.nanoTime();
+            boolean any = false;
+            for (Kind k : Kind.values()) {
+                Set<Object> ids = held.get(k);
+                if (ids.isEmpty()) {
+                    continue;
                 }
-                asked.removeAll(still);
-                // Ended here (sent, completed, released) or taken over after a pause longer than the lease.
-                ids.removeAll(asked);
-                if (!asked.isEmpty()) {
-                    LOG.debug("Instance {}: {} lease(s) of kind {} no longer in progress here: {}", instanceId, asked.size(),
-                            k.label(), asked);
+                any = true;
+                Set<Object> asked = new HashSet<>(ids);
+                try {
+                    Array array = c.createArrayOf(k.sqlType, asked.toArray());
+                    List<Map<String, Object>> renewed = Jdbc.rows(c, k.renewQuery, seconds, array, instanceId);
+                    Set<Object> still = new HashSet<>();
+                    for (Map<String, Object> r : renewed) {
+                        still.add(r.values().iterator().next());
+                    }
+                    asked.removeAll(still);
+                    // Ended here (sent, completed, released), taken over, or expired before this renewal.
+                    ids.removeAll(asked);
+                    if (!asked.isEmpty()) {
+                        LOG.debug("Instance {}: {} lease(s) of kind {} no longer in progress here: {}", instanceId, asked.size(),
+                                k.label(), asked);
+                    }
+                } catch (SQLException | RuntimeException e) {
+                    reached = false;
+                    LOG.warn("Instance {}: renewing {} lease(s) of kind {} failed ({}); retrying in {} s", instanceId, asked.size(),
+                            k.label(), e.getMessage(), interval());
                 }
-            } catch (SQLException | RuntimeException e) {
-                reached = false;
-                LOG.warn("Instance {}: renewing {} lease(s) of kind {} failed ({}); retrying in {} s", instanceId, asked.size(),
-                        k.label(), e.getMessage(), interval());
             }
-        }
-        if (!any) {
-            // Nothing to renew: still prove the database is reachable, for the claim gate.
-            try {
-                Jdbc.rows(dataSource, "ops/lease-contact");
-            } catch (SQLException | RuntimeException e) {
-                reached = false;
+            if (!any) {
+                // Nothing to renew: still prove the database is reachable, for the claim gate.
+                Jdbc.rows(c, "ops/lease-contact");
+            }
+        } catch (SQLException | RuntimeException e) {
+            int holding = held.values().stream().mapToInt(Set::size).sum();
+            if (holding > 0) {
+                LOG.warn("Instance {}: renewing {} lease(s) failed ({}); retrying in {} s", instanceId, holding, e.getMessage(), interval());
+            } else {
                 LOG.debug("Instance {}: heartbeat could not reach the database ({})", instanceId, e.getMessage());
             }
+            return;
         }
         if (reached) {
             lastRenewal = started;
