@@ -171,6 +171,35 @@ class FencingTest extends AppTestSupport {
         }
     }
 
+    /**
+     * The window fencing leaves open: from the last lease check before the hand-over to the SMTP server's acceptance
+     * (metric ingest_smtp_handoff_window_seconds, one sample per digest). Printed for the README; no timing asserted.
+     */
+    @Test
+    void theWindowLeftOpenIsMeasuredPerDigest() throws Exception {
+        startApp(Map.of("ingest-notify.default.batch.size.threshold", "1", "ingest-notify.instance.id", "fence-w"));
+        int digests = 200;
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < digests; i++) {
+            users.add(newUser());
+        }
+        for (int i = 0; i < digests; i += 20) {
+            List<String> events = new ArrayList<>();
+            for (String user : users.subList(i, i + 20)) {
+                events.add(event(newEventId(), "w-" + user, "success", user, 1, 2, "w.pdf"));
+            }
+            assertThat(post("/api/events", "[" + String.join(",", events) + "]").statusCode()).isEqualTo(202);
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+                .until(() -> count("SELECT count(*) FROM email_notification_log WHERE send_status = 'sent' AND recipient_email = ANY(?)",
+                        (Object) users.toArray(new String[0])) == digests);
+        String metrics = getHttp("/observe/metrics").body();
+        List<String> window = metrics.lines().filter(l -> l.startsWith("ingest_smtp_handoff_window_seconds")).toList();
+        System.out.println("SMTP hand-over window over " + digests + " digests: " + window);
+        assertThat(window).anyMatch(l -> l.startsWith("ingest_smtp_handoff_window_seconds_count") && l.endsWith(" " + digests + ".0"));
+        assertThat(window).anyMatch(l -> l.contains("quantile=\"0.5\"")).anyMatch(l -> l.contains("quantile=\"0.99\""));
+    }
+
     private static int port(String endpoint) {
         return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
     }
