@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * itself (the renewal only matches rows still in progress); a row this instance no longer owns is reported once.
  * If this instance dies, its leases expire within LEASE_SECONDS and the other instances' claims take the work.
  */
-public class Leases extends ServiceSupport {
+public class Leases {
 
     private static final Logger LOG = LoggerFactory.getLogger(Leases.class);
 
@@ -251,8 +251,26 @@ public class Leases extends ServiceSupport {
         return Math.max(1, seconds / 3);
     }
 
-    @Override
-    protected void doStart() {
+    /**
+     * The heartbeat, as a service of its own for the Camel context to start and stop. Not Leases itself: routes call
+     * Leases as a bean, and Camel stops a bean that is a Service when a route or processor using it stops, which would
+     * silently end the renewals (and close the claim gate).
+     */
+    public ServiceSupport heartbeat() {
+        return new ServiceSupport() {
+            @Override
+            protected void doStart() {
+                startHeartbeat();
+            }
+
+            @Override
+            protected void doStop() {
+                stopHeartbeat();
+            }
+        };
+    }
+
+    private synchronized void startHeartbeat() {
         heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "lease-heartbeat");
             t.setDaemon(true);
@@ -263,8 +281,7 @@ public class Leases extends ServiceSupport {
         LOG.info("Instance {}: leases of {} s, renewed every {} ms while the work runs", instanceId, seconds, every);
     }
 
-    @Override
-    protected void doStop() {
+    private synchronized void stopHeartbeat() {
         if (heartbeat != null) {
             heartbeat.shutdownNow();
         }

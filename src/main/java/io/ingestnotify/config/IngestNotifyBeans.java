@@ -181,7 +181,7 @@ public final class IngestNotifyBeans {
     private Leases leases() {
         return once("ingestNotifyLeases", () -> {
             Leases leases = new Leases(dataSource(), settings.instance().id(), settings.instance().leaseSeconds());
-            addService(leases);
+            addService(leases.heartbeat());
             metrics().gauge("ingest_instance_info", leases, l -> 1, "instance", leases.instanceId());
             for (Leases.Kind kind : Leases.Kind.values()) {
                 metrics().gauge("ingest_leases_held", leases, l -> l.heldCount(kind), "instance", leases.instanceId(), "kind", kind.label());
