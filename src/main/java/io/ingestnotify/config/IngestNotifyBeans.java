@@ -228,7 +228,7 @@ public final class IngestNotifyBeans {
 
     private DeletionBreaker deletionBreaker() {
         return once("ingestNotifyDeletionBreaker", () -> {
-            DeletionBreaker breaker = new DeletionBreaker(dataSource(), settings.correction().maxDeletionsPerHour(), metrics());
+            DeletionBreaker breaker = new DeletionBreaker(dataSource(), settings.correction().maxDeletionsPerHour(), metrics(), leases());
             metrics().gauge("ingest_corrections_held", breaker, DeletionBreaker::heldCount);
             return breaker;
         });
