@@ -1,6 +1,6 @@
 -- Inserting the batch's log row is the claim to send its digest: the unique index makes it happen once. The row
--- carries this instance's lease (fence 1, or one more than the held row's), renewed while the digest is being sent (back-off waits included), and counted_at,
--- which the recipient's budget counts. A held digest is claimed by turning its row pending, only while it still
+-- carries this instance's lease (fence 1, or one more than the held row's), renewed while the digest is being sent
+-- (back-off waits included), and counted_at, which the recipient's budget counts. A held digest is claimed by turning its row pending, only while it still
 -- carries the batches it was rendered with (folded_batches).
 INSERT INTO email_notification_log (batch_id, recipient_email, company_id, bot_id, email_subject, email_content_html,
                                     email_content_text, send_status, max_attempts, lease_owner, lease_expires_at,
