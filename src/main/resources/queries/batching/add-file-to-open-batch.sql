@@ -15,6 +15,8 @@ UPDATE batch_processing_sessions
        lease_owner = CASE WHEN total_files + 1 >= (user_preferences_snapshot ->> 'batch_size_threshold')::int
                           THEN ? ELSE lease_owner END,
        lease_expires_at = CASE WHEN total_files + 1 >= (user_preferences_snapshot ->> 'batch_size_threshold')::int
-                               THEN now() + make_interval(secs => ?) ELSE lease_expires_at END
+                               THEN now() + make_interval(secs => ?) ELSE lease_expires_at END,
+       lease_fence = CASE WHEN total_files + 1 >= (user_preferences_snapshot ->> 'batch_size_threshold')::int
+                          THEN lease_fence + 1 ELSE lease_fence END
  WHERE company_id = ? AND bot_id = ? AND user_email = ? AND status = 'processing'
 RETURNING batch_id, total_files, status, (user_preferences_snapshot ->> 'notification_delay_minutes')::int AS delay_minutes

@@ -2,7 +2,7 @@
 -- old: one statement (autocommit), SKIP LOCKED and the lease let several instances' sweepers run side by side while
 -- each batch is taken by one of them. A batch intake is writing to (row locked) is skipped: it is not quiet.
 UPDATE batch_processing_sessions b
-   SET lease_owner = :#${properties:ingest-notify.instance.id},
+   SET lease_owner = :#${properties:ingest-notify.instance.id}, lease_fence = b.lease_fence + 1,
        lease_expires_at = now() + make_interval(secs => CAST(:#${properties:ingest-notify.lease.seconds} AS double precision))
   FROM (SELECT batch_id,
                CASE WHEN batch_start_time <= now() - make_interval(hours => CAST(:#${properties:ingest-notify.max.batch.age.hours} AS int))

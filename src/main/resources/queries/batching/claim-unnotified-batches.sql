@@ -2,7 +2,7 @@
 -- digest's log row was written). The log row's insert (claim-email) still decides who sends; this lease only keeps
 -- two sweepers from rendering the same digest.
 UPDATE batch_processing_sessions b
-   SET lease_owner = :#${properties:ingest-notify.instance.id},
+   SET lease_owner = :#${properties:ingest-notify.instance.id}, lease_fence = b.lease_fence + 1,
        lease_expires_at = now() + make_interval(secs => CAST(:#${properties:ingest-notify.lease.seconds} AS double precision))
  WHERE b.batch_id IN (SELECT s.batch_id
                         FROM batch_processing_sessions s

@@ -6,7 +6,7 @@
 WITH closed AS (
     UPDATE batch_processing_sessions
        SET status = 'completed', batch_end_time = now(), completion_reason = ?,
-           lease_owner = ?, lease_expires_at = now() + make_interval(secs => ?)
+           lease_owner = ?, lease_expires_at = now() + make_interval(secs => ?), lease_fence = lease_fence + 1
      WHERE batch_id = ?
        AND status = 'processing'
        AND (NOT ? OR updated_at <= now() - make_interval(secs => (user_preferences_snapshot ->> 'notification_delay_minutes')::int * ?))

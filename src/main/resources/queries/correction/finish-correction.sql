@@ -1,6 +1,6 @@
 -- Ends an attempt. 'completed' only when every action of the task succeeded; 'partial' when the rest succeeded and
 -- some were skipped because their system is not configured; otherwise 'failed', with the back-off before the re-drive
--- may take it again.
+-- may take it again. Only the task's holder ends it (owner, fence, an unexpired lease): no row, the lease was lost.
 WITH t AS (
     SELECT id,
            (NOT correction_actions @> '["s3_delete"]' OR s3_cleanup_completed) AS s3_ok,
@@ -22,4 +22,5 @@ UPDATE auto_correction_tasks a
                            'detail', 'attempt ' || a.attempts))
   FROM t
  WHERE a.id = t.id
+   AND a.lease_owner = ? AND a.lease_fence = ? AND a.status = 'processing' AND a.next_attempt_at > now()
 RETURNING a.status, a.attempts, a.failed_action, a.error_during_correction, a.file_document_id

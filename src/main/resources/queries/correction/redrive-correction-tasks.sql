@@ -4,6 +4,8 @@
 -- operator's retry checks it afresh).
 UPDATE auto_correction_tasks
    SET status = 'pending',
+       -- a task taken back from an instance whose lease expired: that instance's fence is void from now on
+       lease_fence = lease_fence + CASE WHEN status = 'processing' THEN 1 ELSE 0 END,
        execution_log = execution_log || jsonb_build_array(jsonb_build_object('at', now(), 'step', 'redrive',
                            'detail', 'attempt ' || (attempts + 1) || ' of ' || CAST(:#${properties:ingest-notify.max.correction.attempts} AS int)
                                      || CASE WHEN status = 'processing' THEN ', lease of ' || COALESCE(lease_owner, '?') || ' expired' ELSE '' END

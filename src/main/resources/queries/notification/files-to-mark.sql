@@ -2,7 +2,7 @@
 -- with a lease, so two instances never mark the same file at once. A file whose mark the CMS refused as
 -- misconfigured waits until an instance starts after the refusal (header startedAt).
 UPDATE batch_files m
-   SET cms_mark_owner = :#${properties:ingest-notify.instance.id},
+   SET cms_mark_owner = :#${properties:ingest-notify.instance.id}, cms_mark_fence = m.cms_mark_fence + 1,
        cms_mark_lease_expires_at = now() + make_interval(secs => CAST(:#${properties:ingest-notify.lease.seconds} AS double precision))
  WHERE m.id IN (SELECT f.id
                   FROM batch_files f

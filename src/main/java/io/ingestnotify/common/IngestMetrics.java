@@ -67,6 +67,17 @@ public class IngestMetrics {
         }
     }
 
+    /**
+     * The window a fenced lease leaves open: from the last lease check before the SMTP hand-over to the server's
+     * acceptance of the digest (ingest_smtp_handoff_window_seconds, with its median and p99).
+     */
+    public void handOffWindow(long nanos) {
+        io.micrometer.core.instrument.Timer.builder("ingest_smtp_handoff_window")
+                .description("from the last lease check to the SMTP server's acceptance of a digest")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry()).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
     /** An HTTP request refused whole (400). */
     public void requestRejected() {
         count("ingest_requests_rejected", "reason", "invalid", 1);

@@ -20,6 +20,7 @@ import io.ingestnotify.cms.CmsMarks;
 import io.ingestnotify.common.BackOff;
 import io.ingestnotify.common.BundleDatabase;
 import io.ingestnotify.common.IngestMetrics;
+import io.ingestnotify.common.ClaimGate;
 import io.ingestnotify.common.Leases;
 import io.ingestnotify.correction.ChromaCollections;
 import io.ingestnotify.correction.CorrectionActions;
@@ -97,6 +98,7 @@ public final class IngestNotifyBeans {
         bind(r, "ingest-notify-sql", SqlComponent.class, this::sql);
         bind(r, "ingestNotifyMetrics", IngestMetrics.class, this::metrics);
         bind(r, "ingestNotifyLeases", Leases.class, this::leases);
+        bind(r, "ingestNotifyClaimGate", ClaimGate.class, () -> new ClaimGate(leases()));
         bind(r, "ingestNotifyAggregationRepository", AggregationRepository.class, this::aggregationRepository);
         bind(r, "ingestNotifyPreferenceCache", PreferenceCache.class, this::preferenceCache);
         bind(r, "ingestNotifyEventParser", EventParser.class, () -> new EventParser(settings.http().maxEventsPerRequest()));
@@ -195,7 +197,7 @@ public final class IngestNotifyBeans {
     private Leases leases() {
         return once("ingestNotifyLeases", () -> {
             Leases leases = new Leases(dataSource(), settings.instance().id(), settings.instance().leaseSeconds());
-            addService(leases);
+            addService(leases.heartbeat());
             metrics().gauge("ingest_instance_info", leases, l -> 1, "instance", leases.instanceId());
             for (Leases.Kind kind : Leases.Kind.values()) {
                 metrics().gauge("ingest_leases_held", leases, l -> l.heldCount(kind), "instance", leases.instanceId(), "kind", kind.label());
@@ -237,12 +239,12 @@ public final class IngestNotifyBeans {
 
     private CorrectionTasks correctionTasks() {
         return once("ingestNotifyCorrectionTasks", () -> new CorrectionTasks(dataSource(), settings.correction().delaySeconds(),
-                settings.correction().retryBaseSeconds(), metrics(), deletionBounds));
+                settings.correction().retryBaseSeconds(), metrics(), deletionBounds, leases()));
     }
 
     private DeletionBreaker deletionBreaker() {
         return once("ingestNotifyDeletionBreaker", () -> {
-            DeletionBreaker breaker = new DeletionBreaker(dataSource(), settings.correction().maxDeletionsPerHour(), metrics());
+            DeletionBreaker breaker = new DeletionBreaker(dataSource(), settings.correction().maxDeletionsPerHour(), metrics(), leases());
             metrics().gauge("ingest_corrections_held", breaker, DeletionBreaker::heldCount);
             return breaker;
         });

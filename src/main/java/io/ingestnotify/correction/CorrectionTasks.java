@@ -16,10 +16,13 @@ import io.ingestnotify.cms.CmsMisconfigured;
 import io.ingestnotify.common.Formats;
 import io.ingestnotify.common.IngestMetrics;
 import io.ingestnotify.common.Jdbc;
+import io.ingestnotify.common.LeaseLost;
+import io.ingestnotify.common.Leases;
 import io.ingestnotify.common.Queries;
 import io.ingestnotify.event.FileEvent;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
@@ -34,14 +37,20 @@ import org.slf4j.LoggerFactory;
 public class CorrectionTasks implements CorrectionTaskFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(CorrectionTasks.class);
+    /** The exchange property holding the fence of the task's lease (set from the poller's claim). */
+    public static final String LEASE_FENCE = "leaseFence";
+    private static final String KIND = "correction";
 
     private final DataSource dataSource;
     private final int delaySeconds;
     private final int retryBaseSeconds;
     private final IngestMetrics metrics;
     private final DeletionBounds bounds;
+    private final Leases leases;
 
-    public CorrectionTasks(DataSource dataSource, int delaySeconds, int retryBaseSeconds, IngestMetrics metrics, DeletionBounds bounds) {
+    public CorrectionTasks(DataSource dataSource, int delaySeconds, int retryBaseSeconds, IngestMetrics metrics, DeletionBounds bounds,
+                           Leases leases) {
+        this.leases = leases;
         this.metrics = metrics;
         this.bounds = bounds;
         this.dataSource = dataSource;
@@ -101,10 +110,11 @@ public class CorrectionTasks implements CorrectionTaskFactory {
      * ends failed and is not re-driven) and keeps them in the exchange property refusedActions, which the branches skip.
      * True when nothing is left to run.
      */
-    public boolean refuseOutOfBounds(Exchange exchange) throws SQLException {
+    public boolean refuseOutOfBounds(Exchange exchange) throws SQLException, LeaseLost {
         @SuppressWarnings("unchecked")
         Map<String, Object> task = exchange.getMessage().getBody(Map.class);
         int taskId = exchange.getMessage().getHeader("taskId", Integer.class);
+        long fence = fence(exchange.getProperty(LEASE_FENCE, Long.class));
         Map<String, String> refused = bounds.refusals(task);
         exchange.setProperty("refusedActions", refused.keySet());
         if (refused.isEmpty()) {
@@ -120,24 +130,34 @@ public class CorrectionTasks implements CorrectionTaskFactory {
                 ps.setString(4, r.getKey());
                 ps.setString(5, detail);
                 ps.setInt(6, taskId);
-                ps.addBatch();
+                ps.setString(7, leases.instanceId());
+                ps.setLong(8, fence);
+                if (ps.executeUpdate() == 0) {
+                    throw leases.lost(KIND, taskId, fence, "recording a refusal");
+                }
                 LOG.warn("Correction task {}: {} {}", taskId, r.getKey(), detail);
             }
-            ps.executeBatch();
         }
         return CorrectionActions.parseActions(task).stream().allMatch(a -> !CorrectionActions.pending(task, a) || refused.containsKey(a));
     }
 
-    public void actionDone(@Header("taskId") int taskId, @Header("action") String action, @Header("actionDetail") String detail)
-            throws SQLException {
-        Jdbc.update(dataSource, "correction/correction-action-done", action, action, action, "done", action, detail, taskId);
+    public void actionDone(@Header("taskId") int taskId, @Header("action") String action, @Header("actionDetail") String detail,
+                           @ExchangeProperty(LEASE_FENCE) Long leaseFence) throws SQLException, LeaseLost {
+        long fence = fence(leaseFence);
+        if (Jdbc.update(dataSource, "correction/correction-action-done", action, action, action, "done", action, detail, taskId,
+                leases.instanceId(), fence) == 0) {
+            throw leases.lost(KIND, taskId, fence, "recording " + action + " done (the delete had happened)");
+        }
         LOG.info("Correction task {}: {} done ({})", taskId, action, detail);
     }
 
     /** A system that is not configured: the action is logged as skipped, never counted as done. */
-    public void actionSkipped(@Header("taskId") int taskId, @Header("action") String action, @Header("actionDetail") String detail)
-            throws SQLException {
-        step(taskId, "skipped", action, detail);
+    public void actionSkipped(@Header("taskId") int taskId, @Header("action") String action, @Header("actionDetail") String detail,
+                              @ExchangeProperty(LEASE_FENCE) Long leaseFence) throws SQLException, LeaseLost {
+        long fence = fence(leaseFence);
+        if (Jdbc.update(dataSource, "correction/correction-step", "skipped", action, detail, taskId, leases.instanceId(), fence) == 0) {
+            throw leases.lost(KIND, taskId, fence, "recording " + action + " skipped");
+        }
         LOG.warn("Correction task {}: {} skipped ({})", taskId, action, detail);
     }
 
@@ -148,6 +168,7 @@ public class CorrectionTasks implements CorrectionTaskFactory {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String message = Formats.describe(error);
         boolean misconfigured = ObjectHelper.getException(CmsMisconfigured.class, error) != null;
+        long fence = fence(exchange.getProperty(LEASE_FENCE, Long.class));
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             Map<String, Object> task = new LinkedHashMap<>();
@@ -158,12 +179,18 @@ public class CorrectionTasks implements CorrectionTaskFactory {
                 ps.setString(4, action);
                 ps.setString(5, message);
                 ps.setInt(6, taskId);
+                ps.setString(7, leases.instanceId());
+                ps.setLong(8, fence);
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        task.put("doc", rs.getString(1));
-                        task.put("batch", rs.getObject(2));
-                        task.put("event", rs.getObject(4));
+                    if (!rs.next()) {
+                        // The lease is gone: nothing is recorded (no error row either); reported once.
+                        c.rollback();
+                        leases.lost(KIND, taskId, fence, "recording " + action + " failed");
+                        return;
                     }
+                    task.put("doc", rs.getString(1));
+                    task.put("batch", rs.getObject(2));
+                    task.put("event", rs.getObject(4));
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(Queries.get("correction/correction-error"))) {
@@ -184,13 +211,18 @@ public class CorrectionTasks implements CorrectionTaskFactory {
     }
 
     /** Ends the attempt: completed, partial or failed (then re-driven after a back-off while attempts remain). */
-    public String finish(@Header("taskId") int taskId) throws SQLException {
+    public String finish(@Header("taskId") int taskId, @ExchangeProperty(LEASE_FENCE) Long leaseFence) throws SQLException, LeaseLost {
+        long fence = fence(leaseFence);
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(Queries.get("correction/finish-correction"))) {
             ps.setInt(1, taskId);
             ps.setInt(2, retryBaseSeconds);
+            ps.setString(3, leases.instanceId());
+            ps.setLong(4, fence);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
+                if (!rs.next()) {
+                    throw leases.lost(KIND, taskId, fence, "ending the attempt");
+                }
                 String status = rs.getString("status");
                 metrics.correction(status);
                 if ("failed".equals(status)) {
@@ -206,15 +238,19 @@ public class CorrectionTasks implements CorrectionTaskFactory {
     }
 
     /** Ends a task without deleting anything: cancelled by the guard, or a dry run's plan. */
-    public void end(@Header("taskId") int taskId, @Header("endStatus") String status, @Header("actionDetail") String detail)
-            throws SQLException {
-        Jdbc.update(dataSource, "correction/end-correction", status, status, detail, taskId);
+    public void end(@Header("taskId") int taskId, @Header("endStatus") String status, @Header("actionDetail") String detail,
+                    @ExchangeProperty(LEASE_FENCE) Long leaseFence) throws SQLException, LeaseLost {
+        long fence = fence(leaseFence);
+        if (Jdbc.update(dataSource, "correction/end-correction", status, status, detail, taskId, leases.instanceId(), fence) == 0) {
+            throw leases.lost(KIND, taskId, fence, "ending it " + status);
+        }
         LOG.info("Correction task {} {}: {}", taskId, status, detail);
         metrics.correction(status);
     }
 
-    public void step(int taskId, String step, String action, String detail) throws SQLException {
-        Jdbc.update(dataSource, "correction/correction-step", step, action, detail, taskId);
+    /** A task run without the fence of its claim would be unfenced: -1 matches no lease, so its steps stop at once. */
+    private static long fence(Long leaseFence) {
+        return leaseFence == null ? -1 : leaseFence;
     }
 
 }

@@ -11,7 +11,10 @@ import javax.sql.DataSource;
 
 import io.ingestnotify.common.IngestMetrics;
 import io.ingestnotify.common.Jdbc;
+import io.ingestnotify.common.LeaseLost;
+import io.ingestnotify.common.Leases;
 import io.ingestnotify.common.Queries;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,14 +33,19 @@ public class DeletionBreaker {
     private final int maxPerHour;
     private final IngestMetrics metrics;
 
-    public DeletionBreaker(DataSource dataSource, int maxPerHour, IngestMetrics metrics) {
+    private final Leases leases;
+
+    public DeletionBreaker(DataSource dataSource, int maxPerHour, IngestMetrics metrics, Leases leases) {
+        this.leases = leases;
         this.dataSource = dataSource;
         this.maxPerHour = maxPerHour;
         this.metrics = metrics;
     }
 
     /** True when the task must wait (then it is 'held' already); false when it may run its deletes now. */
-    public boolean holds(@Header("taskId") int taskId) throws SQLException {
+    public boolean holds(@Header("taskId") int taskId, @ExchangeProperty(CorrectionTasks.LEASE_FENCE) Long leaseFence)
+            throws SQLException, LeaseLost {
+        long fence = leaseFence == null ? -1 : leaseFence;
         long heldBefore;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -58,8 +66,13 @@ public class DeletionBreaker {
                 try (PreparedStatement hold = c.prepareStatement(Queries.get("correction/deletion-breaker-hold"))) {
                     hold.setString(1, "MAX_DELETIONS_PER_HOUR (" + maxPerHour + ") reached; waiting for the operator to release or cancel");
                     hold.setInt(2, taskId);
+                    hold.setString(3, leases.instanceId());
+                    hold.setLong(4, fence);
                     try (ResultSet rs = hold.executeQuery()) {
-                        rs.next();
+                        if (!rs.next()) {
+                            c.rollback();
+                            throw leases.lost("correction", taskId, fence, "holding it for the deletion breaker");
+                        }
                         heldBefore = rs.getLong(1);
                     }
                 }

@@ -15,11 +15,13 @@ import javax.sql.DataSource;
 import io.ingestnotify.common.Formats;
 import io.ingestnotify.common.IngestMetrics;
 import io.ingestnotify.common.Jdbc;
+import io.ingestnotify.common.LeaseLost;
 import io.ingestnotify.common.Leases;
 import io.ingestnotify.common.Queries;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.apache.camel.Variable;
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.slf4j.Logger;
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public class EmailLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmailLog.class);
+    /** The exchange property holding the fence of the digest's lease, from its claim to its last step. */
+    public static final String LEASE_FENCE = "leaseFence";
 
     private final DataSource dataSource;
     private final int maxAttempts;
@@ -68,12 +72,16 @@ public class EmailLog {
         return outcome;
     }
 
-    /** Inserts the digest's log row, or turns its held row pending; true only for the one caller whose write wins. */
-    boolean insertClaim(Connection c, Map<String, Object> digest, String html, String text, Instant now) throws SQLException {
-        return !Jdbc.rows(c, "notification/claim-email", UUID.fromString((String) digest.get("batchId")), digest.get("recipient"),
-                digest.get("companyId"), digest.get("botId"), digest.get("subject"),
+    /**
+     * Inserts the digest's log row, or turns its held row pending; answers the lease's fence only to the one caller
+     * whose write wins (else null).
+     */
+    Long insertClaim(Connection c, Map<String, Object> digest, String html, String text, Instant now) throws SQLException {
+        List<Map<String, Object>> won = Jdbc.rows(c, "notification/claim-email", UUID.fromString((String) digest.get("batchId")),
+                digest.get("recipient"), digest.get("companyId"), digest.get("botId"), digest.get("subject"),
                 "html".equals(digest.get("emailFormat")) ? html : null, text, "pending", maxAttempts,
-                leases.instanceId(), leases.seconds(), now, digest.get("foldedBatches")).isEmpty();
+                leases.instanceId(), leases.seconds(), now, digest.get("foldedBatches"));
+        return won.isEmpty() ? null : ((Number) won.get(0).get("lease_fence")).longValue();
     }
 
     /** Notifications off (globally or by the snapshot): the batch is recorded as completed, its digest as skipped. */
@@ -88,6 +96,7 @@ public class EmailLog {
     /** Called on every failed SMTP attempt (onExceptionOccurred): counts it and writes its retry log row. */
     public void attemptFailed(Exchange exchange) throws SQLException {
         String batchId = exchange.getProperty("batchId", String.class);
+        Long fence = exchange.getProperty(LEASE_FENCE, Long.class);
         Throwable error = exchange.getException() != null ? exchange.getException()
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         SmtpReply reply = SmtpReply.of(error);
@@ -104,8 +113,12 @@ public class EmailLog {
                 ps.setString(3, reply.enhancedStatus());
                 ps.setString(4, relay);
                 ps.setObject(5, id);
+                ps.setString(6, leases.instanceId());
+                ps.setObject(7, fence);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
+                        // Lease gone: nothing recorded; the redelivery's check before the hand-over stops the send.
+                        leases.lost("digest", batchId, fence == null ? -1 : fence, "recording the failed attempt");
                         return;
                     }
                     attempt = rs.getInt(1);
@@ -147,14 +160,16 @@ public class EmailLog {
         SmtpReply reply = SmtpReply.of(exchange);
         String message = reply.describe();
         String relay = exchange.getProperty("smtpRelayName", String.class);
+        Long fence = exchange.getProperty(LEASE_FENCE, Long.class);
         UUID id = UUID.fromString(batchId);
         Map<String, Object> digest;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             List<Map<String, Object>> rows = Jdbc.rows(c, "notification/email-refused", message, message, reply.code(),
-                    reply.enhancedStatus(), relay, id);
+                    reply.enhancedStatus(), relay, id, leases.instanceId(), fence);
             if (rows.isEmpty()) {
                 c.rollback();
+                leases.lost("digest", batchId, fence == null ? -1 : fence, "recording the refusal");
                 return;
             }
             digest = rows.get(0);
@@ -173,7 +188,16 @@ public class EmailLog {
         }
     }
 
-    public void sent(@ExchangeProperty("batchId") String batchId, @ExchangeProperty("smtpRelayName") String relay) throws SQLException {
+    /**
+     * The server accepted the digest: recorded by its holder (owner and fence). A holder whose lease was taken over
+     * meanwhile records nothing (LeaseLost) and the batch stays with the instance that took it.
+     */
+    public void sent(@ExchangeProperty("batchId") String batchId, @ExchangeProperty(LEASE_FENCE) Long fence,
+                     @ExchangeProperty("leaseCheckedAt") Long checkedAt, @ExchangeProperty("smtpRelayName") String relay)
+            throws SQLException, LeaseLost {
+        if (checkedAt != null) {
+            metrics.handOffWindow(System.nanoTime() - checkedAt);
+        }
         UUID id = UUID.fromString(batchId);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -182,8 +206,14 @@ public class EmailLog {
                 ps.setString(1, "250 accepted by " + (relay == null ? smtpServer : relay));
                 ps.setString(2, relay);
                 ps.setObject(3, id);
+                ps.setString(4, leases.instanceId());
+                ps.setObject(5, fence);
                 try (ResultSet rs = ps.executeQuery()) {
-                    attempts = rs.next() ? rs.getInt(1) : 1;
+                    if (!rs.next()) {
+                        c.rollback();
+                        throw leases.lost("digest", batchId, fence == null ? -1 : fence, "recording the sent digest (the server had accepted it)");
+                    }
+                    attempts = rs.getInt(1);
                 }
             }
             if (attempts > 1) {
@@ -199,26 +229,35 @@ public class EmailLog {
     public void failed(Exchange exchange) throws SQLException {
         String batchId = exchange.getProperty("batchId", String.class);
         String message = Formats.describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class));
+        Long fence = exchange.getProperty(LEASE_FENCE, Long.class);
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(Queries.get("notification/email-failed"))) {
             ps.setString(1, message);
             ps.setObject(2, UUID.fromString(batchId));
-            ps.executeUpdate();
+            ps.setString(3, leases.instanceId());
+            ps.setObject(4, fence);
+            if (ps.executeUpdate() == 0) {
+                leases.lost("digest", batchId, fence == null ? -1 : fence, "recording the failed digest");
+                return;
+            }
         }
         LOG.error("Batch {} digest failed after {} attempts: {} (re-send with POST /api/batches/{}/resend)",
                 batchId, maxAttempts, message, batchId);
         metrics.mail("failed");
     }
 
-    /** Makes a failed digest sendable again; false when there is no failed digest for the batch. */
-    public boolean resend(String batchId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(Queries.get("notification/email-resend"))) {
-            ps.setString(1, leases.instanceId());
-            ps.setInt(2, leases.seconds());
-            ps.setObject(3, UUID.fromString(batchId));
-            return ps.executeUpdate() == 1;
+    /**
+     * Makes a failed digest sendable again, under this instance's lease (its fence in the exchange property
+     * leaseFence); false when there is no failed digest for the batch.
+     */
+    public boolean resend(@Header("batchId") String batchId, Exchange exchange) throws SQLException {
+        List<Map<String, Object>> claimed = Jdbc.rows(dataSource, "notification/email-resend", leases.instanceId(), leases.seconds(),
+                UUID.fromString(batchId));
+        if (claimed.isEmpty()) {
+            return false;
         }
+        exchange.setProperty(LEASE_FENCE, ((Number) claimed.get(0).get("lease_fence")).longValue());
+        return true;
     }
 
     /** Whether the batch exists: an unknown id is a 404, a known one without a failed digest a 409. */

@@ -75,8 +75,13 @@ public class RecipientControls {
             try {
                 lock(c, digest);
                 String outcome = verdict(c, digest, now, exchange);
-                if (outcome.equals("send") && !log.insertClaim(c, digest, html, text, now)) {
-                    outcome = "taken";
+                if (outcome.equals("send")) {
+                    Long fence = log.insertClaim(c, digest, html, text, now);
+                    if (fence == null) {
+                        outcome = "taken";
+                    } else {
+                        exchange.setProperty(EmailLog.LEASE_FENCE, fence);
+                    }
                 }
                 c.commit();
                 return outcome;

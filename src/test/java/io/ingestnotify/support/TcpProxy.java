@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A TCP proxy to cut a real server off mid-test (cut) and give it back (restore) on the same port. */
 public final class TcpProxy implements AutoCloseable {
@@ -16,6 +17,7 @@ public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final Set<Socket> live = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger accepted = new AtomicInteger();
     private volatile ServerSocket server;
     private volatile boolean stalled;
     private int port;
@@ -24,6 +26,11 @@ public final class TcpProxy implements AutoCloseable {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         restore();
+    }
+
+    /** How many connections clients opened through the proxy so far (stalled ones included). */
+    public int accepted() {
+        return accepted.get();
     }
 
     public int port() {
@@ -84,6 +91,7 @@ public final class TcpProxy implements AutoCloseable {
             Socket client = null;
             try {
                 client = s.accept();
+                accepted.incrementAndGet();
                 if (stalled) {
                     live.add(client); // held open, never answered
                     continue;
