@@ -357,6 +357,14 @@ class KarafIT {
                 .header("Authorization", "Bearer " + INTAKE_TOKEN)
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(event("karaf-open-1", rex, "karaf-open-1.pdf")))));
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        // The operator previews the open batch's digest in Karaf as standalone: nothing is sent.
+        String batchId = rows("SELECT batch_id FROM batch_processing_sessions WHERE user_email = '" + rex + "'").get(0);
+        String operator = Base64.getEncoder().encodeToString((OPS_USER + ":" + OPS_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> preview = send(HttpRequest.newBuilder(uri("/api/batches/" + batchId + "/preview"))
+                .header("Authorization", "Basic " + operator).GET());
+        assertThat(preview.statusCode()).as(preview.body()).isEqualTo(200);
+        assertThat(preview.body()).contains("karaf-open-1.pdf");
+        assertThat(mailsTo(rex)).isEmpty();
         stop();
         assertThat(mailsTo(rex)).isEmpty();
         assertThat(rows("SELECT status FROM batch_processing_sessions WHERE user_email = '" + rex + "'")).containsExactly("processing");
