@@ -1,13 +1,11 @@
 package io.ingestnotify;
 
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +16,9 @@ import java.util.stream.Collectors;
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.CountingS3;
 import io.ingestnotify.support.FlakySmtp;
-import io.ingestnotify.support.Json;
+import io.ingestnotify.support.InstanceJvms;
 import io.ingestnotify.support.TcpProxy;
 import io.ingestnotify.support.TestPostgres;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -31,6 +28,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.ingestnotify.support.InstanceJvms.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -57,21 +55,22 @@ class FrozenInstanceTest extends AppTestSupport {
     private static final int FLAKY_USERS = 6;
     private static final int LEASE_SECONDS = 4;
 
-    private final Process[] nodes = new Process[3];
     private final String[] ids = new String[3];
-    private final int[] httpPorts = new int[3];
     private FlakySmtp mail;
     private CountingS3 s3;
     private TcpProxy victimS3;
     private TcpProxy victimDb;
+    private InstanceJvms nodes;
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : nodes) {
-            if (p != null) {
-                signal(p, "CONT");
-                p.destroyForcibly();
+        if (nodes != null) {
+            for (int i = 0; i < InstanceJvms.COUNT; i++) {
+                if (nodes.process(i) != null) {
+                    signal(nodes.process(i), "CONT");
+                }
             }
+            nodes.close();
         }
         if (mail != null) {
             mail.close();
@@ -141,14 +140,9 @@ class FrozenInstanceTest extends AppTestSupport {
                 .withHeader("Content-Type", "application/json").withBody("{\"data\":{}}")));
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
 
+        nodes = new InstanceJvms("frozen", mail, LEASE_SECONDS, BUCKET, this::ownEnv);
         long started = System.nanoTime();
-        for (int i = 0; i < 3; i++) {
-            httpPorts[i] = AvailablePortFinder.getNextAvailable();
-            nodes[i] = start(i, ids[i]);
-        }
-        for (int i = 0; i < 3; i++) {
-            awaitHealthy(i);
-        }
+        nodes.startAll(ids);
         LOG.info("Three instances up after {} s", seconds(started));
 
         // Phase 1 (k < 20): the flaky users' events and the first failures all go to the victim.
@@ -162,9 +156,9 @@ class FrozenInstanceTest extends AppTestSupport {
         int victimSmtp = mail.port(VICTIM);
         mail.hold(victimSmtp);
         await("every mail accepted from the victim recorded as sent").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(50)).until(() -> mail.acceptedOn(victimSmtp).stream().allMatch(this::recordedSent));
+                .pollInterval(Duration.ofMillis(50)).until(() -> mail.acceptedOn(victimSmtp).stream().allMatch(InstanceJvms::recordedSent));
         if (freeze) {
-            signal(nodes[VICTIM], "STOP");
+            signal(nodes.process(VICTIM), "STOP");
         } else {
             victimDb.cut();
         }
@@ -189,7 +183,7 @@ class FrozenInstanceTest extends AppTestSupport {
         // S3 answers the victim again before it wakes: only its fences keep it from deleting what the others took over.
         victimS3.unstall();
         if (freeze) {
-            signal(nodes[VICTIM], "CONT");
+            signal(nodes.process(VICTIM), "CONT");
         } else {
             victimDb.restore();
         }
@@ -237,21 +231,13 @@ class FrozenInstanceTest extends AppTestSupport {
         // claim gate closed (it had not renewed for a lease period) and opened again once it had.
         assertThat(column("SELECT lease_owner AS v FROM email_notification_log WHERE batch_id::text = ANY(?)",
                 (Object) digestsHeld.toArray(new String[0]))).doesNotContain(ids[VICTIM]);
-        String victimLog = Files.readString(logFile(ids[VICTIM]).toPath(), StandardCharsets.UTF_8);
+        String victimLog = Files.readString(nodes.logFile(ids[VICTIM]).toPath(), StandardCharsets.UTF_8);
         assertThat(victimLog).contains("lease on digest", "taking no new work", "taking new work again");
         if (freeze) {
             // (cut off, its correction branches may instead run out of redeliveries while the database is away)
             assertThat(victimLog).contains("lease on correction");
         }
         LOG.info("Batches {}, refusals {}, corrections {}; {} s in all", batches.size(), mail.refused(), failures, seconds(started));
-    }
-
-    private boolean recordedSent(String batchId) {
-        try {
-            return "sent".equals(value("SELECT send_status FROM email_notification_log WHERE batch_id = ?::uuid", batchId));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static List<String> column(String sql, Object... args) throws Exception {
@@ -285,70 +271,27 @@ class FrozenInstanceTest extends AppTestSupport {
     }
 
     private void post(int node, List<String> events) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[node] + "/api/events"))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + INTAKE_TOKEN)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", events) + "]"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = nodes.postEvents(node, "[" + String.join(",", events) + "]");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     }
 
     private static String eventJson(int u, int k) {
-        return Json.write(Json.object("event_id", "fev-" + u + "-" + k, "file_document_id", doc(u, k),
-                "status", failing(k) ? "failed" : "success", "user_email", user(u), "company_id", COMPANY, "bot_id", BOT,
-                "file_name", doc(u, k) + ".pdf", "storage_key", "files/" + doc(u, k) + ".pdf", "chunks_created", 7,
-                "processing_time_seconds", 3, "error_message", failing(k) ? "Processing failed: parser crashed" : null));
+        return InstanceJvms.eventJson("fev-" + u + "-" + k, doc(u, k), failing(k), user(u), COMPANY, BOT);
     }
 
-    private File logFile(String id) {
-        return new File("target/frozen-" + schema + "-" + id + ".log");
-    }
-
-    private Process start(int i, String id) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/java").getPath(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Application.class.getName());
-        Map<String, String> env = pb.environment();
-        env.put("INSTANCE_ID", id);
-        env.put("LEASE_SECONDS", String.valueOf(LEASE_SECONDS));
+    /** What differs from MultiInstanceTest's instances; the victim reaches PostgreSQL and S3 through its proxies. */
+    private Map<String, String> ownEnv(int i) {
+        Map<String, String> env = new HashMap<>();
         // The victim reaches PostgreSQL through a proxy (cut in the partition variant), the others directly.
         env.put("DB_URL", i == VICTIM ? "jdbc:postgresql://127.0.0.1:" + victimDb.port() + "/" + TestPostgres.database() : TestPostgres.url());
-        env.put("DB_SCHEMA", schema);
-        env.put("DB_POOL_SIZE", "6");
-        env.put("SMTP_SERVER", "127.0.0.1");
-        env.put("SMTP_PORT", String.valueOf(mail.port(i)));
-        env.put("SMTP_STARTTLS", "false");
         env.put("SMTP_TIMEOUT_MS", "5000");
-        env.put("CMS_API_URL", "http://127.0.0.1:" + cms.port());
-        env.put("CMS_API_TOKEN", CMS_TOKEN);
-        env.put("METADATA_SOURCE", "sql");
-        env.put("HTTP_PORT", String.valueOf(httpPorts[i]));
-        env.put("INTAKE_TOKEN", INTAKE_TOKEN);
-        env.put("OPS_TOKEN", OPS_TOKEN);
-        env.put("NOTIFICATION_DELAY_UNIT", "SECONDS");
-        env.put("NOTIFICATION_MAX_ATTEMPTS", "8");
-        env.put("NOTIFICATION_RETRY_DELAY_MS", "1000");
-        env.put("NOTIFICATION_RETRY_MULTIPLIER", "2");
-        env.put("SWEEPER_INTERVAL_MS", "1000");
-        env.put("SWEEPER_GRACE_SECONDS", "1");
-        env.put("OUTBOX_POLL_DELAY_MS", "200");
-        env.put("S3_BUCKET", BUCKET);
         // The victim reaches S3 through the proxy (stalled until it is resumed), the others directly.
         env.put("S3_ENDPOINT", i == VICTIM ? "http://127.0.0.1:" + victimS3.port() : s3.endpoint());
         env.put("S3_TIMEOUT_MS", i == VICTIM ? "10000" : "5000");
-        env.put("AWS_ACCESS_KEY_ID", io.ingestnotify.embedded.EmbeddedS3.IDENTITY);
-        env.put("AWS_SECRET_ACCESS_KEY", io.ingestnotify.embedded.EmbeddedS3.CREDENTIAL);
-        env.put("AUTO_CORRECTION_DELAY_SECONDS", "1");
-        env.put("CORRECTION_POLL_DELAY_MS", "200");
-        env.put("CORRECTION_REDRIVE_INTERVAL_MS", "1000");
-        env.put("CORRECTION_RETRY_BASE_SECONDS", "1");
         env.put("CORRECTION_BRANCH_REDELIVERIES", "5");
         env.put("CORRECTION_BRANCH_REDELIVERY_DELAY_MS", "500");
         env.put("MAX_CORRECTION_ATTEMPTS", "5");
-        env.put("MAX_DELETIONS_PER_HOUR", "100000");
-        env.put("EMBEDDED", "false");
-        env.put("DATA_DIR", "target/data-" + schema + "-" + id);
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id)));
-        return pb.start();
+        return env;
     }
 
     /** kill -STOP / -CONT of a child JVM (its pid from Process.pid()). */
@@ -356,16 +299,5 @@ class FrozenInstanceTest extends AppTestSupport {
         if (p.isAlive()) {
             assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor()).isZero();
         }
-    }
-
-    private void awaitHealthy(int i) {
-        await("instance " + ids[i] + " up").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i] + "/observe/health"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-        assertThat(nodes[i].isAlive()).as(ids[i] + " alive").isTrue();
-    }
-
-    private static long seconds(long since) {
-        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
     }
 }

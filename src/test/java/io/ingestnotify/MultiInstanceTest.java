@@ -1,8 +1,5 @@
 package io.ingestnotify;
 
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,9 +18,8 @@ import java.util.stream.Collectors;
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.CountingS3;
 import io.ingestnotify.support.FlakySmtp;
-import io.ingestnotify.support.Json;
+import io.ingestnotify.support.InstanceJvms;
 import io.ingestnotify.support.TestPostgres;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -33,6 +29,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.ingestnotify.support.InstanceJvms.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -61,18 +58,15 @@ class MultiInstanceTest extends AppTestSupport {
     private static final int VICTIM = 1;
     private static final int FLAKY_USERS = 10;
 
-    private final Process[] nodes = new Process[3];
     private final String[] ids = {"node-1", "node-2", "node-3"};
-    private final int[] httpPorts = new int[3];
     private FlakySmtp mail;
     private CountingS3 s3;
+    private InstanceJvms nodes;
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : nodes) {
-            if (p != null) {
-                p.destroyForcibly();
-            }
+        if (nodes != null) {
+            nodes.close();
         }
         if (mail != null) {
             mail.close();
@@ -114,14 +108,10 @@ class MultiInstanceTest extends AppTestSupport {
                 .withHeader("Content-Type", "application/json").withBody("{\"data\":{}}")));
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
 
+        nodes = new InstanceJvms("multi", mail, 6, BUCKET, i -> Map.of("SMTP_TIMEOUT_MS", "60000",
+                "OUTBOX_CLAIM_LEASE_SECONDS", "10", "S3_ENDPOINT", s3.endpoint()));
         long started = System.nanoTime();
-        for (int i = 0; i < 3; i++) {
-            httpPorts[i] = AvailablePortFinder.getNextAvailable();
-            nodes[i] = start(i, ids[i]);
-        }
-        for (int i = 0; i < 3; i++) {
-            awaitHealthy(i);
-        }
+        nodes.startAll(ids);
         LOG.info("Three instances up after {} s", seconds(started));
 
         // Phase 1: half the events (k < 50), no failures; HTTP arrays round-robin, outbox rows in groups.
@@ -136,8 +126,8 @@ class MultiInstanceTest extends AppTestSupport {
         int victimSmtp = mail.port(VICTIM);
         mail.hold(victimSmtp);
         await("every mail accepted from node-2 recorded as sent").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .until(() -> mail.acceptedOn(victimSmtp).stream().allMatch(this::recordedSent));
-        nodes[VICTIM].destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no graceful stop
+                .until(() -> mail.acceptedOn(victimSmtp).stream().allMatch(InstanceJvms::recordedSent));
+        nodes.process(VICTIM).destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no graceful stop
         long killedAt = System.nanoTime();
         List<String> heldByVictim = rows("SELECT batch_id::text AS b FROM email_notification_log WHERE lease_owner = ? "
                 + "AND send_status IN ('pending', 'retrying')", ids[VICTIM]).stream().map(r -> (String) r.get("b")).toList();
@@ -148,11 +138,11 @@ class MultiInstanceTest extends AppTestSupport {
         // Phase 2a while node-2 is down (its share of HTTP fails over); then it restarts under a new id; phase 2b.
         load(clients, 50, 75);
         await("the dead instance's digests taken over and sent").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> heldByVictim.stream().allMatch(this::recordedSent));
+                .until(() -> heldByVictim.stream().allMatch(InstanceJvms::recordedSent));
         LOG.info("node-2's digests sent by the others {} s after the kill", seconds(killedAt));
         ids[VICTIM] = "node-2-restarted";
-        nodes[VICTIM] = start(VICTIM, ids[VICTIM]);
-        awaitHealthy(VICTIM);
+        nodes.start(VICTIM, ids[VICTIM]);
+        nodes.awaitHealthy(VICTIM);
         LOG.info("node-2 restarted after {} s", seconds(started));
         load(clients, 75, 100);
         clients.shutdown();
@@ -213,14 +203,6 @@ class MultiInstanceTest extends AppTestSupport {
                 accepted.size(), mail.refused(), failures, seconds(started));
     }
 
-    private boolean recordedSent(String batchId) {
-        try {
-            return "sent".equals(value("SELECT send_status FROM email_notification_log WHERE batch_id = ?::uuid", batchId));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /**
      * Events k in [from, to) of every user: even k over HTTP (arrays of 50, round-robin), odd k into the outbox. While
      * the victim lives (the first half), the flaky users' events all go to it over HTTP, so it is the one completing
@@ -272,10 +254,7 @@ class MultiInstanceTest extends AppTestSupport {
     }
 
     private static String eventJson(int u, int k) {
-        return Json.write(Json.object("event_id", "mev-" + u + "-" + k, "file_document_id", doc(u, k),
-                "status", failing(k) ? "failed" : "success", "user_email", user(u), "company_id", COMPANY, "bot_id", BOT,
-                "file_name", doc(u, k) + ".pdf", "storage_key", "files/" + doc(u, k) + ".pdf", "chunks_created", 7,
-                "processing_time_seconds", 3, "error_message", failing(k) ? "Processing failed: parser crashed" : null));
+        return InstanceJvms.eventJson("mev-" + u + "-" + k, doc(u, k), failing(k), user(u), COMPANY, BOT);
     }
 
     private void insertOutbox(List<Object[]> group) throws Exception {
@@ -309,10 +288,7 @@ class MultiInstanceTest extends AppTestSupport {
         for (int attempt = 0; attempt < 3; attempt++) {
             int node = (first + attempt) % 3;
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[node] + "/api/events"))
-                        .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + INTAKE_TOKEN)
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = nodes.postEvents(node, body);
                 if (r.statusCode() / 100 == 2) {
                     return true;
                 }
@@ -322,59 +298,5 @@ class MultiInstanceTest extends AppTestSupport {
             }
         }
         return false;
-    }
-
-    private Process start(int i, String id) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/java").getPath(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Application.class.getName());
-        Map<String, String> env = pb.environment();
-        env.put("INSTANCE_ID", id);
-        env.put("LEASE_SECONDS", "6");
-        env.put("DB_URL", TestPostgres.url());
-        env.put("DB_SCHEMA", schema);
-        env.put("DB_POOL_SIZE", "6");
-        env.put("SMTP_SERVER", "127.0.0.1");
-        env.put("SMTP_PORT", String.valueOf(mail.port(i)));
-        env.put("SMTP_STARTTLS", "false");
-        env.put("SMTP_TIMEOUT_MS", "60000");
-        env.put("CMS_API_URL", "http://127.0.0.1:" + cms.port());
-        env.put("CMS_API_TOKEN", CMS_TOKEN);
-        env.put("METADATA_SOURCE", "sql"); // the WireMock CMS takes the clean-up's DELETEs only
-        env.put("HTTP_PORT", String.valueOf(httpPorts[i]));
-        env.put("INTAKE_TOKEN", INTAKE_TOKEN);
-        env.put("OPS_TOKEN", OPS_TOKEN);
-        env.put("NOTIFICATION_DELAY_UNIT", "SECONDS");
-        env.put("NOTIFICATION_MAX_ATTEMPTS", "8");
-        env.put("NOTIFICATION_RETRY_DELAY_MS", "1000");
-        env.put("NOTIFICATION_RETRY_MULTIPLIER", "2");
-        env.put("SWEEPER_INTERVAL_MS", "1000");
-        env.put("SWEEPER_GRACE_SECONDS", "1");
-        env.put("OUTBOX_POLL_DELAY_MS", "200");
-        env.put("OUTBOX_CLAIM_LEASE_SECONDS", "10");
-        env.put("S3_BUCKET", BUCKET);
-        env.put("S3_ENDPOINT", s3.endpoint());
-        env.put("AWS_ACCESS_KEY_ID", io.ingestnotify.embedded.EmbeddedS3.IDENTITY);
-        env.put("AWS_SECRET_ACCESS_KEY", io.ingestnotify.embedded.EmbeddedS3.CREDENTIAL);
-        env.put("AUTO_CORRECTION_DELAY_SECONDS", "1");
-        env.put("CORRECTION_POLL_DELAY_MS", "200");
-        env.put("CORRECTION_REDRIVE_INTERVAL_MS", "1000");
-        env.put("CORRECTION_RETRY_BASE_SECONDS", "1");
-        env.put("MAX_DELETIONS_PER_HOUR", "100000");
-        env.put("EMBEDDED", "false");
-        env.put("DATA_DIR", "target/data-" + schema + "-" + id);
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/multi-" + schema + "-" + id + ".log")));
-        return pb.start();
-    }
-
-    private void awaitHealthy(int i) {
-        await("instance " + ids[i] + " up").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i] + "/observe/health"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-        assertThat(nodes[i].isAlive()).as(ids[i] + " alive").isTrue();
-    }
-
-    private static long seconds(long since) {
-        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
     }
 }
