@@ -6,17 +6,16 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.CountingS3;
 import io.ingestnotify.support.FlakySmtp;
 import io.ingestnotify.support.InstanceJvms;
+import io.ingestnotify.support.LoadUsers;
 import io.ingestnotify.support.TcpProxy;
 import io.ingestnotify.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
@@ -24,10 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.delete;
-import static com.github.tomakehurst.wiremock.client.WireMock.put;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.ingestnotify.support.InstanceJvms.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,6 +49,7 @@ class FrozenInstanceTest extends AppTestSupport {
     private static final int VICTIM = 1;
     private static final int FLAKY_USERS = 6;
     private static final int LEASE_SECONDS = 4;
+    private static final LoadUsers LOAD = new LoadUsers("frozen", "f", USERS, PER_USER, COMPANY, BOT, k -> k % 10 == 7);
 
     private final String[] ids = new String[3];
     private FlakySmtp mail;
@@ -72,30 +68,16 @@ class FrozenInstanceTest extends AppTestSupport {
             }
             nodes.close();
         }
-        if (mail != null) {
-            mail.close();
-        }
         if (victimS3 != null) {
             victimS3.close();
         }
         if (victimDb != null) {
             victimDb.close();
         }
-        if (s3 != null) {
-            s3.close();
-        }
-    }
-
-    private static String user(int u) {
-        return "frozen-" + u + "@example.com";
     }
 
     private static boolean failing(int k) {
-        return k % 10 == 7;
-    }
-
-    private static String doc(int u, int k) {
-        return "f-" + u + "-" + k;
+        return LOAD.failing(k);
     }
 
     @Test
@@ -120,27 +102,13 @@ class FrozenInstanceTest extends AppTestSupport {
             ids[i] = (freeze ? "frozen-" : "cut-") + (i + 1);
         }
         victimDb = new TcpProxy("127.0.0.1", TestPostgres.port());
-        Set<String> flaky = new HashSet<>();
-        for (int u = 0; u < FLAKY_USERS; u++) {
-            flaky.add(user(u));
-        }
-        mail = new FlakySmtp(flaky, 4, 3);
-        s3 = new CountingS3(BUCKET);
+        nodes = new InstanceJvms("frozen", LEASE_SECONDS, BUCKET, LOAD.firstUsers(FLAKY_USERS), this::ownEnv);
+        mail = nodes.mail();
+        s3 = nodes.s3();
         victimS3 = new TcpProxy("127.0.0.1", Integer.parseInt(s3.endpoint().substring(s3.endpoint().lastIndexOf(':') + 1)));
         victimS3.stall(); // the victim's deletes hang: its correction tasks stay in progress, under its lease
-        for (int u = 0; u < USERS; u++) {
-            stubPreferences(COMPANY, BOT, user(u), prefs(10, 3, "text", true, true, true));
-            for (int k = 0; k < PER_USER; k++) {
-                if (failing(k)) {
-                    s3.put(BUCKET, "files/" + doc(u, k) + ".pdf");
-                }
-            }
-        }
-        cms.stubFor(put(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"data\":{}}")));
-        cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
+        LOAD.seed(s3, BUCKET, 10);
 
-        nodes = new InstanceJvms("frozen", mail, LEASE_SECONDS, BUCKET, this::ownEnv);
         long started = System.nanoTime();
         nodes.startAll(ids);
         LOG.info("Three instances up after {} s", seconds(started));
@@ -195,38 +163,14 @@ class FrozenInstanceTest extends AppTestSupport {
         load(30, PER_USER, true);
         LOG.info("All {} events sent after {} s", USERS * PER_USER, seconds(started));
 
-        await("every event filed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("SELECT count(*) FROM file_events WHERE processed_at IS NOT NULL") == USERS * PER_USER);
-        await("every batch completed and its digest sent").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("SELECT count(*) FROM batch_processing_sessions WHERE status <> 'completed'") == 0
-                        && count("SELECT count(*) FROM batch_processing_sessions b WHERE NOT EXISTS (SELECT 1 FROM "
-                        + "email_notification_log l WHERE l.batch_id = b.batch_id AND l.send_status = 'sent')") == 0);
         int failures = USERS * (PER_USER / 10);
-        await("every correction task finished").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("SELECT count(*) FROM auto_correction_tasks WHERE status IN ('completed', 'partial')") == failures);
+        LOAD.awaitAllDone(Duration.ofSeconds(120), failures);
         LOG.info("All work done after {} s", seconds(started));
 
         // At the SMTP server: exactly one accepted mail per batch.
-        Set<String> batches = new HashSet<>(column("SELECT batch_id::text AS v FROM batch_processing_sessions"));
-        Map<String, Integer> accepted = mail.acceptedByBatch();
-        assertThat(accepted.keySet()).isEqualTo(batches);
-        assertThat(accepted).allSatisfy((batch, n) -> assertThat(n).as("mails accepted for batch " + batch).isEqualTo(1));
+        Set<String> batches = LoadUsers.assertOneMailPerBatch(mail);
         // At S3Proxy and in the CMS's journal: each correction's deletes ran once.
-        Map<String, Integer> s3Deletes = s3.deletes();
-        Map<String, Long> cmsDeletes = cms.getAllServeEvents().stream()
-                .filter(e -> "DELETE".equals(e.getRequest().getMethod().getName()))
-                .collect(Collectors.groupingBy(e -> e.getRequest().getUrl(), Collectors.counting()));
-        for (int u = 0; u < USERS; u++) {
-            for (int k = 0; k < PER_USER; k++) {
-                if (failing(k)) {
-                    String key = "files/" + doc(u, k) + ".pdf";
-                    assertThat(s3Deletes.get(key)).as(key).isEqualTo(1);
-                    assertThat(s3.exists(BUCKET, key)).as(key).isFalse();
-                    assertThat(cmsDeletes.get("/api/files/" + doc(u, k))).as(doc(u, k)).isEqualTo(1L);
-                }
-            }
-        }
-        assertThat(s3Deletes).hasSize(failures);
+        LOAD.assertEachCorrectionDeletedOnce(s3, BUCKET, failures);
         // The others finished what the frozen instance held; on waking it found its leases gone and said so, and its
         // claim gate closed (it had not renewed for a lease period) and opened again once it had.
         assertThat(column("SELECT lease_owner AS v FROM email_notification_log WHERE batch_id::text = ANY(?)",
@@ -276,7 +220,7 @@ class FrozenInstanceTest extends AppTestSupport {
     }
 
     private static String eventJson(int u, int k) {
-        return InstanceJvms.eventJson("fev-" + u + "-" + k, doc(u, k), failing(k), user(u), COMPANY, BOT);
+        return LOAD.eventJson(u, k);
     }
 
     /** What differs from MultiInstanceTest's instances; the victim reaches PostgreSQL and S3 through its proxies. */

@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -13,22 +12,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.CountingS3;
 import io.ingestnotify.support.FlakySmtp;
 import io.ingestnotify.support.InstanceJvms;
+import io.ingestnotify.support.LoadUsers;
 import io.ingestnotify.support.TestPostgres;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.delete;
-import static com.github.tomakehurst.wiremock.client.WireMock.put;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.ingestnotify.support.InstanceJvms.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -57,6 +52,7 @@ class MultiInstanceTest extends AppTestSupport {
     private static final int BOT = 82;
     private static final int VICTIM = 1;
     private static final int FLAKY_USERS = 10;
+    private static final LoadUsers LOAD = new LoadUsers("multi", "m", USERS, PER_USER, COMPANY, BOT, k -> k >= 50 && k % 10 == 7);
 
     private final String[] ids = {"node-1", "node-2", "node-3"};
     private FlakySmtp mail;
@@ -68,48 +64,28 @@ class MultiInstanceTest extends AppTestSupport {
         if (nodes != null) {
             nodes.close();
         }
-        if (mail != null) {
-            mail.close();
-        }
-        if (s3 != null) {
-            s3.close();
-        }
     }
 
     private static String user(int u) {
-        return "multi-" + u + "@example.com";
+        return LOAD.user(u);
     }
 
     private static boolean failing(int k) {
-        return k >= 50 && k % 10 == 7;
+        return LOAD.failing(k);
     }
 
     private static String doc(int u, int k) {
-        return "m-" + u + "-" + k;
+        return LOAD.doc(u, k);
     }
 
     @Test
     void threeInstancesKillDashNineEveryPieceOfWorkOnce() throws Exception {
-        Set<String> flaky = new HashSet<>();
-        for (int u = 0; u < FLAKY_USERS; u++) {
-            flaky.add(user(u));
-        }
-        mail = new FlakySmtp(flaky, 4, 3);
-        s3 = new CountingS3(BUCKET);
-        for (int u = 0; u < USERS; u++) {
-            stubPreferences(COMPANY, BOT, user(u), prefs(20, 3, "text", true, true, true));
-            for (int k = 0; k < PER_USER; k++) {
-                if (failing(k)) {
-                    s3.put(BUCKET, "files/" + doc(u, k) + ".pdf");
-                }
-            }
-        }
-        cms.stubFor(put(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"data\":{}}")));
-        cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
-
-        nodes = new InstanceJvms("multi", mail, 6, BUCKET, i -> Map.of("SMTP_TIMEOUT_MS", "60000",
+        nodes = new InstanceJvms("multi", 6, BUCKET, LOAD.firstUsers(FLAKY_USERS), i -> Map.of("SMTP_TIMEOUT_MS", "60000",
                 "OUTBOX_CLAIM_LEASE_SECONDS", "10", "S3_ENDPOINT", s3.endpoint()));
+        mail = nodes.mail();
+        s3 = nodes.s3();
+        LOAD.seed(s3, BUCKET, 20);
+
         long started = System.nanoTime();
         nodes.startAll(ids);
         LOG.info("Three instances up after {} s", seconds(started));
@@ -149,15 +125,8 @@ class MultiInstanceTest extends AppTestSupport {
         LOG.info("All {} events sent after {} s", USERS * PER_USER, seconds(started));
 
         // Every event filed once; every batch completed and mailed; every correction finished.
-        await("every event filed").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("SELECT count(*) FROM file_events WHERE processed_at IS NOT NULL") == USERS * PER_USER);
-        await("every batch completed and its digest sent").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("SELECT count(*) FROM batch_processing_sessions WHERE status <> 'completed'") == 0
-                        && count("SELECT count(*) FROM batch_processing_sessions b WHERE NOT EXISTS (SELECT 1 FROM "
-                        + "email_notification_log l WHERE l.batch_id = b.batch_id AND l.send_status = 'sent')") == 0);
         int failures = USERS * 5;
-        await("every correction task finished").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("SELECT count(*) FROM auto_correction_tasks WHERE status IN ('completed', 'partial')") == failures);
+        LOAD.awaitAllDone(Duration.ofSeconds(90), failures);
         LOG.info("All work done after {} s", seconds(started));
 
         assertThat(count("SELECT count(*) FROM batch_files")).isEqualTo(USERS * PER_USER);
@@ -169,11 +138,7 @@ class MultiInstanceTest extends AppTestSupport {
         }
 
         // At the SMTP server: exactly one accepted mail per batch, none for anything else.
-        Set<String> batches = rows("SELECT batch_id::text AS b FROM batch_processing_sessions").stream()
-                .map(r -> (String) r.get("b")).collect(Collectors.toSet());
-        Map<String, Integer> accepted = mail.acceptedByBatch();
-        assertThat(accepted.keySet()).isEqualTo(batches);
-        assertThat(accepted).allSatisfy((batch, n) -> assertThat(n).as("mails accepted for batch " + batch).isEqualTo(1));
+        Set<String> batches = LoadUsers.assertOneMailPerBatch(mail);
         assertThat(mail.refused()).isGreaterThan(0);
         // The dead instance's digests were finished by the others.
         assertThat(rows("SELECT lease_owner FROM email_notification_log WHERE batch_id::text = ANY(?)",
@@ -181,26 +146,12 @@ class MultiInstanceTest extends AppTestSupport {
                 .doesNotContain("node-2");
 
         // Each correction task's deletes ran once: at S3Proxy and in the CMS's journal.
-        Map<String, Integer> s3Deletes = s3.deletes();
-        Map<String, Long> cmsDeletes = cms.getAllServeEvents().stream()
-                .filter(e -> "DELETE".equals(e.getRequest().getMethod().getName()))
-                .collect(Collectors.groupingBy(e -> e.getRequest().getUrl(), Collectors.counting()));
-        for (int u = 0; u < USERS; u++) {
-            for (int k = 0; k < PER_USER; k++) {
-                if (failing(k)) {
-                    String key = "files/" + doc(u, k) + ".pdf";
-                    assertThat(s3Deletes.get(key)).as(key).isEqualTo(1);
-                    assertThat(s3.exists(BUCKET, key)).as(key).isFalse();
-                    assertThat(cmsDeletes.get("/api/files/" + doc(u, k))).as(doc(u, k)).isEqualTo(1L);
-                }
-            }
-        }
-        assertThat(s3Deletes).hasSize(failures);
+        Map<String, Long> cmsDeletes = LOAD.assertEachCorrectionDeletedOnce(s3, BUCKET, failures);
         assertThat(cmsDeletes).hasSize(failures);
         // All three instances took work; the restarted one too.
         assertThat(count("SELECT count(DISTINCT claimed_by) FROM file_events WHERE claimed_by IS NOT NULL")).isGreaterThanOrEqualTo(3);
         LOG.info("Batches {}, mails accepted {}, refusals {}, corrections {}; {} s in all", batches.size(),
-                accepted.size(), mail.refused(), failures, seconds(started));
+                mail.acceptedByBatch().size(), mail.refused(), failures, seconds(started));
     }
 
     /**
@@ -219,7 +170,7 @@ class MultiInstanceTest extends AppTestSupport {
                 } else if (k % 2 == 0) {
                     http.add(eventJson(u, k));
                 } else {
-                    outbox.add(new Object[] {"mev-" + u + "-" + k, doc(u, k), failing(k) ? "failed" : "success", user(u),
+                    outbox.add(new Object[] {LOAD.eventId(u, k), doc(u, k), failing(k) ? "failed" : "success", user(u),
                             COMPANY, BOT, doc(u, k) + ".pdf", "files/" + doc(u, k) + ".pdf",
                             failing(k) ? "Processing failed: parser crashed" : null});
                 }
@@ -254,7 +205,7 @@ class MultiInstanceTest extends AppTestSupport {
     }
 
     private static String eventJson(int u, int k) {
-        return InstanceJvms.eventJson("mev-" + u + "-" + k, doc(u, k), failing(k), user(u), COMPANY, BOT);
+        return LOAD.eventJson(u, k);
     }
 
     private void insertOutbox(List<Object[]> group) throws Exception {

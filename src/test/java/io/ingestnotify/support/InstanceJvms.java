@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
@@ -32,6 +33,7 @@ public final class InstanceJvms implements AutoCloseable {
 
     private final String name;
     private final FlakySmtp mail;
+    private final CountingS3 s3;
     private final int leaseSeconds;
     private final String bucket;
     private final IntFunction<Map<String, String>> perInstance;
@@ -40,11 +42,16 @@ public final class InstanceJvms implements AutoCloseable {
     private final int[] httpPorts = new int[COUNT];
 
     /**
+     * Starts the SMTP server (a port per instance, refusing the first 4 attempts of {@code flaky} recipients' mail)
+     * and S3 (with {@code bucket}) the instances will use; none of them yet.
+     *
      * @param perInstance instance index to its own environment (S3_ENDPOINT at least), put over the shared one
      */
-    public InstanceJvms(String name, FlakySmtp mail, int leaseSeconds, String bucket, IntFunction<Map<String, String>> perInstance) {
+    public InstanceJvms(String name, int leaseSeconds, String bucket, Set<String> flaky,
+            IntFunction<Map<String, String>> perInstance) throws Exception {
         this.name = name;
-        this.mail = mail;
+        this.mail = new FlakySmtp(flaky, 4, COUNT);
+        this.s3 = new CountingS3(bucket);
         this.leaseSeconds = leaseSeconds;
         this.bucket = bucket;
         this.perInstance = perInstance;
@@ -128,6 +135,14 @@ public final class InstanceJvms implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    public FlakySmtp mail() {
+        return mail;
+    }
+
+    public CountingS3 s3() {
+        return s3;
+    }
+
     public Process process(int i) {
         return nodes[i];
     }
@@ -140,14 +155,16 @@ public final class InstanceJvms implements AutoCloseable {
         return new File("target/" + name + "-" + AppTestSupport.schema + "-" + id + ".log");
     }
 
-    /** Kills every instance still running (SIGKILL). */
+    /** Kills every instance still running (SIGKILL), then stops the SMTP server and S3. */
     @Override
-    public void close() {
+    public void close() throws Exception {
         for (Process p : nodes) {
             if (p != null) {
                 p.destroyForcibly();
             }
         }
+        mail.close();
+        s3.close();
     }
 
     /** Whether the digest of {@code batchId} is recorded as sent. */
@@ -157,14 +174,6 @@ public final class InstanceJvms implements AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** One load event with its storage key; a failed one carries an error message. */
-    public static String eventJson(String eventId, String doc, boolean failed, String email, int company, int bot) {
-        return Json.write(Json.object("event_id", eventId, "file_document_id", doc,
-                "status", failed ? "failed" : "success", "user_email", email, "company_id", company, "bot_id", bot,
-                "file_name", doc + ".pdf", "storage_key", "files/" + doc + ".pdf", "chunks_created", 7,
-                "processing_time_seconds", 3, "error_message", failed ? "Processing failed: parser crashed" : null));
     }
 
     public static long seconds(long since) {
