@@ -44,12 +44,10 @@ class FrozenInstanceTest extends AppTestSupport {
     private static final String BUCKET = "frozen-files";
     private static final int USERS = 30;
     private static final int PER_USER = 40;
-    private static final int COMPANY = 91;
-    private static final int BOT = 92;
+    private static final LoadUsers LOAD = new LoadUsers("frozen", "f", USERS, PER_USER, 91, 92, k -> k % 10 == 7);
     private static final int VICTIM = 1;
     private static final int FLAKY_USERS = 6;
     private static final int LEASE_SECONDS = 4;
-    private static final LoadUsers LOAD = new LoadUsers("frozen", "f", USERS, PER_USER, COMPANY, BOT, k -> k % 10 == 7);
 
     private final String[] ids = new String[3];
     private FlakySmtp mail;

@@ -48,11 +48,9 @@ class MultiInstanceTest extends AppTestSupport {
     private static final String BUCKET = "pipeline-files";
     private static final int USERS = 50;
     private static final int PER_USER = 100;
-    private static final int COMPANY = 81;
-    private static final int BOT = 82;
+    private static final LoadUsers LOAD = new LoadUsers("multi", "m", USERS, PER_USER, 81, 82, k -> k >= 50 && k % 10 == 7);
     private static final int VICTIM = 1;
     private static final int FLAKY_USERS = 10;
-    private static final LoadUsers LOAD = new LoadUsers("multi", "m", USERS, PER_USER, COMPANY, BOT, k -> k >= 50 && k % 10 == 7);
 
     private final String[] ids = {"node-1", "node-2", "node-3"};
     private FlakySmtp mail;
@@ -171,7 +169,7 @@ class MultiInstanceTest extends AppTestSupport {
                     http.add(eventJson(u, k));
                 } else {
                     outbox.add(new Object[] {LOAD.eventId(u, k), doc(u, k), failing(k) ? "failed" : "success", user(u),
-                            COMPANY, BOT, doc(u, k) + ".pdf", "files/" + doc(u, k) + ".pdf",
+                            LOAD.company(), LOAD.bot(), doc(u, k) + ".pdf", "files/" + doc(u, k) + ".pdf",
                             failing(k) ? "Processing failed: parser crashed" : null});
                 }
             }
