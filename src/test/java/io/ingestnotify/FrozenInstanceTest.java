@@ -1,36 +1,29 @@
 package io.ingestnotify;
 
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.CountingS3;
 import io.ingestnotify.support.FlakySmtp;
-import io.ingestnotify.support.Json;
+import io.ingestnotify.support.InstanceJvms;
+import io.ingestnotify.support.LoadUsers;
 import io.ingestnotify.support.TcpProxy;
 import io.ingestnotify.support.TestPostgres;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.delete;
-import static com.github.tomakehurst.wiremock.client.WireMock.put;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.ingestnotify.support.InstanceJvms.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -51,30 +44,27 @@ class FrozenInstanceTest extends AppTestSupport {
     private static final String BUCKET = "frozen-files";
     private static final int USERS = 30;
     private static final int PER_USER = 40;
-    private static final int COMPANY = 91;
-    private static final int BOT = 92;
+    private static final LoadUsers LOAD = new LoadUsers("frozen", "f", USERS, PER_USER, 91, 92, k -> k % 10 == 7);
     private static final int VICTIM = 1;
     private static final int FLAKY_USERS = 6;
     private static final int LEASE_SECONDS = 4;
 
-    private final Process[] nodes = new Process[3];
     private final String[] ids = new String[3];
-    private final int[] httpPorts = new int[3];
     private FlakySmtp mail;
     private CountingS3 s3;
     private TcpProxy victimS3;
     private TcpProxy victimDb;
+    private InstanceJvms nodes;
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : nodes) {
-            if (p != null) {
-                signal(p, "CONT");
-                p.destroyForcibly();
+        if (nodes != null) {
+            for (int i = 0; i < InstanceJvms.COUNT; i++) {
+                if (nodes.process(i) != null) {
+                    signal(nodes.process(i), "CONT");
+                }
             }
-        }
-        if (mail != null) {
-            mail.close();
+            nodes.close();
         }
         if (victimS3 != null) {
             victimS3.close();
@@ -82,21 +72,10 @@ class FrozenInstanceTest extends AppTestSupport {
         if (victimDb != null) {
             victimDb.close();
         }
-        if (s3 != null) {
-            s3.close();
-        }
-    }
-
-    private static String user(int u) {
-        return "frozen-" + u + "@example.com";
     }
 
     private static boolean failing(int k) {
-        return k % 10 == 7;
-    }
-
-    private static String doc(int u, int k) {
-        return "f-" + u + "-" + k;
+        return LOAD.failing(k);
     }
 
     @Test
@@ -121,34 +100,15 @@ class FrozenInstanceTest extends AppTestSupport {
             ids[i] = (freeze ? "frozen-" : "cut-") + (i + 1);
         }
         victimDb = new TcpProxy("127.0.0.1", TestPostgres.port());
-        Set<String> flaky = new HashSet<>();
-        for (int u = 0; u < FLAKY_USERS; u++) {
-            flaky.add(user(u));
-        }
-        mail = new FlakySmtp(flaky, 4, 3);
-        s3 = new CountingS3(BUCKET);
+        nodes = new InstanceJvms("frozen", LEASE_SECONDS, BUCKET, LOAD.firstUsers(FLAKY_USERS), this::ownEnv);
+        mail = nodes.mail();
+        s3 = nodes.s3();
         victimS3 = new TcpProxy("127.0.0.1", Integer.parseInt(s3.endpoint().substring(s3.endpoint().lastIndexOf(':') + 1)));
         victimS3.stall(); // the victim's deletes hang: its correction tasks stay in progress, under its lease
-        for (int u = 0; u < USERS; u++) {
-            stubPreferences(COMPANY, BOT, user(u), prefs(10, 3, "text", true, true, true));
-            for (int k = 0; k < PER_USER; k++) {
-                if (failing(k)) {
-                    s3.put(BUCKET, "files/" + doc(u, k) + ".pdf");
-                }
-            }
-        }
-        cms.stubFor(put(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"data\":{}}")));
-        cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
+        LOAD.seed(s3, BUCKET, 10);
 
         long started = System.nanoTime();
-        for (int i = 0; i < 3; i++) {
-            httpPorts[i] = AvailablePortFinder.getNextAvailable();
-            nodes[i] = start(i, ids[i]);
-        }
-        for (int i = 0; i < 3; i++) {
-            awaitHealthy(i);
-        }
+        nodes.startAll(ids);
         LOG.info("Three instances up after {} s", seconds(started));
 
         // Phase 1 (k < 20): the flaky users' events and the first failures all go to the victim.
@@ -162,9 +122,9 @@ class FrozenInstanceTest extends AppTestSupport {
         int victimSmtp = mail.port(VICTIM);
         mail.hold(victimSmtp);
         await("every mail accepted from the victim recorded as sent").atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(50)).until(() -> mail.acceptedOn(victimSmtp).stream().allMatch(this::recordedSent));
+                .pollInterval(Duration.ofMillis(50)).until(() -> mail.acceptedOn(victimSmtp).stream().allMatch(InstanceJvms::recordedSent));
         if (freeze) {
-            signal(nodes[VICTIM], "STOP");
+            signal(nodes.process(VICTIM), "STOP");
         } else {
             victimDb.cut();
         }
@@ -189,7 +149,7 @@ class FrozenInstanceTest extends AppTestSupport {
         // S3 answers the victim again before it wakes: only its fences keep it from deleting what the others took over.
         victimS3.unstall();
         if (freeze) {
-            signal(nodes[VICTIM], "CONT");
+            signal(nodes.process(VICTIM), "CONT");
         } else {
             victimDb.restore();
         }
@@ -201,57 +161,25 @@ class FrozenInstanceTest extends AppTestSupport {
         load(30, PER_USER, true);
         LOG.info("All {} events sent after {} s", USERS * PER_USER, seconds(started));
 
-        await("every event filed").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("SELECT count(*) FROM file_events WHERE processed_at IS NOT NULL") == USERS * PER_USER);
-        await("every batch completed and its digest sent").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("SELECT count(*) FROM batch_processing_sessions WHERE status <> 'completed'") == 0
-                        && count("SELECT count(*) FROM batch_processing_sessions b WHERE NOT EXISTS (SELECT 1 FROM "
-                        + "email_notification_log l WHERE l.batch_id = b.batch_id AND l.send_status = 'sent')") == 0);
         int failures = USERS * (PER_USER / 10);
-        await("every correction task finished").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("SELECT count(*) FROM auto_correction_tasks WHERE status IN ('completed', 'partial')") == failures);
+        LOAD.awaitAllDone(Duration.ofSeconds(120), failures);
         LOG.info("All work done after {} s", seconds(started));
 
         // At the SMTP server: exactly one accepted mail per batch.
-        Set<String> batches = new HashSet<>(column("SELECT batch_id::text AS v FROM batch_processing_sessions"));
-        Map<String, Integer> accepted = mail.acceptedByBatch();
-        assertThat(accepted.keySet()).isEqualTo(batches);
-        assertThat(accepted).allSatisfy((batch, n) -> assertThat(n).as("mails accepted for batch " + batch).isEqualTo(1));
+        Set<String> batches = LoadUsers.assertOneMailPerBatch(mail);
         // At S3Proxy and in the CMS's journal: each correction's deletes ran once.
-        Map<String, Integer> s3Deletes = s3.deletes();
-        Map<String, Long> cmsDeletes = cms.getAllServeEvents().stream()
-                .filter(e -> "DELETE".equals(e.getRequest().getMethod().getName()))
-                .collect(Collectors.groupingBy(e -> e.getRequest().getUrl(), Collectors.counting()));
-        for (int u = 0; u < USERS; u++) {
-            for (int k = 0; k < PER_USER; k++) {
-                if (failing(k)) {
-                    String key = "files/" + doc(u, k) + ".pdf";
-                    assertThat(s3Deletes.get(key)).as(key).isEqualTo(1);
-                    assertThat(s3.exists(BUCKET, key)).as(key).isFalse();
-                    assertThat(cmsDeletes.get("/api/files/" + doc(u, k))).as(doc(u, k)).isEqualTo(1L);
-                }
-            }
-        }
-        assertThat(s3Deletes).hasSize(failures);
+        LOAD.assertEachCorrectionDeletedOnce(s3, BUCKET, failures);
         // The others finished what the frozen instance held; on waking it found its leases gone and said so, and its
         // claim gate closed (it had not renewed for a lease period) and opened again once it had.
         assertThat(column("SELECT lease_owner AS v FROM email_notification_log WHERE batch_id::text = ANY(?)",
                 (Object) digestsHeld.toArray(new String[0]))).doesNotContain(ids[VICTIM]);
-        String victimLog = Files.readString(logFile(ids[VICTIM]).toPath(), StandardCharsets.UTF_8);
+        String victimLog = Files.readString(nodes.logFile(ids[VICTIM]).toPath(), StandardCharsets.UTF_8);
         assertThat(victimLog).contains("lease on digest", "taking no new work", "taking new work again");
         if (freeze) {
             // (cut off, its correction branches may instead run out of redeliveries while the database is away)
             assertThat(victimLog).contains("lease on correction");
         }
         LOG.info("Batches {}, refusals {}, corrections {}; {} s in all", batches.size(), mail.refused(), failures, seconds(started));
-    }
-
-    private boolean recordedSent(String batchId) {
-        try {
-            return "sent".equals(value("SELECT send_status FROM email_notification_log WHERE batch_id = ?::uuid", batchId));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static List<String> column(String sql, Object... args) throws Exception {
@@ -285,70 +213,27 @@ class FrozenInstanceTest extends AppTestSupport {
     }
 
     private void post(int node, List<String> events) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[node] + "/api/events"))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + INTAKE_TOKEN)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("[" + String.join(",", events) + "]"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = nodes.postEvents(node, "[" + String.join(",", events) + "]");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
     }
 
     private static String eventJson(int u, int k) {
-        return Json.write(Json.object("event_id", "fev-" + u + "-" + k, "file_document_id", doc(u, k),
-                "status", failing(k) ? "failed" : "success", "user_email", user(u), "company_id", COMPANY, "bot_id", BOT,
-                "file_name", doc(u, k) + ".pdf", "storage_key", "files/" + doc(u, k) + ".pdf", "chunks_created", 7,
-                "processing_time_seconds", 3, "error_message", failing(k) ? "Processing failed: parser crashed" : null));
+        return LOAD.eventJson(u, k);
     }
 
-    private File logFile(String id) {
-        return new File("target/frozen-" + schema + "-" + id + ".log");
-    }
-
-    private Process start(int i, String id) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/java").getPath(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Application.class.getName());
-        Map<String, String> env = pb.environment();
-        env.put("INSTANCE_ID", id);
-        env.put("LEASE_SECONDS", String.valueOf(LEASE_SECONDS));
+    /** What differs from MultiInstanceTest's instances; the victim reaches PostgreSQL and S3 through its proxies. */
+    private Map<String, String> ownEnv(int i) {
+        Map<String, String> env = new HashMap<>();
         // The victim reaches PostgreSQL through a proxy (cut in the partition variant), the others directly.
         env.put("DB_URL", i == VICTIM ? "jdbc:postgresql://127.0.0.1:" + victimDb.port() + "/" + TestPostgres.database() : TestPostgres.url());
-        env.put("DB_SCHEMA", schema);
-        env.put("DB_POOL_SIZE", "6");
-        env.put("SMTP_SERVER", "127.0.0.1");
-        env.put("SMTP_PORT", String.valueOf(mail.port(i)));
-        env.put("SMTP_STARTTLS", "false");
         env.put("SMTP_TIMEOUT_MS", "5000");
-        env.put("CMS_API_URL", "http://127.0.0.1:" + cms.port());
-        env.put("CMS_API_TOKEN", CMS_TOKEN);
-        env.put("METADATA_SOURCE", "sql");
-        env.put("HTTP_PORT", String.valueOf(httpPorts[i]));
-        env.put("INTAKE_TOKEN", INTAKE_TOKEN);
-        env.put("OPS_TOKEN", OPS_TOKEN);
-        env.put("NOTIFICATION_DELAY_UNIT", "SECONDS");
-        env.put("NOTIFICATION_MAX_ATTEMPTS", "8");
-        env.put("NOTIFICATION_RETRY_DELAY_MS", "1000");
-        env.put("NOTIFICATION_RETRY_MULTIPLIER", "2");
-        env.put("SWEEPER_INTERVAL_MS", "1000");
-        env.put("SWEEPER_GRACE_SECONDS", "1");
-        env.put("OUTBOX_POLL_DELAY_MS", "200");
-        env.put("S3_BUCKET", BUCKET);
         // The victim reaches S3 through the proxy (stalled until it is resumed), the others directly.
         env.put("S3_ENDPOINT", i == VICTIM ? "http://127.0.0.1:" + victimS3.port() : s3.endpoint());
         env.put("S3_TIMEOUT_MS", i == VICTIM ? "10000" : "5000");
-        env.put("AWS_ACCESS_KEY_ID", io.ingestnotify.embedded.EmbeddedS3.IDENTITY);
-        env.put("AWS_SECRET_ACCESS_KEY", io.ingestnotify.embedded.EmbeddedS3.CREDENTIAL);
-        env.put("AUTO_CORRECTION_DELAY_SECONDS", "1");
-        env.put("CORRECTION_POLL_DELAY_MS", "200");
-        env.put("CORRECTION_REDRIVE_INTERVAL_MS", "1000");
-        env.put("CORRECTION_RETRY_BASE_SECONDS", "1");
         env.put("CORRECTION_BRANCH_REDELIVERIES", "5");
         env.put("CORRECTION_BRANCH_REDELIVERY_DELAY_MS", "500");
         env.put("MAX_CORRECTION_ATTEMPTS", "5");
-        env.put("MAX_DELETIONS_PER_HOUR", "100000");
-        env.put("EMBEDDED", "false");
-        env.put("DATA_DIR", "target/data-" + schema + "-" + id);
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(id)));
-        return pb.start();
+        return env;
     }
 
     /** kill -STOP / -CONT of a child JVM (its pid from Process.pid()). */
@@ -356,16 +241,5 @@ class FrozenInstanceTest extends AppTestSupport {
         if (p.isAlive()) {
             assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start().waitFor()).isZero();
         }
-    }
-
-    private void awaitHealthy(int i) {
-        await("instance " + ids[i] + " up").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i] + "/observe/health"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-        assertThat(nodes[i].isAlive()).as(ids[i] + " alive").isTrue();
-    }
-
-    private static long seconds(long since) {
-        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
     }
 }

@@ -1,14 +1,10 @@
 package io.ingestnotify;
 
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,23 +12,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.CountingS3;
 import io.ingestnotify.support.FlakySmtp;
-import io.ingestnotify.support.Json;
+import io.ingestnotify.support.InstanceJvms;
+import io.ingestnotify.support.LoadUsers;
 import io.ingestnotify.support.TestPostgres;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.delete;
-import static com.github.tomakehurst.wiremock.client.WireMock.put;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static io.ingestnotify.support.InstanceJvms.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -56,72 +48,44 @@ class MultiInstanceTest extends AppTestSupport {
     private static final String BUCKET = "pipeline-files";
     private static final int USERS = 50;
     private static final int PER_USER = 100;
-    private static final int COMPANY = 81;
-    private static final int BOT = 82;
+    private static final LoadUsers LOAD = new LoadUsers("multi", "m", USERS, PER_USER, 81, 82, k -> k >= 50 && k % 10 == 7);
     private static final int VICTIM = 1;
     private static final int FLAKY_USERS = 10;
 
-    private final Process[] nodes = new Process[3];
     private final String[] ids = {"node-1", "node-2", "node-3"};
-    private final int[] httpPorts = new int[3];
     private FlakySmtp mail;
     private CountingS3 s3;
+    private InstanceJvms nodes;
 
     @AfterEach
     void stopAll() throws Exception {
-        for (Process p : nodes) {
-            if (p != null) {
-                p.destroyForcibly();
-            }
-        }
-        if (mail != null) {
-            mail.close();
-        }
-        if (s3 != null) {
-            s3.close();
+        if (nodes != null) {
+            nodes.close();
         }
     }
 
     private static String user(int u) {
-        return "multi-" + u + "@example.com";
+        return LOAD.user(u);
     }
 
     private static boolean failing(int k) {
-        return k >= 50 && k % 10 == 7;
+        return LOAD.failing(k);
     }
 
     private static String doc(int u, int k) {
-        return "m-" + u + "-" + k;
+        return LOAD.doc(u, k);
     }
 
     @Test
     void threeInstancesKillDashNineEveryPieceOfWorkOnce() throws Exception {
-        Set<String> flaky = new HashSet<>();
-        for (int u = 0; u < FLAKY_USERS; u++) {
-            flaky.add(user(u));
-        }
-        mail = new FlakySmtp(flaky, 4, 3);
-        s3 = new CountingS3(BUCKET);
-        for (int u = 0; u < USERS; u++) {
-            stubPreferences(COMPANY, BOT, user(u), prefs(20, 3, "text", true, true, true));
-            for (int k = 0; k < PER_USER; k++) {
-                if (failing(k)) {
-                    s3.put(BUCKET, "files/" + doc(u, k) + ".pdf");
-                }
-            }
-        }
-        cms.stubFor(put(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody("{\"data\":{}}")));
-        cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
+        nodes = new InstanceJvms("multi", 6, BUCKET, LOAD.firstUsers(FLAKY_USERS), i -> Map.of("SMTP_TIMEOUT_MS", "60000",
+                "OUTBOX_CLAIM_LEASE_SECONDS", "10", "S3_ENDPOINT", s3.endpoint()));
+        mail = nodes.mail();
+        s3 = nodes.s3();
+        LOAD.seed(s3, BUCKET, 20);
 
         long started = System.nanoTime();
-        for (int i = 0; i < 3; i++) {
-            httpPorts[i] = AvailablePortFinder.getNextAvailable();
-            nodes[i] = start(i, ids[i]);
-        }
-        for (int i = 0; i < 3; i++) {
-            awaitHealthy(i);
-        }
+        nodes.startAll(ids);
         LOG.info("Three instances up after {} s", seconds(started));
 
         // Phase 1: half the events (k < 50), no failures; HTTP arrays round-robin, outbox rows in groups.
@@ -136,8 +100,8 @@ class MultiInstanceTest extends AppTestSupport {
         int victimSmtp = mail.port(VICTIM);
         mail.hold(victimSmtp);
         await("every mail accepted from node-2 recorded as sent").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .until(() -> mail.acceptedOn(victimSmtp).stream().allMatch(this::recordedSent));
-        nodes[VICTIM].destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no graceful stop
+                .until(() -> mail.acceptedOn(victimSmtp).stream().allMatch(InstanceJvms::recordedSent));
+        nodes.process(VICTIM).destroyForcibly().waitFor(); // SIGKILL: no shutdown hook, no graceful stop
         long killedAt = System.nanoTime();
         List<String> heldByVictim = rows("SELECT batch_id::text AS b FROM email_notification_log WHERE lease_owner = ? "
                 + "AND send_status IN ('pending', 'retrying')", ids[VICTIM]).stream().map(r -> (String) r.get("b")).toList();
@@ -148,26 +112,19 @@ class MultiInstanceTest extends AppTestSupport {
         // Phase 2a while node-2 is down (its share of HTTP fails over); then it restarts under a new id; phase 2b.
         load(clients, 50, 75);
         await("the dead instance's digests taken over and sent").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> heldByVictim.stream().allMatch(this::recordedSent));
+                .until(() -> heldByVictim.stream().allMatch(InstanceJvms::recordedSent));
         LOG.info("node-2's digests sent by the others {} s after the kill", seconds(killedAt));
         ids[VICTIM] = "node-2-restarted";
-        nodes[VICTIM] = start(VICTIM, ids[VICTIM]);
-        awaitHealthy(VICTIM);
+        nodes.start(VICTIM, ids[VICTIM]);
+        nodes.awaitHealthy(VICTIM);
         LOG.info("node-2 restarted after {} s", seconds(started));
         load(clients, 75, 100);
         clients.shutdown();
         LOG.info("All {} events sent after {} s", USERS * PER_USER, seconds(started));
 
         // Every event filed once; every batch completed and mailed; every correction finished.
-        await("every event filed").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("SELECT count(*) FROM file_events WHERE processed_at IS NOT NULL") == USERS * PER_USER);
-        await("every batch completed and its digest sent").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("SELECT count(*) FROM batch_processing_sessions WHERE status <> 'completed'") == 0
-                        && count("SELECT count(*) FROM batch_processing_sessions b WHERE NOT EXISTS (SELECT 1 FROM "
-                        + "email_notification_log l WHERE l.batch_id = b.batch_id AND l.send_status = 'sent')") == 0);
         int failures = USERS * 5;
-        await("every correction task finished").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
-                .until(() -> count("SELECT count(*) FROM auto_correction_tasks WHERE status IN ('completed', 'partial')") == failures);
+        LOAD.awaitAllDone(Duration.ofSeconds(90), failures);
         LOG.info("All work done after {} s", seconds(started));
 
         assertThat(count("SELECT count(*) FROM batch_files")).isEqualTo(USERS * PER_USER);
@@ -179,11 +136,7 @@ class MultiInstanceTest extends AppTestSupport {
         }
 
         // At the SMTP server: exactly one accepted mail per batch, none for anything else.
-        Set<String> batches = rows("SELECT batch_id::text AS b FROM batch_processing_sessions").stream()
-                .map(r -> (String) r.get("b")).collect(Collectors.toSet());
-        Map<String, Integer> accepted = mail.acceptedByBatch();
-        assertThat(accepted.keySet()).isEqualTo(batches);
-        assertThat(accepted).allSatisfy((batch, n) -> assertThat(n).as("mails accepted for batch " + batch).isEqualTo(1));
+        Set<String> batches = LoadUsers.assertOneMailPerBatch(mail);
         assertThat(mail.refused()).isGreaterThan(0);
         // The dead instance's digests were finished by the others.
         assertThat(rows("SELECT lease_owner FROM email_notification_log WHERE batch_id::text = ANY(?)",
@@ -191,34 +144,12 @@ class MultiInstanceTest extends AppTestSupport {
                 .doesNotContain("node-2");
 
         // Each correction task's deletes ran once: at S3Proxy and in the CMS's journal.
-        Map<String, Integer> s3Deletes = s3.deletes();
-        Map<String, Long> cmsDeletes = cms.getAllServeEvents().stream()
-                .filter(e -> "DELETE".equals(e.getRequest().getMethod().getName()))
-                .collect(Collectors.groupingBy(e -> e.getRequest().getUrl(), Collectors.counting()));
-        for (int u = 0; u < USERS; u++) {
-            for (int k = 0; k < PER_USER; k++) {
-                if (failing(k)) {
-                    String key = "files/" + doc(u, k) + ".pdf";
-                    assertThat(s3Deletes.get(key)).as(key).isEqualTo(1);
-                    assertThat(s3.exists(BUCKET, key)).as(key).isFalse();
-                    assertThat(cmsDeletes.get("/api/files/" + doc(u, k))).as(doc(u, k)).isEqualTo(1L);
-                }
-            }
-        }
-        assertThat(s3Deletes).hasSize(failures);
+        Map<String, Long> cmsDeletes = LOAD.assertEachCorrectionDeletedOnce(s3, BUCKET, failures);
         assertThat(cmsDeletes).hasSize(failures);
         // All three instances took work; the restarted one too.
         assertThat(count("SELECT count(DISTINCT claimed_by) FROM file_events WHERE claimed_by IS NOT NULL")).isGreaterThanOrEqualTo(3);
         LOG.info("Batches {}, mails accepted {}, refusals {}, corrections {}; {} s in all", batches.size(),
-                accepted.size(), mail.refused(), failures, seconds(started));
-    }
-
-    private boolean recordedSent(String batchId) {
-        try {
-            return "sent".equals(value("SELECT send_status FROM email_notification_log WHERE batch_id = ?::uuid", batchId));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+                mail.acceptedByBatch().size(), mail.refused(), failures, seconds(started));
     }
 
     /**
@@ -237,8 +168,8 @@ class MultiInstanceTest extends AppTestSupport {
                 } else if (k % 2 == 0) {
                     http.add(eventJson(u, k));
                 } else {
-                    outbox.add(new Object[] {"mev-" + u + "-" + k, doc(u, k), failing(k) ? "failed" : "success", user(u),
-                            COMPANY, BOT, doc(u, k) + ".pdf", "files/" + doc(u, k) + ".pdf",
+                    outbox.add(new Object[] {LOAD.eventId(u, k), doc(u, k), failing(k) ? "failed" : "success", user(u),
+                            LOAD.company(), LOAD.bot(), doc(u, k) + ".pdf", "files/" + doc(u, k) + ".pdf",
                             failing(k) ? "Processing failed: parser crashed" : null});
                 }
             }
@@ -272,10 +203,7 @@ class MultiInstanceTest extends AppTestSupport {
     }
 
     private static String eventJson(int u, int k) {
-        return Json.write(Json.object("event_id", "mev-" + u + "-" + k, "file_document_id", doc(u, k),
-                "status", failing(k) ? "failed" : "success", "user_email", user(u), "company_id", COMPANY, "bot_id", BOT,
-                "file_name", doc(u, k) + ".pdf", "storage_key", "files/" + doc(u, k) + ".pdf", "chunks_created", 7,
-                "processing_time_seconds", 3, "error_message", failing(k) ? "Processing failed: parser crashed" : null));
+        return LOAD.eventJson(u, k);
     }
 
     private void insertOutbox(List<Object[]> group) throws Exception {
@@ -309,10 +237,7 @@ class MultiInstanceTest extends AppTestSupport {
         for (int attempt = 0; attempt < 3; attempt++) {
             int node = (first + attempt) % 3;
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[node] + "/api/events"))
-                        .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + INTAKE_TOKEN)
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = nodes.postEvents(node, body);
                 if (r.statusCode() / 100 == 2) {
                     return true;
                 }
@@ -322,59 +247,5 @@ class MultiInstanceTest extends AppTestSupport {
             }
         }
         return false;
-    }
-
-    private Process start(int i, String id) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/java").getPath(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), Application.class.getName());
-        Map<String, String> env = pb.environment();
-        env.put("INSTANCE_ID", id);
-        env.put("LEASE_SECONDS", "6");
-        env.put("DB_URL", TestPostgres.url());
-        env.put("DB_SCHEMA", schema);
-        env.put("DB_POOL_SIZE", "6");
-        env.put("SMTP_SERVER", "127.0.0.1");
-        env.put("SMTP_PORT", String.valueOf(mail.port(i)));
-        env.put("SMTP_STARTTLS", "false");
-        env.put("SMTP_TIMEOUT_MS", "60000");
-        env.put("CMS_API_URL", "http://127.0.0.1:" + cms.port());
-        env.put("CMS_API_TOKEN", CMS_TOKEN);
-        env.put("METADATA_SOURCE", "sql"); // the WireMock CMS takes the clean-up's DELETEs only
-        env.put("HTTP_PORT", String.valueOf(httpPorts[i]));
-        env.put("INTAKE_TOKEN", INTAKE_TOKEN);
-        env.put("OPS_TOKEN", OPS_TOKEN);
-        env.put("NOTIFICATION_DELAY_UNIT", "SECONDS");
-        env.put("NOTIFICATION_MAX_ATTEMPTS", "8");
-        env.put("NOTIFICATION_RETRY_DELAY_MS", "1000");
-        env.put("NOTIFICATION_RETRY_MULTIPLIER", "2");
-        env.put("SWEEPER_INTERVAL_MS", "1000");
-        env.put("SWEEPER_GRACE_SECONDS", "1");
-        env.put("OUTBOX_POLL_DELAY_MS", "200");
-        env.put("OUTBOX_CLAIM_LEASE_SECONDS", "10");
-        env.put("S3_BUCKET", BUCKET);
-        env.put("S3_ENDPOINT", s3.endpoint());
-        env.put("AWS_ACCESS_KEY_ID", io.ingestnotify.embedded.EmbeddedS3.IDENTITY);
-        env.put("AWS_SECRET_ACCESS_KEY", io.ingestnotify.embedded.EmbeddedS3.CREDENTIAL);
-        env.put("AUTO_CORRECTION_DELAY_SECONDS", "1");
-        env.put("CORRECTION_POLL_DELAY_MS", "200");
-        env.put("CORRECTION_REDRIVE_INTERVAL_MS", "1000");
-        env.put("CORRECTION_RETRY_BASE_SECONDS", "1");
-        env.put("MAX_DELETIONS_PER_HOUR", "100000");
-        env.put("EMBEDDED", "false");
-        env.put("DATA_DIR", "target/data-" + schema + "-" + id);
-        pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(new File("target/multi-" + schema + "-" + id + ".log")));
-        return pb.start();
-    }
-
-    private void awaitHealthy(int i) {
-        await("instance " + ids[i] + " up").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[i] + "/observe/health"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-        assertThat(nodes[i].isAlive()).as(ids[i] + " alive").isTrue();
-    }
-
-    private static long seconds(long since) {
-        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - since);
     }
 }
