@@ -37,6 +37,10 @@ public class FileEvent {
     public String rejectedReason;
     /** What the look-up said about a failed file, for its correction task's timeline. */
     public String lookupNote;
+    /** Set by the intake transaction: the event was not filed, its event_id (or outbox row) was filed before. */
+    public boolean duplicate;
+    /** Set by the intake transaction: the batch the event joined, if any. */
+    public String batchId;
 
     public boolean failed() {
         return "failed".equals(status) || "file_not_found".equals(outcome);

@@ -77,12 +77,16 @@ public class IntakeTransaction {
         int duplicatesInGroup = 0;
         int rejected = 0;
         for (FileEvent e : events) {
+            // A group filed again (a lost race redelivered) starts afresh.
+            e.duplicate = false;
+            e.batchId = null;
             if ("rejected".equals(e.outcome)) {
                 rejected++;
                 live.add(e);
                 continue;
             }
             if (!seen.add(e.eventId)) {
+                e.duplicate = true;
                 duplicatesInGroup++;
                 continue;
             }
@@ -186,6 +190,7 @@ public class IntakeTransaction {
                                 ? (taken.contains(e.fileEventRowId) ? e.fileEventRowId : null)
                                 : httpRowIds.get(e.eventId);
                         if (rowId == null) {
+                            e.duplicate = true;
                             result.duplicates++;
                             continue;
                         }
@@ -197,6 +202,7 @@ public class IntakeTransaction {
                                 result.touched.put(a.batchId(), new IntakeResult.BatchTouch(a.batchId(),
                                         before == null ? 1 : before.filesAdded() + 1, a.totalFiles(), a.status(), a.delayMillis()));
                                 batchOf.put(e, a.batchId());
+                                e.batchId = a.batchId();
                                 result.accepted++;
                             }
                             case "no_recipient" -> {
