@@ -89,6 +89,8 @@ public class HubBenchmark {
             if (!warmUp) {
                 System.out.printf("%-8s %8.0f events/s, mail p99 %6.0f ms%n", source, rate, p99);
             }
+            apps.forEach(RunningApp::close);
+            apps.clear();
             if (source.equals("rabbitmq")) {
                 channel.queueDelete(queue);
                 channel.queueDelete(queue + "-dead-letter");
