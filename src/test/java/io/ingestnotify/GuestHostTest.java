@@ -127,6 +127,49 @@ class GuestHostTest extends AppTestSupport {
         assertThat(mailsTo(user)).hasSize(1);
     }
 
+    /** The host's own YAML route (camel/hub.camel.yaml) sends with {@code to: kamelet:ingest-notify-sink}. */
+    @Test
+    void aHostRouteFilesEventsThroughTheKameletAndGetsTheHttpAnswer() throws Exception {
+        String user = newUser();
+        String first = newEventId();
+        String events = "[" + event(first, "doc-" + newEventId(), "success", user, 1, 2, "k1.pdf") + ","
+                + event(newEventId(), "doc-" + newEventId(), "success", user, 1, 2, "k2.pdf") + "]";
+        var producer = host.context().createProducerTemplate();
+
+        String answer = producer.requestBody("direct:hub-events", events, String.class);
+        Map<?, ?> counts = io.ingestnotify.support.Json.MAPPER.readValue(answer, Map.class);
+        assertThat(counts.get("accepted")).isEqualTo(2);
+        assertThat(counts.get("duplicates")).isEqualTo(0);
+        assertThat(awaitMails(user, 1)).hasSize(1);
+
+        // The same event again, now as a Map (a hub's route that already holds the event as data): a duplicate.
+        Map<?, ?> again = io.ingestnotify.support.Json.MAPPER.readValue(event(first, "doc-x", "success", user, 1, 2, "k1.pdf"), Map.class);
+        Map<?, ?> second = io.ingestnotify.support.Json.MAPPER.readValue(producer.requestBody("direct:hub-events", again, String.class), Map.class);
+        assertThat(second.get("accepted")).isEqualTo(0);
+        assertThat(second.get("duplicates")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM file_events WHERE event_id = ?", first)).isEqualTo(1);
+    }
+
+    @Test
+    void aBadEventFailsTheHostsExchangeWithTheHttpMessageAndNothingIsRecorded() throws Exception {
+        String user = newUser();
+        String good = newEventId();
+        String bad = event(newEventId(), "doc-" + newEventId(), "success", "not-an-address", 1, 2, "b.pdf");
+        String events = "[" + event(good, "doc-" + newEventId(), "success", user, 1, 2, "g.pdf") + "," + bad + "]";
+
+        org.apache.camel.Exchange failed = host.context().createProducerTemplate().request("direct:hub-events",
+                e -> e.getMessage().setBody(events));
+        assertThat(failed.getException()).isInstanceOf(io.ingestnotify.intake.InvalidEventException.class);
+        String message = failed.getException().getMessage();
+        assertThat(message).startsWith("[1].user_email");
+
+        HttpResponse<String> http = call("POST", "/ingest-notify/api/events", INTAKE_TOKEN, events);
+        assertThat(http.statusCode()).isEqualTo(400);
+        assertThat(io.ingestnotify.support.Json.MAPPER.readValue(http.body(), Map.class).get("error")).isEqualTo(message);
+        assertThat(count("SELECT count(*) FROM file_events WHERE event_id = ?", good)).isZero();
+        assertThat(count("SELECT count(*) FROM batch_processing_sessions WHERE user_email = ?", user)).isZero();
+    }
+
     @Test
     void hostTablesAndSchemaHistoryAreUntouched() throws Exception {
         assertThat(rows("SELECT script FROM flyway_schema_history WHERE type = 'SQL' ORDER BY installed_rank"))

@@ -134,6 +134,9 @@ public final class IngestNotifyBeans {
         bind(r, "ingestNotifyBounceReports", BounceReports.class, () -> new BounceReports(dataSource(), suppressions(),
                 settings.bounceMailbox().unmatchedFolder(), settings.bounceMailbox().protocol().startsWith("imap")));
         bind(r, "ingest-notify-bounce-mail", MailComponent.class, this::bounceMail);
+        bind(r, "ingestNotifyRabbitDeliveries", io.ingestnotify.intake.RabbitDeliveries.class,
+                () -> new io.ingestnotify.intake.RabbitDeliveries(new io.ingestnotify.intake.EventParser(settings.http().maxEventsPerRequest())));
+        bind(r, "ingest-notify-rabbitmq", org.apache.camel.component.springrabbit.SpringRabbitMQComponent.class, this::rabbitMq);
         bind(r, DigestMailComponent.NAME, MailComponent.class, this::smtp);
         if (settings.smtpFallback().configured()) {
             bind(r, SmtpRelays.FALLBACK_COMPONENT, MailComponent.class, this::smtpFallback);
@@ -316,6 +319,32 @@ public final class IngestNotifyBeans {
      * The bounce mailbox's component (route bounces): protocol, credentials and TLS here, never in an endpoint URI; the
      * server's identity checked, SMTP_TRUSTSTORE trusted.
      */
+    /**
+     * The RabbitMQ intake's component (route rabbitmq-intake): broker address and credentials here, never in an endpoint
+     * URI. Unset RABBITMQ_URL: a factory that never connects (the route never starts).
+     */
+    private org.apache.camel.component.springrabbit.SpringRabbitMQComponent rabbitMq() {
+        Settings.RabbitMq rabbit = settings.rabbitMq();
+        var factory = new org.springframework.amqp.rabbit.connection.CachingConnectionFactory(
+                rabbit.configured() ? rabbit.host() : "rabbitmq.invalid", rabbit.configured() ? rabbit.port() : 5672);
+        factory.setVirtualHost(rabbit.virtualHost());
+        factory.setUsername(rabbit.user());
+        factory.setPassword(rabbit.password());
+        factory.setConnectionNameStrategy(f -> "ingest-notify " + settings.instance().id());
+        if (rabbit.tls()) {
+            try {
+                factory.getRabbitConnectionFactory().useSslProtocol(javax.net.ssl.SSLContext.getDefault());
+                factory.getRabbitConnectionFactory().enableHostnameVerification();
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException("no TLS for RABBITMQ_URL", e);
+            }
+        }
+        var component = new org.apache.camel.component.springrabbit.SpringRabbitMQComponent();
+        component.setCamelContext(context);
+        component.setConnectionFactory(factory);
+        return component;
+    }
+
     private MailComponent bounceMail() {
         Settings.BounceMailbox box = settings.bounceMailbox();
         String protocol = box.configured() ? box.protocol() : "imaps";

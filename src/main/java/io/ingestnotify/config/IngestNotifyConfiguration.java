@@ -58,6 +58,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         if (settings.bounceMailbox().configured()) {
             switchedOn.add("ingest-notify-bounces");
         }
+        if (settings.rabbitMq().configured()) {
+            switchedOn.add("ingest-notify-rabbitmq-intake");
+        }
         SwitchedOnRoutes.install(context, switchedOn);
     }
 

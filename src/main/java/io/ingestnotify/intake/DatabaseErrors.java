@@ -55,6 +55,16 @@ public final class DatabaseErrors {
         return Kind.OTHER;
     }
 
+    /** Data the database refused (SQLState class 22 or 23): the sender's, to the dead letter, never retried. */
+    public static boolean refusedData(Exception t) {
+        return kind(t) == Kind.BAD_DATA;
+    }
+
+    /** Anything but data the database refused: an outage, a lost race, a misconfiguration, a bug; retried, never dead-lettered. */
+    public static boolean notRefusedData(Exception t) {
+        return kind(t) != Kind.BAD_DATA;
+    }
+
     /**
      * A transaction that lost a race with another (serialization failure or deadlock, SQLState 40001 / 40P01): the
      * ingest-notify-intake routes commit the group again (onWhen of their redelivery).

@@ -60,6 +60,27 @@ public class EventParser {
         } catch (JsonProcessingException e) {
             throw malformed(e);
         }
+        return parseTree(root);
+    }
+
+    /**
+     * Parses what a Camel route hands over (the Kamelet, a broker message): JSON text or bytes (UTF-8), or the event as
+     * a {@code Map} / the events as a {@code List} of maps, with the same rules and messages as an HTTP body.
+     */
+    public List<FileEvent> parseAny(Object body) {
+        if (body instanceof byte[] bytes) {
+            return parseJson(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        if (body == null || body instanceof CharSequence) {
+            return parseJson(body == null ? null : body.toString());
+        }
+        if (body instanceof Map<?, ?> || body instanceof List<?>) {
+            return parseTree(mapper.valueToTree(body));
+        }
+        throw new InvalidEventException("body", "expected JSON text, a Map or a List, not " + body.getClass().getName());
+    }
+
+    private List<FileEvent> parseTree(JsonNode root) {
         if (root == null || root.isMissingNode()) {
             throw new InvalidEventException("body", "empty body, expected a JSON object or array");
         }

@@ -146,6 +146,18 @@ public enum Setting {
     RETENTION_PASS_SECONDS("retention.pass.seconds", "120", "a pass starts no chunk after this long; what is left waits for the next pass (1-3600)"),
     RETENTION_INTERVAL_MS("retention.interval.ms", "300000", "a pass starts at most this often, on whichever instance claims it (1000-86400000)"),
 
+    // --- Hub sources: events from the hub's broker (off unless the URL is set)
+    RABBITMQ_URL("rabbitmq.url", "", "RabbitMQ to take events from: `amqp://host[:port][/vhost]` (`amqps://` for TLS); empty: no RabbitMQ intake"),
+    RABBITMQ_USER("rabbitmq.user", "guest", "RabbitMQ user"),
+    RABBITMQ_PASSWORD("rabbitmq.password", "", Kind.SECRET, "RabbitMQ password (never logged, never in an endpoint URI)"),
+    RABBITMQ_QUEUE("rabbitmq.queue", "ingest-notify-events", "durable queue the events are consumed from (declared at start if missing); each message: one event or an array, JSON"),
+    RABBITMQ_DEAD_LETTER_EXCHANGE("rabbitmq.dead-letter.exchange", "ingest-notify-dead-letter", "exchange a message that cannot be filed goes to, with header `ingest-notify-reason` (declared at start)"),
+    RABBITMQ_DEAD_LETTER_QUEUE("rabbitmq.dead-letter.queue", "ingest-notify-events-dead-letter", "durable queue bound to the dead-letter exchange (declared at start)"),
+    RABBITMQ_PREFETCH("rabbitmq.prefetch", "250", "unacknowledged messages one consumer may hold (1-65535); a group never holds more than prefetch × consumers"),
+    RABBITMQ_CONSUMERS("rabbitmq.consumers", "2", "consumers (channels) per instance on the queue (1-64)"),
+    RABBITMQ_GROUP_MAX_MESSAGES("rabbitmq.group.max.messages", "200", "messages filed in one intake transaction at most (1-10000, at most prefetch × consumers)"),
+    RABBITMQ_GROUP_WINDOW_MS("rabbitmq.group.window.ms", "50", "a group is filed this long after its first message at the latest (1-60000)"),
+
     // --- User routes
     ROUTES_DIR("routes.dir", "", "folder of user YAML routes, loaded after the built-in ones; a route with a built-in id replaces it"),
     ROUTES_RELOAD("routes.reload", "false", "`true`: a changed user route file is reloaded live");

@@ -54,6 +54,15 @@ public final class Settings {
         }
     }
 
+    /** The RabbitMQ intake ({@code host} empty: none). */
+    public record RabbitMq(String host, int port, String virtualHost, boolean tls, String user, String password, String queue,
+                           String deadLetterExchange, String deadLetterQueue, int prefetch, int consumers, int groupMaxMessages,
+                           int groupWindowMs) {
+        public boolean configured() {
+            return !host.isEmpty();
+        }
+    }
+
     /** The bounce mailbox ({@code protocol} empty: none): imaps/pop3s (imap/pop3 with SMTP_ALLOW_PLAINTEXT_AUTH). */
     public record BounceMailbox(String protocol, String host, int port, String folder, String user, String password, int pollMs,
                                 String unmatchedFolder) {
@@ -118,6 +127,7 @@ public final class Settings {
     private final Smtp smtp;
     private final SmtpFallback smtpFallback;
     private final BounceMailbox bounceMailbox;
+    private final RabbitMq rabbitMq;
     private final Cms cms;
     private final Batching batching;
     private final Notification notification;
@@ -152,6 +162,7 @@ public final class Settings {
         smtp = smtp(v);
         smtpFallback = smtpFallback(v);
         bounceMailbox = bounceMailbox(v);
+        rabbitMq = rabbitMq(v);
         cms = new Cms(url(v, Setting.CMS_API_URL), v.get(Setting.CMS_API_TOKEN), path(v, Setting.CMS_FILES_PATH, "the URL path of the CMS's file records, such as /api/files"),
                 integer(v, Setting.CMS_TIMEOUT_MS, 100, 600_000), integer(v, Setting.PREFERENCES_CACHE_TTL_SECONDS, 1, 86_400));
         batching = new Batching(integer(v, Setting.DEFAULT_NOTIFICATION_DELAY_MINUTES, 1, 1440),
@@ -231,6 +242,10 @@ public final class Settings {
 
     public BounceMailbox bounceMailbox() {
         return bounceMailbox;
+    }
+
+    public RabbitMq rabbitMq() {
+        return rabbitMq;
     }
 
     public Cms cms() {
@@ -443,6 +458,41 @@ public final class Settings {
         }
         return new SmtpFallback(server, integer(v, Setting.SMTP_FALLBACK_PORT, 1, 65_535), ssl, startTls, user,
                 v.get(Setting.SMTP_FALLBACK_PASSWORD), integer(v, Setting.SMTP_BREAKER_COOLDOWN_SECONDS, 1, 86_400));
+    }
+
+    private static RabbitMq rabbitMq(Map<Setting, String> v) {
+        String url = v.get(Setting.RABBITMQ_URL).trim();
+        int prefetch = integer(v, Setting.RABBITMQ_PREFETCH, 1, 65_535);
+        int consumers = integer(v, Setting.RABBITMQ_CONSUMERS, 1, 64);
+        int group = integer(v, Setting.RABBITMQ_GROUP_MAX_MESSAGES, 1, 10_000);
+        int window = integer(v, Setting.RABBITMQ_GROUP_WINDOW_MS, 1, 60_000);
+        String queue = text(v, Setting.RABBITMQ_QUEUE, true);
+        String dlx = text(v, Setting.RABBITMQ_DEAD_LETTER_EXCHANGE, true);
+        String dlq = text(v, Setting.RABBITMQ_DEAD_LETTER_QUEUE, true);
+        if (url.isEmpty()) {
+            return new RabbitMq("", 0, "/", false, "", "", queue, dlx, dlq, prefetch, consumers, group, window);
+        }
+        // A group waits for messages the broker will not send while the consumers hold prefetch × consumers unacknowledged.
+        if (group > (long) prefetch * consumers) {
+            throw Setting.RABBITMQ_GROUP_MAX_MESSAGES.invalid(String.valueOf(group), "at most RABBITMQ_PREFETCH × RABBITMQ_CONSUMERS ("
+                    + (long) prefetch * consumers + "): the consumers hold no more unacknowledged messages than that");
+        }
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw Setting.RABBITMQ_URL.invalid(url, "amqp://host[:port][/vhost] or amqps://host[:port][/vhost]");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("amqp") || scheme.equals("amqps")) || uri.getHost() == null || uri.getUserInfo() != null) {
+            String shown = uri.getRawUserInfo() == null ? url : url.replace(uri.getRawUserInfo() + "@", "***@");
+            throw Setting.RABBITMQ_URL.invalid(shown, "amqp://host[:port][/vhost] or amqps://host[:port][/vhost] (credentials in "
+                    + "RABBITMQ_USER and RABBITMQ_PASSWORD, not in the URL)");
+        }
+        boolean tls = scheme.equals("amqps");
+        String vhost = uri.getPath() == null || uri.getPath().length() <= 1 ? "/" : uri.getPath().substring(1);
+        return new RabbitMq(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : tls ? 5671 : 5672, vhost, tls,
+                text(v, Setting.RABBITMQ_USER, true), v.get(Setting.RABBITMQ_PASSWORD), queue, dlx, dlq, prefetch, consumers, group, window);
     }
 
     private static BounceMailbox bounceMailbox(Map<Setting, String> v) {
