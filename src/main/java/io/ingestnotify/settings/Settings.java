@@ -150,7 +150,7 @@ public final class Settings {
                 list(v, Setting.INTAKE_TOKEN), opsUser(v), v.get(Setting.OPS_PASSWORD), list(v, Setting.OPS_TOKEN),
                 integer(v, Setting.MAX_REQUEST_BYTES, 1024, 64 * 1024 * 1024), integer(v, Setting.MAX_EVENTS_PER_REQUEST, 1, 100_000),
                 integer(v, Setting.AUTH_FAILURES_PER_MINUTE, 1, 100_000), addresses(v, Setting.HTTP_TRUSTED_PROXIES));
-        intakeGroups = new IntakeGroups(integer(v, Setting.INTAKE_GROUP_WINDOW_MS, 0, 1_000),
+        intakeGroups = new IntakeGroups(integer(v, Setting.INTAKE_GROUP_WINDOW_MS, 0, 60_000),
                 integer(v, Setting.INTAKE_GROUP_MAX_EVENTS, 1, 10_000), integer(v, Setting.INTAKE_GROUP_THREADS, 1, 64),
                 integer(v, Setting.HTTP_WORKER_THREADS, 1, 1_024));
         database = new Database(v.get(Setting.DB_URL), v.get(Setting.DB_USER), v.get(Setting.DB_PASSWORD),
