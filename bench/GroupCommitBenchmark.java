@@ -102,6 +102,11 @@ public class GroupCommitBenchmark {
         try (RunningApp app = new RunningApp(p)) {
             String url = "http://127.0.0.1:" + httpPort + "/api/events";
             awaitUp(url);
+            // Idle cost: the aggregator's timeout checker ticks every millisecond while group commit is on.
+            Thread.sleep(3000);
+            long idleCpu = cpuNanos();
+            Thread.sleep(10_000);
+            System.out.printf("round %d %-5s idle: %.1f ms of CPU per second%n", round, mode, (cpuNanos() - idleCpu) / 1e6 / 10);
             // Untimed warm-up: the JIT compiles the request path before the first timed step.
             wrk(url, 64, Math.max(5, seconds / 2), 1, mode + "-warm-" + round);
             for (int c : connections) {
