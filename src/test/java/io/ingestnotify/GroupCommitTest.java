@@ -123,6 +123,7 @@ class GroupCommitTest extends AppTestSupport {
         assertThat(count("SELECT count(*) FROM file_events WHERE user_email = ?", user)).isEqualTo(GROUP - 1);
         assertThat(count("SELECT count(DISTINCT batch_id) FROM batch_files WHERE file_document_id LIKE 'gc-ok-%'")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM batch_files WHERE file_document_id LIKE 'gc-ok-%'")).isEqualTo(GROUP - 1);
+        assertThat(getHttp("/observe/metrics").body().lines()).anyMatch(l -> l.matches("ingest_intake_group_requests_max " + GROUP + "(\\.0)?"));
     }
 
     @Test
