@@ -78,6 +78,14 @@ public class IngestMetrics {
                 .register(registry()).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
+    /** One group commit of the HTTP intake: how many requests its transaction answered. */
+    public void intakeGroup(int requests) {
+        io.micrometer.core.instrument.DistributionSummary.builder("ingest_intake_group_requests")
+                .description("requests filed in one transaction by the HTTP intake's group commit")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry()).record(requests);
+    }
+
     /** An HTTP request refused whole (400). */
     public void requestRejected() {
         count("ingest_requests_rejected", "reason", "invalid", 1);

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
 import javax.sql.DataSource;
@@ -31,6 +32,7 @@ import io.ingestnotify.correction.DeletionBreaker;
 import io.ingestnotify.intake.EventParser;
 import io.ingestnotify.intake.EventRecorder;
 import io.ingestnotify.intake.FileLookup;
+import io.ingestnotify.intake.IntakeGroupStrategy;
 import io.ingestnotify.intake.IntakeTransaction;
 import io.ingestnotify.intake.RecipientDomains;
 import io.ingestnotify.intake.RequestFailures;
@@ -57,6 +59,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.component.aws2.s3.AWS2S3Component;
+import io.vertx.core.VertxOptions;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.component.sql.SqlComponent;
 import org.apache.camel.processor.aggregate.MemoryAggregationRepository;
@@ -92,6 +95,15 @@ public final class IngestNotifyBeans {
         this.deletionBounds = new DeletionBounds(DeletionBounds.prefix(settings.correction().s3KeyPrefix()));
     }
 
+    /**
+     * The embedded HTTP server's Vert.x options (platform-http finds them by type): its worker pool holds every request
+     * in the route, those waiting for their group's commit too. Not bound for a guest, whose host owns its server.
+     */
+    public void bindHttpServerOptions(Registry r) {
+        bind(r, "ingestNotifyVertxOptions", VertxOptions.class,
+                () -> new VertxOptions().setWorkerPoolSize(settings.intakeGroups().httpWorkerThreads()));
+    }
+
     /** Binds every bean; none is made before it is looked up. */
     public void bindTo(Registry r) {
         bind(r, "ingestNotifyDatabase", BundleDatabase.class, database::get);
@@ -105,6 +117,9 @@ public final class IngestNotifyBeans {
         bind(r, "ingestNotifyFileLookup", FileLookup.class, this::fileLookup);
         bind(r, "ingestNotifyRecipientDomains", RecipientDomains.class, () -> RecipientDomains.of(settings.smtp().recipientDomains()));
         bind(r, "ingestNotifyIntakeTransaction", IntakeTransaction.class, this::intakeTransaction);
+        bind(r, "ingestNotifyIntakeGroupStrategy", IntakeGroupStrategy.class, IntakeGroupStrategy::new);
+        bind(r, "ingestNotifyIntakeGroupThreads", ExecutorService.class, () -> context.getExecutorServiceManager()
+                .newFixedThreadPool(this, "IntakeGroups", settings.intakeGroups().threads()));
         bind(r, "ingestNotifyRequestFailures", RequestFailures.class, () -> new RequestFailures(5));
         bind(r, "ingestNotifyOutboundHeaders", OutboundHeaders.class, OutboundHeaders::new);
         bind(r, "ingestNotifyConfiguredSystems", ConfiguredSystems.class,

@@ -43,6 +43,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         Supplier<BundleDatabase> database = Database.open(context, settings.database());
         IngestNotifyBeans beans = new IngestNotifyBeans(context, settings, database);
         beans.bindTo(context.getRegistry());
+        if (!guest) {
+            beans.bindHttpServerOptions(context.getRegistry());
+        }
 
         Supplier<Set<String>> userRouteIds = UserRoutes.install(context, settings.routes().dir(), settings.routes().reload());
         // Decided after the user's routes load: a replaced lookup-file route counts as a configured look-up.

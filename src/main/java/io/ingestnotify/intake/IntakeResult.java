@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.ingestnotify.common.IntakeCounts;
+import io.ingestnotify.event.FileEvent;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -75,6 +76,33 @@ public class IntakeResult implements IntakeCounts {
             notices.add(notice);
         }
         return notices;
+    }
+
+    /**
+     * One request's share of a group's result (group commit): the counts of its own events, as the transaction marked
+     * them, and the batches they joined.
+     */
+    static IntakeResult forEvents(List<FileEvent> events, IntakeResult group) {
+        IntakeResult r = new IntakeResult();
+        for (FileEvent e : events) {
+            if (e.duplicate) {
+                r.duplicates++;
+                continue;
+            }
+            switch (e.outcome) {
+                case "batched" -> r.touched.putIfAbsent(e.batchId, group.touched.get(e.batchId));
+                case "no_recipient" -> r.noRecipient++;
+                case "recipient_not_allowed" -> r.recipientNotAllowed++;
+                case "file_not_found" -> r.fileNotFound++;
+                case FileEvent.METADATA_MISMATCH -> r.metadataMismatch++;
+                default -> {
+                    r.rejected++;
+                    continue;
+                }
+            }
+            r.accepted++;
+        }
+        return r;
     }
 
     public IntakeAnswer toResponse() {

@@ -70,6 +70,16 @@ public class RequestFailures {
         }
     }
 
+    /** True for the CMS's outage or refusal during the look-up: no request's own data is to blame. */
+    static boolean isCmsFailure(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof CmsUnavailable || c instanceof CmsMisconfigured) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What the operator must do about a missing database object. */
     private static String fixFor(Throwable t) {
         String m = DatabaseErrors.message(t);

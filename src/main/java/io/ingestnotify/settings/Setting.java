@@ -26,6 +26,10 @@ public enum Setting {
     MAX_REQUEST_BYTES("max.request.bytes", "1048576", "largest request body; beyond it `413`"),
     MAX_EVENTS_PER_REQUEST("max.events.per.request", "1000", "most events one `POST /api/events` may carry; beyond it `413`"),
     HTTP_TRUSTED_PROXIES("http.trusted-proxies", "", "comma-separated IP addresses of your reverse proxies: from them, the client address (throttling, audit, log lines) is the last `X-Forwarded-For` hop that is not one of them; empty: `X-Forwarded-For` is never read, the client is the TCP peer"),
+    HTTP_WORKER_THREADS("http.worker.threads", "64", "requests the embedded HTTP server works on at once (Vert.x worker pool; 1-1024); a request waiting for its group's commit holds one"),
+    INTAKE_GROUP_WINDOW_MS("intake.group.window.ms", "2", "group commit: a `POST /api/events` waits at most this long (ms) for concurrent requests, then their events are filed in one transaction, each request answered after it (0: each request alone) (0-60000)"),
+    INTAKE_GROUP_MAX_EVENTS("intake.group.max.events", "200", "group commit: a group is filed at once when it holds this many events (1-10000)"),
+    INTAKE_GROUP_THREADS("intake.group.threads", "4", "group commit: groups filed at once, each on its own database connection (1-64; keep below `DB_POOL_SIZE`)"),
     AUTH_FAILURES_PER_MINUTE("auth.failures.per.minute", "10", "wrong credentials one client address may present in a minute; beyond it every credential-checked path answers it `429` with `Retry-After` until the minute passes, a right credential too (counted in memory, per instance) (1-100000)"),
 
     // --- The operational database

@@ -34,6 +34,10 @@ public final class Settings {
                        int authFailuresPerMinute, List<String> trustedProxies) {
     }
 
+    /** Group commit of the HTTP intake: concurrent requests' events filed in one transaction. */
+    public record IntakeGroups(int windowMs, int maxEvents, int threads, int httpWorkerThreads) {
+    }
+
     public record Database(String url, String user, String password, String schema, String bean, int poolSize) {
     }
 
@@ -130,6 +134,7 @@ public final class Settings {
     private final RabbitMq rabbitMq;
     private final Cms cms;
     private final Batching batching;
+    private final IntakeGroups intakeGroups;
     private final Notification notification;
     private final Instance instance;
     private final Correction correction;
@@ -155,8 +160,16 @@ public final class Settings {
                 list(v, Setting.INTAKE_TOKEN), opsUser(v), v.get(Setting.OPS_PASSWORD), list(v, Setting.OPS_TOKEN),
                 integer(v, Setting.MAX_REQUEST_BYTES, 1024, 64 * 1024 * 1024), integer(v, Setting.MAX_EVENTS_PER_REQUEST, 1, 100_000),
                 integer(v, Setting.AUTH_FAILURES_PER_MINUTE, 1, 100_000), addresses(v, Setting.HTTP_TRUSTED_PROXIES));
+        intakeGroups = new IntakeGroups(integer(v, Setting.INTAKE_GROUP_WINDOW_MS, 0, 60_000),
+                integer(v, Setting.INTAKE_GROUP_MAX_EVENTS, 1, 10_000), integer(v, Setting.INTAKE_GROUP_THREADS, 1, 64),
+                integer(v, Setting.HTTP_WORKER_THREADS, 1, 1_024));
         database = new Database(v.get(Setting.DB_URL), v.get(Setting.DB_USER), v.get(Setting.DB_PASSWORD),
                 text(v, Setting.DB_SCHEMA, true), v.get(Setting.DB_BEAN), integer(v, Setting.DB_POOL_SIZE, 1, 200));
+        if (database.bean().isEmpty() && intakeGroups.threads() >= database.poolSize()) {
+            // Every connection filing groups would leave none to the outbox, the digests and the leases.
+            throw Setting.INTAKE_GROUP_THREADS.invalid(String.valueOf(intakeGroups.threads()),
+                    "fewer than DB_POOL_SIZE (" + database.poolSize() + ")");
+        }
         embedded = new Embedded(bool(v, Setting.EMBEDDED), bool(v, Setting.DEMO), new File(text(v, Setting.DATA_DIR, true)),
                 integer(v, Setting.EMBEDDED_SMTP_PORT, 0, 65_535));
         smtp = smtp(v);
@@ -250,6 +263,10 @@ public final class Settings {
 
     public Cms cms() {
         return cms;
+    }
+
+    public IntakeGroups intakeGroups() {
+        return intakeGroups;
     }
 
     public Batching batching() {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Route http-intake's error mapping, with its filing step (direct:ingest-notify-intake) replaced by a mock that fails as told:
+ * Route http-intake's error mapping, with its group's filing step (direct:ingest-notify-intake in route
+ * intake-group-file) replaced by a mock that fails as told:
  * refused data 400, too many events 413, an outage 503 with Retry-After, anything else 500 with an error id. Each
  * answer is JSON, and nothing reaches the batch tables.
  */
@@ -32,7 +33,8 @@ class IntakeRouteTest extends AppTestSupport {
     @BeforeAll
     static void start() throws Exception {
         startApp(Map.of());
-        AdviceWith.adviceWith(app.context(), "ingest-notify-http-intake", a -> a.weaveByToUri("direct:ingest-notify-intake").replace()
+        // The group's filing step (group commit): a failure reaches the request through its group, as in production.
+        AdviceWith.adviceWith(app.context(), "ingest-notify-intake-group-file", a -> a.weaveByToUri("direct:ingest-notify-intake").replace()
                 .to("mock:intake")
                 .process(exchange -> {
                     RuntimeException failure = FAILURE.get();
