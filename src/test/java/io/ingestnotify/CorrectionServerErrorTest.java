@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import com.github.tomakehurst.wiremock.http.Fault;
 import io.ingestnotify.support.AppTestSupport;
 import io.ingestnotify.support.Json;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,6 +39,8 @@ class CorrectionServerErrorTest extends AppTestSupport {
         p.put("ingest-notify.s3.access-key", "test");
         p.put("ingest-notify.s3.secret-key", "test-secret");
         p.put("ingest-notify.chroma.url", "http://127.0.0.1:" + cms.port());
+        // Requests are counted here: a slow first answer must not turn into a timeout and a redelivery.
+        p.put("ingest-notify.cms.timeout.ms", "10000");
         startApp(p);
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
         cms.stubFor(get(urlEqualTo(CHROMA + "/global")).willReturn(aResponse().withStatus(200)
@@ -56,6 +59,29 @@ class CorrectionServerErrorTest extends AppTestSupport {
         cms.stubFor(delete(urlEqualTo("/pipeline-files/uploads/s3-500.pdf")).willReturn(aResponse().withStatus(204)));
         awaitStatus("s3-500", "completed");
         cms.verify(1, deleteRequestedFor(urlEqualTo("/api/files/s3-500")));
+        // Sent once per lease check: the SDK resends nothing by itself (it would, three times, after a 500).
+        cms.verify(sentOncePerCheck("s3-500"), deleteRequestedFor(urlEqualTo("/pipeline-files/uploads/s3-500.pdf")));
+    }
+
+    @Test
+    void aCmsConnectionResetIsRetriedOnlyByTheRouteAfterItsLeaseCheck() throws Exception {
+        cms.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo(CHROMA + "/7d3f0c1e-0000-4000-8000-000000000001/delete"))
+                .willReturn(aResponse().withStatus(200).withBody("{}")));
+        cms.stubFor(delete(urlEqualTo("/api/files/cms-reset")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        post("/api/events", failed("cms-reset", "s3_error", null));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "failed".equals(task("cms-reset").get("status")));
+
+        cms.stubFor(delete(urlEqualTo("/api/files/cms-reset")).willReturn(aResponse().withStatus(204)));
+        awaitStatus("cms-reset", "completed");
+        // Apache HttpClient would resend the idempotent DELETE once by itself after the reset, unchecked.
+        cms.verify(sentOncePerCheck("cms-reset"), deleteRequestedFor(urlEqualTo("/api/files/cms-reset")));
+    }
+
+    /** Each failed attempt's calls (the first and CORRECTION_BRANCH_REDELIVERIES=1 more), then the one that succeeded. */
+    private static int sentOncePerCheck(String doc) throws Exception {
+        int attempts = ((Number) task(doc).get("attempts")).intValue();
+        assertThat(attempts).isGreaterThan(1);
+        return (attempts - 1) * 2 + 1;
     }
 
     @Test

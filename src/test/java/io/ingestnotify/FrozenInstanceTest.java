@@ -119,6 +119,13 @@ class FrozenInstanceTest extends AppTestSupport {
                         ids[VICTIM]) > 0
                         && count("SELECT count(*) FROM auto_correction_tasks WHERE lease_owner = ? AND status = 'processing'",
                         ids[VICTIM]) > 0);
+        // Freeze only inside a delete's call, never between its lease check and the call: wait for the victim to open a
+        // new (stalled) S3 connection, past its check, where it then waits for S3_TIMEOUT_MS (10 s). A delete caught
+        // between check and call is the window fencing leaves (README), as for the mails below.
+        int s3Calls = victimS3.accepted();
+        await("the victim inside a new S3 delete").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> victimS3.accepted() > s3Calls);
+        long inS3Call = System.nanoTime();
         int victimSmtp = mail.port(VICTIM);
         mail.hold(victimSmtp);
         await("every mail accepted from the victim recorded as sent").atMost(Duration.ofSeconds(60))
@@ -129,6 +136,7 @@ class FrozenInstanceTest extends AppTestSupport {
             victimDb.cut();
         }
         long frozenAt = System.nanoTime();
+        LOG.info("Froze {} s into the victim's S3 call", seconds(inS3Call));
         List<String> digestsHeld = column("SELECT batch_id::text AS v FROM email_notification_log WHERE lease_owner = ? "
                 + "AND send_status IN ('pending', 'retrying')", ids[VICTIM]);
         List<String> tasksHeld = column("SELECT id::text AS v FROM auto_correction_tasks WHERE lease_owner = ? AND status = 'processing'",

@@ -135,11 +135,14 @@ class GuestHostTest extends AppTestSupport {
         String events = "[" + event(first, "doc-" + newEventId(), "success", user, 1, 2, "k1.pdf") + ","
                 + event(newEventId(), "doc-" + newEventId(), "success", user, 1, 2, "k2.pdf") + "]";
         var producer = host.context().createProducerTemplate();
+        double grouped = groupedRequests();
 
         String answer = producer.requestBody("direct:hub-events", events, String.class);
         Map<?, ?> counts = io.ingestnotify.support.Json.MAPPER.readValue(answer, Map.class);
         assertThat(counts.get("accepted")).isEqualTo(2);
         assertThat(counts.get("duplicates")).isEqualTo(0);
+        // Filed by the group commit, as an HTTP request is: one more request counted in the groups' metric.
+        assertThat(groupedRequests()).isEqualTo(grouped + 1);
         assertThat(awaitMails(user, 1)).hasSize(1);
 
         // The same event again, now as a Map (a hub's route that already holds the event as data): a duplicate.
@@ -148,6 +151,13 @@ class GuestHostTest extends AppTestSupport {
         assertThat(second.get("accepted")).isEqualTo(0);
         assertThat(second.get("duplicates")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM file_events WHERE event_id = ?", first)).isEqualTo(1);
+    }
+
+    /** Requests filed by the intake's group commit so far (the sum of metric ingest_intake_group_requests). */
+    private double groupedRequests() throws Exception {
+        return call("GET", "/observe/metrics", null, null).body().lines()
+                .filter(l -> l.startsWith("ingest_intake_group_requests_sum"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(0);
     }
 
     @Test

@@ -81,6 +81,14 @@ class RequestFailuresTest {
     }
 
     @Test
+    void aGroupThatGaveNoAnswerInTimeIsA503WithRetryAfter() {
+        RequestFailure late = answer(new io.ingestnotify.intake.GroupTimeout(120));
+        assertThat(late.status()).isEqualTo(503);
+        assertThat(late.retryAfterSeconds()).isEqualTo(5);
+        assertThat(late.body().get("error").toString()).contains("retry later", "duplicates");
+    }
+
+    @Test
     void onlyAConnectionFailureIsA503WithRetryAfter() {
         SQLException refused;
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:1/none?connectTimeout=2", "postgres", "")) {

@@ -70,6 +70,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -122,6 +123,7 @@ public final class IngestNotifyBeans {
                 .newFixedThreadPool(this, "IntakeGroups", settings.intakeGroups().threads()));
         bind(r, "ingestNotifyRequestFailures", RequestFailures.class, () -> new RequestFailures(5));
         bind(r, "ingestNotifyOutboundHeaders", OutboundHeaders.class, OutboundHeaders::new);
+        bind(r, "ingestNotifyNoHiddenRetries", NoHiddenRetries.class, NoHiddenRetries::new);
         bind(r, "ingestNotifyConfiguredSystems", ConfiguredSystems.class,
                 () -> new ConfiguredSystems(settings.s3().bucket(), settings.cms().url(), settings.chroma().url()));
         bind(r, "ingestNotifyCmsFiles", CmsFiles.class, () -> new CmsFiles(settings.cms().filesPath()));
@@ -410,7 +412,9 @@ public final class IngestNotifyBeans {
         var builder = S3Client.builder()
                 .region(Region.of(s3.region()))
                 .forcePathStyle(true)
-                .overrideConfiguration(o -> o.apiCallTimeout(timeout).apiCallAttemptTimeout(timeout))
+                // No retries inside the SDK: each attempt must come after the lease check of the route's redelivery.
+                .overrideConfiguration(o -> o.apiCallTimeout(timeout).apiCallAttemptTimeout(timeout)
+                        .retryStrategy(AwsRetryStrategy.doNotRetry()))
                 .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(timeout));
         if (!s3.endpoint().isEmpty()) {
             builder.endpointOverride(URI.create(s3.endpoint()));

@@ -48,8 +48,7 @@ public final class IntakeRequest {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;
         } catch (TimeoutException e) {
-            throw new java.sql.SQLTransientConnectionException("no commit of this request's group within "
-                    + LONGEST_WAIT_SECONDS + " s", "08006", e);
+            throw new GroupTimeout(LONGEST_WAIT_SECONDS);
         }
     }
 }

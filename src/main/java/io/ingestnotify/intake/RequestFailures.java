@@ -42,6 +42,10 @@ public class RequestFailures {
                         "error_id", id);
             }
         }
+        if (t instanceof GroupTimeout) {
+            LOG.warn("{}: not answered, {}", request, t.getMessage());
+            return RequestFailure.of(503, retryAfterSeconds, "error", "no answer in time; retry later (events already filed are then answered as duplicates)");
+        }
         switch (DatabaseErrors.kind(t)) {
             case OUTAGE -> {
                 LOG.warn("{}: nothing accepted, database unavailable: {}", request, DatabaseErrors.message(t));
