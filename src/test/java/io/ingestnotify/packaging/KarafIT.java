@@ -23,6 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
@@ -88,6 +92,9 @@ class KarafIT {
     static String schema;
     static int httpPort;
     static long firstBootMillis;
+    static com.rabbitmq.client.Connection rabbitConnection;
+    static Channel rabbit;
+    static String rabbitQueue;
 
     @BeforeAll
     static void startKaraf() throws Exception {
@@ -167,6 +174,17 @@ class KarafIT {
         if (chroma != null) {
             cfg.add("chroma.url = " + chroma.url());
         }
+        // The RabbitMQ intake on this machine's RabbitMQ, on queues of this run's own.
+        rabbitQueue = "ingest-notify-karaf-" + schema;
+        cfg.addAll(List.of("rabbitmq.url = amqp://127.0.0.1:5672", "rabbitmq.user = guest", "rabbitmq.password = guest",
+                "rabbitmq.queue = " + rabbitQueue, "rabbitmq.dead-letter.exchange = " + rabbitQueue + "-dlx",
+                "rabbitmq.dead-letter.queue = " + rabbitQueue + "-dead-letter"));
+        ConnectionFactory rabbitFactory = new ConnectionFactory();
+        rabbitFactory.setHost("127.0.0.1");
+        rabbitFactory.setUsername("guest");
+        rabbitFactory.setPassword("guest");
+        rabbitConnection = rabbitFactory.newConnection();
+        rabbit = rabbitConnection.createChannel();
         // User routes in a folder under etc/, named as the README says (File Install fills in ${karaf.etc}).
         Path routes = Files.createDirectories(KARAF.resolve("etc/ingest-notify/routes"));
         Files.writeString(routes.resolve("hello.camel.yaml"), String.join("\n",
@@ -197,6 +215,12 @@ class KarafIT {
             }
             if (cms != null) {
                 cms.stop();
+            }
+            if (rabbit != null) {
+                rabbit.queueDelete(rabbitQueue);
+                rabbit.queueDelete(rabbitQueue + "-dead-letter");
+                rabbit.exchangeDelete(rabbitQueue + "-dlx");
+                rabbitConnection.close();
             }
             TestPostgres.dropSchema(schema);
         }
@@ -348,8 +372,30 @@ class KarafIT {
         });
     }
 
+    /** The RabbitMQ intake in Karaf: a message of two events becomes one digest; a poison message is dead-lettered. */
     @Test
     @Order(4)
+    void rabbitMqMessagesAreFiledAndAPoisonMessageIsDeadLettered() throws Exception {
+        String rio = "rio@example.com";
+        stubPreferences(rio, 2, 1440);
+        String events = Json.write(Json.array(event("karaf-rabbit-1", rio, "karaf-rabbit-1.pdf"), event("karaf-rabbit-2", rio, "karaf-rabbit-2.pdf")));
+        rabbit.basicPublish("", rabbitQueue, new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build(),
+                events.getBytes(StandardCharsets.UTF_8));
+        rabbit.basicPublish("", rabbitQueue, new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build(),
+                "{not json".getBytes(StandardCharsets.UTF_8));
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> mailsTo(rio).size() == 1);
+        assertThat(GreenMailUtil.getBody(mailsTo(rio).get(0))).contains("karaf-rabbit-1.pdf", "karaf-rabbit-2.pdf");
+        await().atMost(Duration.ofSeconds(30)).until(() -> rabbit.messageCount(rabbitQueue + "-dead-letter") == 1);
+        GetResponse dead = rabbit.basicGet(rabbitQueue + "-dead-letter", true);
+        assertThat(new String(dead.getBody(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+        assertThat(String.valueOf(dead.getProps().getHeaders().get("ingest-notify-reason"))).isNotBlank();
+        assertThat(rabbit.messageCount(rabbitQueue)).isZero();
+        assertThat(rows("SELECT count(*) FROM file_events WHERE file_document_id LIKE 'karaf-rabbit-%'")).containsExactly("2");
+    }
+
+    @Test
+    @Order(5)
     void anOpenBatchIsMailedOnceAfterKarafRestarts() throws Exception {
         String rex = "rex@example.com";
         stubPreferences(rex, 10, 30); // 30 s (notification.delay.unit = SECONDS): still open when Karaf has stopped
