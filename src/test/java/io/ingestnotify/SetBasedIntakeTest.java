@@ -198,6 +198,45 @@ class SetBasedIntakeTest {
                 + " WHERE b.user_email IN (?, ?, ?)", users.get(0), users.get(1), users.get(2))).isEqualTo(2L * rounds * 5);
     }
 
+    @Test
+    void aBatchOpenedByAnotherTransactionMeanwhileIsALostRaceAndTheGroupIsFiledAgain() throws Exception {
+        String user = user();
+        FileEvent e = event(user, "success", "r-1");
+        String other = java.util.UUID.randomUUID().toString();
+        ExecutorService single = Executors.newSingleThreadExecutor();
+        try (Connection rival = TestPostgres.connect(schema)) {
+            rival.setAutoCommit(false);
+            try (PreparedStatement ps = rival.prepareStatement("INSERT INTO batch_processing_sessions (batch_id, company_id, bot_id,"
+                    + " user_email, batch_start_time, status, user_preferences_snapshot) VALUES (?::uuid, 1, 2, ?, now(), 'processing',"
+                    + " '{\"batch_size_threshold\": 3, \"notification_delay_minutes\": 60}')")) {
+                ps.setString(1, other);
+                ps.setString(2, user);
+                ps.executeUpdate();
+            }
+            // The group waits on the rival's uncommitted open batch (the one-open-batch-per-key index), then loses.
+            int rivalPid;
+            try (Statement st = rival.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                rivalPid = rs.getInt(1);
+            }
+            Future<IntakeResult> filing = single.submit(() -> intake.commit(List.of(e)));
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> count(
+                    "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", rivalPid) > 0);
+            rival.commit();
+            assertThat(org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> filing.get(30, TimeUnit.SECONDS)).getCause())
+                    .isInstanceOfSatisfying(SQLException.class, ex -> assertThat(DatabaseErrors.lostRace(ex)).isTrue());
+        } finally {
+            single.shutdownNow();
+        }
+        assertThat(count("SELECT count(*) FROM file_events WHERE event_id = ?", e.eventId)).isZero();
+        // Filed again (the route's redelivery): the file joins the batch the rival opened.
+        IntakeResult r = intake.commit(List.of(e));
+        assertThat(r.accepted).isEqualTo(1);
+        assertThat(e.batchId).isEqualTo(other);
+        assertThat(count("SELECT total_files FROM batch_processing_sessions WHERE batch_id = ?::uuid", other)).isEqualTo(1);
+    }
+
     /** The route's redelivery of a lost race (40001 / 40P01), done here by hand. */
     private static IntakeResult commitRetryingLostRaces(List<FileEvent> group) throws SQLException {
         for (int attempt = 0; ; attempt++) {
