@@ -60,11 +60,13 @@ public class IntakeBenchmark {
         // Untimed passes first, so the timed runs compare the paths and not the JIT's warm-up: two whole passes of the
         // bundle (the pass right after a single warm-up still used 1.3-1.9 x the CPU per event of the ones after it)
         // and one of the bare loop.
-        System.out.println("warm-up (untimed):");
-        bundleOutbox(events, users, "batch-table");
-        bundleOutbox(events, users, "memory");
-        bareJdbc(events / 4, users, false);
-        bareJdbc(events / 4, users, true);
+        if (events > 0) {
+            System.out.println("warm-up (untimed):");
+            bundleOutbox(events, users, "batch-table");
+            bundleOutbox(events, users, "memory");
+            bareJdbc(events / 4, users, false);
+            bareJdbc(events / 4, users, true);
+        }
         if (only.isEmpty() || only.contains("outbox")) {
             // Rounds of bare loop, batch-table and memory back to back, so each ratio compares runs made under the same
             // conditions; the bare loop alone moves by +-25 % between runs on this machine. The medians are the result.
@@ -100,6 +102,10 @@ public class IntakeBenchmark {
         }
         if (only.isEmpty() || only.contains("corrections")) {
             corrections(100);
+        }
+        if (only.contains("restart")) {
+            // Opt-in: bench/run.sh 0 0 restart; BENCH_OPEN_BATCHES sets how many open batches (10,000).
+            restart(Integer.parseInt(System.getenv().getOrDefault("BENCH_OPEN_BATCHES", "10000")));
         }
         if (only.isEmpty() || only.contains("burst")) {
             burst(100_000, users);
@@ -611,6 +617,55 @@ public class IntakeBenchmark {
     }
 
     /** A 100k-event burst through the outbox under the JVM's heap limit: throughput per 10k slice, and heap used. */
+    /**
+     * A restart with many open batches: the batches are written first (one file each, their quiet period of 20 s, in
+     * NOTIFICATION_DELAY_UNIT=SECONDS, ending 10 to 20 s after they are written; notifications disabled so no mail is
+     * sent), then the bundle starts. Time to ready: constructor to started (the aggregator re-arms every open batch's
+     * timer while it starts); then how late each batch's timeout completion came (batch_end_time - due time).
+     */
+    static void restart(int openBatches) throws Exception {
+        String schema = TestPostgres.newSchema();
+        try (HikariDataSource ds = Database.pool(TestPostgres.url(), "postgres", "", schema, 2)) {
+            Database.migrate(ds, schema);
+        }
+        int smtpPort = AvailablePortFinder.getNextAvailable();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        try (Connection c = TestPostgres.connect(schema); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO batch_processing_sessions (batch_id, company_id, bot_id, user_email, batch_start_time, status,"
+                    + " user_preferences_snapshot, total_files, successful_files, updated_at)"
+                    + " SELECT gen_random_uuid(), 1, 1, 'r' || g || '@bench.example', now(), 'processing',"
+                    + " '{\"notification_enabled\":false,\"batch_size_threshold\":50,\"notification_delay_minutes\":20}', 1, 1,"
+                    + " now() - make_interval(secs => g % 10) FROM generate_series(1, " + openBatches + ") g");
+            Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table");
+            p.put("ingest-notify.notification.delay.unit", "SECONDS");
+            long t0 = System.nanoTime();
+            RunningApp app = new RunningApp(p);
+            try {
+                double ready = (System.nanoTime() - t0) / 1e9;
+                System.gc();
+                long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                System.out.printf("restart with %,d open batches: ready in %.1f s, heap after a GC %.0f MB (the whole bench JVM)%n",
+                        openBatches, ready, heap / 1048576.0);
+                awaitCount(c, "SELECT count(*) FROM batch_processing_sessions WHERE status = 'processing'", 0, 200);
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE completion_reason = 'timeout'), count(*),"
+                        + " percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM batch_end_time - (updated_at + interval '20 seconds'))),"
+                        + " percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM batch_end_time - (updated_at + interval '20 seconds'))),"
+                        + " max(extract(epoch FROM batch_end_time - (updated_at + interval '20 seconds')))"
+                        + " FROM batch_processing_sessions")) {
+                    rs.next();
+                    System.out.printf("   %d of %d completed by their timer; lateness after the due time: p50 %.2f s, p99 %.2f s, max %.2f s%n",
+                            rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5));
+                }
+            } finally {
+                app.close();
+            }
+        } finally {
+            smtp.stop();
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
     static void burst(int events, int users) throws Exception {
         String schema = TestPostgres.newSchema();
         int smtpPort = AvailablePortFinder.getNextAvailable();
