@@ -276,15 +276,19 @@ public class IntakeBenchmark {
         }
         Object[] batchIds = new Object[n];
         try (PreparedStatement assign = c.prepareStatement(Queries.get("batching/assign-files"))) {
-            Object[][] cols = {ords, ones, ones, emails, failed, snapshots};
-            String[] types = {"int4", "int4", "int4", "text", "bool", "text"};
+            Object[] newIds = new Object[n];
+            for (int i = 0; i < n; i++) {
+                newIds[i] = UUID.randomUUID();
+            }
+            Object[][] cols = {ords, ones, ones, emails, failed, snapshots, newIds};
+            String[] types = {"int4", "int4", "int4", "text", "bool", "text", "uuid"};
             for (int col = 0; col < cols.length; col++) {
                 assign.setArray(col + 1, c.createArrayOf(types[col], cols[col]));
             }
-            assign.setString(7, "bench");
-            assign.setInt(8, 30);
-            assign.setString(9, "bench");
-            assign.setInt(10, 30);
+            assign.setString(8, "bench");
+            assign.setInt(9, 30);
+            assign.setString(10, "bench");
+            assign.setInt(11, 30);
             try (ResultSet rs = assign.executeQuery()) {
                 while (rs.next()) {
                     batchIds[rs.getInt("ord")] = rs.getString("batch_id");

@@ -1,6 +1,6 @@
 -- Assigns every batched file of an intake group to its batch in one statement (set-based intake). Arrays, one element
--- per file in group order (ordered by key, then by event): ord, company_id, bot_id, user_email, failed, and the key's
--- preferences snapshot (JSON text). Per key, the files fill the key's open batch up to its snapshot's threshold (the
+-- per file in group order (ordered by key, then by event): ord, company_id, bot_id, user_email, failed, the key's
+-- preferences snapshot (JSON text) and a fresh batch id (a new batch takes the id of its first file). Per key, the files fill the key's open batch up to its snapshot's threshold (the
 -- file that reaches it closes the batch by size, as add-file-to-open-batch did one file at a time); the rest fill new
 -- batches of the new snapshot's threshold, in event order: every full one is inserted completed (with the lease
 -- INSTANCE_ID, LEASE_SECONDS of a size completion), the last one, if not full, stays open.
@@ -9,11 +9,11 @@
 -- (23505), which the caller turns into a lost race (40001): the group is filed again.
 -- Returns one row per file: its batch as it is after the statement, and whether this statement opened it.
 WITH input AS MATERIALIZED (
-    SELECT i.ord, i.company_id, i.bot_id, i.user_email, i.failed, i.snapshot,
+    SELECT i.ord, i.company_id, i.bot_id, i.user_email, i.failed, i.snapshot, i.new_id,
            greatest((i.snapshot::jsonb ->> 'batch_size_threshold')::int, 1) AS threshold,
            row_number() OVER (PARTITION BY i.company_id, i.bot_id, i.user_email ORDER BY i.ord) AS rank_in_key
-      FROM unnest(?::int[], ?::int[], ?::int[], ?::text[], ?::boolean[], ?::text[])
-           AS i(ord, company_id, bot_id, user_email, failed, snapshot)
+      FROM unnest(?::int[], ?::int[], ?::int[], ?::text[], ?::boolean[], ?::text[], ?::uuid[])
+           AS i(ord, company_id, bot_id, user_email, failed, snapshot, new_id)
 ), open_batch AS MATERIALIZED (
     SELECT b.batch_id, b.company_id, b.bot_id, b.user_email,
            greatest((b.user_preferences_snapshot ->> 'batch_size_threshold')::int - b.total_files, 1) AS room
@@ -50,9 +50,10 @@ WITH input AS MATERIALIZED (
  RETURNING b.batch_id, b.total_files, b.status,
            (b.user_preferences_snapshot ->> 'notification_delay_minutes')::int AS delay_minutes
 ), fresh AS MATERIALIZED (
-    SELECT gen_random_uuid() AS batch_id, f.*,
+    SELECT f.*,
            CASE WHEN f.files >= f.threshold THEN 'completed' ELSE 'processing' END AS status
-      FROM (SELECT company_id, bot_id, user_email, slot, min(threshold) AS threshold, min(snapshot) AS snapshot,
+      FROM (SELECT (array_agg(new_id ORDER BY ord))[1] AS batch_id, company_id, bot_id, user_email, slot,
+                   min(threshold) AS threshold, min(snapshot) AS snapshot,
                    count(*) AS files, count(*) FILTER (WHERE NOT failed) AS successes,
                    count(*) FILTER (WHERE failed) AS failures
               FROM placed

@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import io.ingestnotify.common.ArrayColumns;
@@ -63,12 +64,13 @@ public class BatchAssigner {
         if (files.isEmpty()) {
             return new Assigned(List.of(), List.of());
         }
-        ArrayColumns cols = new ArrayColumns(files.size(), "int4", "int4", "int4", "text", "bool", "text");
+        ArrayColumns cols = new ArrayColumns(files.size(), "int4", "int4", "int4", "text", "bool", "text", "uuid");
         Map<Preferences, String> snapshots = new HashMap<>();
         for (int i = 0; i < files.size(); i++) {
             File f = files.get(i);
             String snapshot = snapshots.computeIfAbsent(f.preferences(), p -> Formats.json(p.toSnapshot()));
-            cols.add(i, f.companyId(), f.botId(), f.userEmail(), f.failed(), snapshot);
+            // A batch this file opens gets this id (made here, as before, not by the server: any PostgreSQL version).
+            cols.add(i, f.companyId(), f.botId(), f.userEmail(), f.failed(), snapshot, UUID.randomUUID());
         }
         Assignment[] assignments = new Assignment[files.size()];
         List<String> opened = new ArrayList<>();
