@@ -24,7 +24,8 @@ import io.ingestnotify.event.FileEvent;
 
 /**
  * Records what a group of events did, inside the intake transaction: the file_events rows of HTTP events, the claim
- * of outbox rows, each file's batch_files / file_processing_status / processing_errors rows, and the outbox marks.
+ * of outbox rows, each file's batch_files / file_processing_status / processing_errors rows, and the outbox marks:
+ * one statement each for the whole group ({@link ArrayColumns}).
  */
 public class EventRecorder {
 

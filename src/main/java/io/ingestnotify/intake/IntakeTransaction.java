@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The intake's one transaction per group of events: record the events ({@link EventRecorder}), assign each to its
  * batch ({@link BatchAssigner}), create the failed files' correction tasks, mark the outbox rows. One commit per
- * group, never one per event; the outcome of each event (batched, no recipient, file not found, ...) is decided
- * before it starts, and the preferences come from the cache before any row is locked.
+ * group, never one per event, and a fixed number of statements per group whatever its size (set-based: arrays and
+ * unnest, never a statement per event); the outcome of each event (batched, no recipient, file not found, ...) is
+ * decided before it starts, and the preferences come from the cache before any row is locked.
  */
 public class IntakeTransaction {
 
