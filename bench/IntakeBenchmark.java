@@ -60,27 +60,39 @@ public class IntakeBenchmark {
         // Untimed passes first, so the timed runs compare the paths and not the JIT's warm-up: two whole passes of the
         // bundle (the pass right after a single warm-up still used 1.3-1.9 x the CPU per event of the ones after it)
         // and one of the bare loop.
-        System.out.println("warm-up (untimed):");
-        bundleOutbox(events, users, "batch-table");
-        bundleOutbox(events, users, "memory");
-        bareJdbc(events / 4, users);
+        if (events > 0) {
+            System.out.println("warm-up (untimed):");
+            bundleOutbox(events, users, "batch-table");
+            bundleOutbox(events, users, "memory");
+            bareJdbc(events / 4, users, false);
+            bareJdbc(events / 4, users, true);
+        }
         if (only.isEmpty() || only.contains("outbox")) {
             // Rounds of bare loop, batch-table and memory back to back, so each ratio compares runs made under the same
             // conditions; the bare loop alone moves by +-25 % between runs on this machine. The medians are the result.
             int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
+            // Two references, side by side in each round: today's per-event bare loop and the set-based one.
             List<double[]> results = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 System.out.printf("round %d of %d:%n", round, rounds);
-                double bare = bareJdbc(events, users);
-                System.out.printf("bare JDBC loop                   : %8.0f events/s%n", bare);
+                double bare = bareJdbc(events, users, false);
+                System.out.printf("bare JDBC loop, per event        : %8.0f events/s%n", bare);
+                double setBare = bareJdbc(events, users, true);
+                System.out.printf("bare JDBC loop, set-based        : %8.0f events/s%n", setBare);
                 double tableRepo = bundleOutbox(events, users, "batch-table");
-                System.out.printf("bundle, outbox, batch-table repo : %8.0f events/s (%.2f x bare)%n", tableRepo, tableRepo / bare);
+                System.out.printf("bundle, outbox, batch-table repo : %8.0f events/s (%.2f x per-event bare, %.2f x set-based bare)%n",
+                        tableRepo, tableRepo / bare, tableRepo / setBare);
                 double memRepo = bundleOutbox(events, users, "memory");
-                System.out.printf("bundle, outbox, memory repo      : %8.0f events/s (%.2f x bare)%n", memRepo, memRepo / bare);
-                results.add(new double[] {bare, tableRepo, memRepo, tableRepo / bare, memRepo / bare});
+                System.out.printf("bundle, outbox, memory repo      : %8.0f events/s (%.2f x per-event bare, %.2f x set-based bare)%n",
+                        memRepo, memRepo / bare, memRepo / setBare);
+                results.add(new double[] {bare, setBare, tableRepo, memRepo, tableRepo / bare, tableRepo / setBare, memRepo / bare,
+                    memRepo / setBare});
             }
-            System.out.printf("median of %d rounds: bare %.0f events/s; batch-table %.0f events/s, %.2f x bare; memory %.0f events/s, %.2f x bare%n",
-                    rounds, median(results, 0), median(results, 1), median(results, 3), median(results, 2), median(results, 4));
+            System.out.printf("median of %d rounds: per-event bare %.0f events/s, set-based bare %.0f events/s;%n"
+                    + "  batch-table %.0f events/s = %.2f x per-event bare, %.2f x set-based bare;%n"
+                    + "  memory %.0f events/s = %.2f x per-event bare, %.2f x set-based bare%n",
+                    rounds, median(results, 0), median(results, 1), median(results, 2), median(results, 4), median(results, 5),
+                    median(results, 3), median(results, 6), median(results, 7));
         }
         if (only.isEmpty() || only.contains("http")) {
             System.out.printf("bundle, HTTP arrays of 50   : %8.0f events/s%n", bundleHttp(events, users));
@@ -90,6 +102,10 @@ public class IntakeBenchmark {
         }
         if (only.isEmpty() || only.contains("corrections")) {
             corrections(100);
+        }
+        if (only.contains("restart")) {
+            // Opt-in: bench/run.sh 0 0 restart; BENCH_OPEN_BATCHES sets how many open batches (10,000).
+            restart(Integer.parseInt(System.getenv().getOrDefault("BENCH_OPEN_BATCHES", "10000")));
         }
         if (only.isEmpty() || only.contains("burst")) {
             burst(100_000, users);
@@ -120,7 +136,8 @@ public class IntakeBenchmark {
         c.setAutoCommit(true);
     }
 
-    static double bareJdbc(int events, int users) throws Exception {
+    /** The bare loop: per event (today's statements, one round trip per event) or set-based (a fixed few per group). */
+    static double bareJdbc(int events, int users, boolean setBased) throws Exception {
         String schema = TestPostgres.newSchema();
         try (HikariDataSource ds = Database.pool(TestPostgres.url(), "postgres", "", schema, 4)) {
             Database.migrate(ds, schema);
@@ -147,68 +164,10 @@ public class IntakeBenchmark {
                     }
                     rows.sort((a, b) -> ((String) a.get("email")).compareTo((String) b.get("email")));
                     c.setAutoCommit(false);
-                    try (PreparedStatement take = c.prepareStatement(Queries.get("intake/take-outbox-rows"));
-                         PreparedStatement add = c.prepareStatement(Queries.get("batching/add-file-to-open-batch"));
-                         PreparedStatement open = c.prepareStatement(Queries.get("batching/open-batch"));
-                         PreparedStatement file = c.prepareStatement(Queries.get("intake/insert-batch-file"));
-                         PreparedStatement status = c.prepareStatement(Queries.get("intake/insert-processing-status"));
-                         PreparedStatement mark = c.prepareStatement(Queries.get("intake/mark-outbox-row"))) {
-                        take.setArray(1, c.createArrayOf("int4", rows.stream().map(r -> r.get("id")).toArray()));
-                        take.executeQuery().close();
-                        for (Map<String, Object> r : rows) {
-                            boolean failed = "failed".equals(r.get("status"));
-                            String batchId = null;
-                            while (batchId == null) {
-                                add.setInt(1, failed ? 0 : 1);
-                                add.setInt(2, failed ? 1 : 0);
-                                add.setString(3, "bench");   // the lease a size completion takes (INSTANCE_ID)
-                                add.setInt(4, 30);           // LEASE_SECONDS
-                                add.setInt(5, 1);
-                                add.setInt(6, 1);
-                                add.setString(7, (String) r.get("email"));
-                                try (ResultSet rs = add.executeQuery()) {
-                                    if (rs.next()) {
-                                        batchId = rs.getString(1);
-                                    }
-                                }
-                                if (batchId == null) {
-                                    open.setObject(1, UUID.randomUUID());
-                                    open.setInt(2, 1);
-                                    open.setInt(3, 1);
-                                    open.setString(4, (String) r.get("email"));
-                                    open.setString(5, snapshot);
-                                    open.executeUpdate();
-                                }
-                            }
-                            file.setObject(1, UUID.fromString(batchId));
-                            file.setString(2, (String) r.get("doc"));
-                            file.setString(3, (String) r.get("name"));
-                            file.setNull(4, java.sql.Types.BIGINT);
-                            file.setString(5, failed ? "failed" : "success");
-                            file.setTimestamp(6, new java.sql.Timestamp(System.currentTimeMillis()));
-                            file.setInt(7, 2);
-                            file.setInt(8, 5);
-                            file.setString(9, null);
-                            file.setString(10, null);
-                            file.setInt(11, (Integer) r.get("id"));
-                            file.setString(12, null);
-                            file.addBatch();
-                            status.setInt(1, (Integer) r.get("id"));
-                            status.setString(2, (String) r.get("doc"));
-                            status.setObject(3, UUID.fromString(batchId));
-                            status.setString(4, "completed");
-                            status.setString(5, failed ? "failed" : "success");
-                            status.setTimestamp(6, new java.sql.Timestamp(System.currentTimeMillis()));
-                            status.setString(7, null);
-                            status.addBatch();
-                            mark.setString(1, "batched");
-                            mark.setString(2, null);
-                            mark.setInt(3, (Integer) r.get("id"));
-                            mark.addBatch();
-                        }
-                        file.executeBatch();
-                        status.executeBatch();
-                        mark.executeBatch();
+                    if (setBased) {
+                        fileSetBased(c, rows, snapshot);
+                    } else {
+                        filePerEvent(c, rows, snapshot);
                     }
                     c.commit();
                     c.setAutoCommit(true);
@@ -220,6 +179,158 @@ public class IntakeBenchmark {
             }
         } finally {
             TestPostgres.dropSchema(schema);
+        }
+    }
+
+    /** Today's per-event filing by hand: one add-file-to-open-batch round trip per event, rows in JDBC batches. */
+    static void filePerEvent(Connection c, List<Map<String, Object>> rows, String snapshot) throws Exception {
+        try (PreparedStatement take = c.prepareStatement(Queries.get("intake/take-outbox-rows"));
+             PreparedStatement add = c.prepareStatement(Queries.get("batching/add-file-to-open-batch"));
+             PreparedStatement open = c.prepareStatement(Queries.get("batching/open-batch"));
+             PreparedStatement file = c.prepareStatement(Queries.get("intake/insert-batch-file"));
+             PreparedStatement status = c.prepareStatement(Queries.get("intake/insert-processing-status"));
+             PreparedStatement mark = c.prepareStatement(Queries.get("intake/mark-outbox-row"))) {
+            take.setArray(1, c.createArrayOf("int4", rows.stream().map(r -> r.get("id")).toArray()));
+            take.executeQuery().close();
+            for (Map<String, Object> r : rows) {
+                boolean failed = "failed".equals(r.get("status"));
+                String batchId = null;
+                while (batchId == null) {
+                    add.setInt(1, failed ? 0 : 1);
+                    add.setInt(2, failed ? 1 : 0);
+                    add.setString(3, "bench");   // the lease a size completion takes (INSTANCE_ID)
+                    add.setInt(4, 30);           // LEASE_SECONDS
+                    add.setInt(5, 1);
+                    add.setInt(6, 1);
+                    add.setString(7, (String) r.get("email"));
+                    try (ResultSet rs = add.executeQuery()) {
+                        if (rs.next()) {
+                            batchId = rs.getString(1);
+                        }
+                    }
+                    if (batchId == null) {
+                        open.setObject(1, UUID.randomUUID());
+                        open.setInt(2, 1);
+                        open.setInt(3, 1);
+                        open.setString(4, (String) r.get("email"));
+                        open.setString(5, snapshot);
+                        open.executeUpdate();
+                    }
+                }
+                file.setObject(1, UUID.fromString(batchId));
+                file.setString(2, (String) r.get("doc"));
+                file.setString(3, (String) r.get("name"));
+                file.setNull(4, java.sql.Types.BIGINT);
+                file.setString(5, failed ? "failed" : "success");
+                file.setTimestamp(6, new java.sql.Timestamp(System.currentTimeMillis()));
+                file.setInt(7, 2);
+                file.setInt(8, 5);
+                file.setString(9, null);
+                file.setString(10, null);
+                file.setInt(11, (Integer) r.get("id"));
+                file.setString(12, null);
+                file.addBatch();
+                status.setInt(1, (Integer) r.get("id"));
+                status.setString(2, (String) r.get("doc"));
+                status.setObject(3, UUID.fromString(batchId));
+                status.setString(4, "completed");
+                status.setString(5, failed ? "failed" : "success");
+                status.setTimestamp(6, new java.sql.Timestamp(System.currentTimeMillis()));
+                status.setString(7, null);
+                status.addBatch();
+                mark.setString(1, "batched");
+                mark.setString(2, null);
+                mark.setInt(3, (Integer) r.get("id"));
+                mark.addBatch();
+            }
+            file.executeBatch();
+            status.executeBatch();
+            mark.executeBatch();
+        }
+    }
+
+    /**
+     * The best plain JDBC can do for the same writes: a fixed number of statements per group, whatever its size (take
+     * the rows, assign every file with assign-files, then one unnest insert per table and one update of the marks).
+     */
+    static void fileSetBased(Connection c, List<Map<String, Object>> rows, String snapshot) throws Exception {
+        int n = rows.size();
+        Object[] ids = new Object[n];
+        Object[] ords = new Object[n];
+        Object[] ones = new Object[n];
+        Object[] emails = new Object[n];
+        Object[] failed = new Object[n];
+        Object[] snapshots = new Object[n];
+        for (int i = 0; i < n; i++) {
+            Map<String, Object> r = rows.get(i);
+            ids[i] = r.get("id");
+            ords[i] = i;
+            ones[i] = 1;
+            emails[i] = r.get("email");
+            failed[i] = "failed".equals(r.get("status"));
+            snapshots[i] = snapshot;
+        }
+        try (PreparedStatement take = c.prepareStatement(Queries.get("intake/take-outbox-rows"))) {
+            take.setArray(1, c.createArrayOf("int4", ids));
+            take.executeQuery().close();
+        }
+        Object[] batchIds = new Object[n];
+        try (PreparedStatement assign = c.prepareStatement(Queries.get("batching/assign-files"))) {
+            Object[] newIds = new Object[n];
+            for (int i = 0; i < n; i++) {
+                newIds[i] = UUID.randomUUID();
+            }
+            Object[][] cols = {ords, ones, ones, emails, failed, snapshots, newIds};
+            String[] types = {"int4", "int4", "int4", "text", "bool", "text", "uuid"};
+            for (int col = 0; col < cols.length; col++) {
+                assign.setArray(col + 1, c.createArrayOf(types[col], cols[col]));
+            }
+            assign.setString(8, "bench");
+            assign.setInt(9, 30);
+            assign.setString(10, "bench");
+            assign.setInt(11, 30);
+            try (ResultSet rs = assign.executeQuery()) {
+                while (rs.next()) {
+                    batchIds[rs.getInt("ord")] = rs.getString("batch_id");
+                }
+            }
+        }
+        java.sql.Timestamp now = new java.sql.Timestamp(System.currentTimeMillis());
+        Object[] docs = rows.stream().map(r -> r.get("doc")).toArray();
+        Object[] names = rows.stream().map(r -> r.get("name")).toArray();
+        Object[] statuses = rows.stream().map(r -> "failed".equals(r.get("status")) ? "failed" : "success").toArray();
+        Object[] times = new Object[n];
+        Object[] twos = new Object[n];
+        Object[] fives = new Object[n];
+        Object[] stages = new Object[n];
+        Object[] nulls = new Object[n];
+        Object[] batched = new Object[n];
+        java.util.Arrays.fill(times, now);
+        java.util.Arrays.fill(twos, 2);
+        java.util.Arrays.fill(fives, 5);
+        java.util.Arrays.fill(stages, "completed");
+        java.util.Arrays.fill(batched, "batched");
+        try (PreparedStatement files = c.prepareStatement(Queries.get("intake/insert-batch-files"))) {
+            Object[][] cols = {batchIds, docs, names, nulls, statuses, times, twos, fives, nulls, nulls, ids, nulls};
+            String[] types = {"text", "text", "text", "int8", "text", "timestamp", "int4", "int4", "text", "text", "int4", "text"};
+            for (int col = 0; col < cols.length; col++) {
+                files.setArray(col + 1, c.createArrayOf(types[col], cols[col]));
+            }
+            files.executeUpdate();
+        }
+        try (PreparedStatement status = c.prepareStatement(Queries.get("intake/insert-processing-statuses"))) {
+            Object[][] cols = {ids, docs, batchIds, stages, statuses, times, nulls};
+            String[] types = {"int4", "text", "text", "text", "text", "timestamp", "text"};
+            for (int col = 0; col < cols.length; col++) {
+                status.setArray(col + 1, c.createArrayOf(types[col], cols[col]));
+            }
+            status.executeUpdate();
+        }
+        try (PreparedStatement mark = c.prepareStatement(Queries.get("intake/mark-outbox-rows"))) {
+            mark.setArray(1, c.createArrayOf("text", batched));
+            mark.setArray(2, c.createArrayOf("text", nulls));
+            mark.setArray(3, c.createArrayOf("int4", ids));
+            mark.executeUpdate();
         }
     }
 
@@ -510,6 +621,64 @@ public class IntakeBenchmark {
     }
 
     /** A 100k-event burst through the outbox under the JVM's heap limit: throughput per 10k slice, and heap used. */
+    /**
+     * A restart with many open batches: the batches are written first (one file each, their quiet period of 60 s, in
+     * NOTIFICATION_DELAY_UNIT=SECONDS, ending 50 to 60 s after they are written; notifications disabled so no mail is
+     * sent), then the bundle starts in this JVM. Time to ready: constructor to started (the aggregator re-arms every
+     * open batch's timer while it starts); then how late each batch's completion came after it was due, or after the
+     * bundle was ready when it was due earlier (batch_end_time - greatest(due time, ready)). With BENCH_RESTART_WAIT=0
+     * only the start is measured.
+     */
+    static void restart(int openBatches) throws Exception {
+        String schema = TestPostgres.newSchema();
+        try (HikariDataSource ds = Database.pool(TestPostgres.url(), "postgres", "", schema, 2)) {
+            Database.migrate(ds, schema);
+        }
+        int smtpPort = AvailablePortFinder.getNextAvailable();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        try (Connection c = TestPostgres.connect(schema); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO batch_processing_sessions (batch_id, company_id, bot_id, user_email, batch_start_time, status,"
+                    + " user_preferences_snapshot, total_files, successful_files, updated_at)"
+                    + " SELECT gen_random_uuid(), 1, 1, 'r' || g || '@bench.example', now(), 'processing',"
+                    + " '{\"notification_enabled\":false,\"batch_size_threshold\":50,\"notification_delay_minutes\":60}', 1, 1,"
+                    + " now() - make_interval(secs => g % 10) FROM generate_series(1, " + openBatches + ") g");
+            Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table");
+            p.put("ingest-notify.notification.delay.unit", "SECONDS");
+            long t0 = System.nanoTime();
+            RunningApp app = new RunningApp(p);
+            try {
+                double ready = (System.nanoTime() - t0) / 1e9;
+                System.gc();
+                long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                System.out.printf("restart with %,d open batches: ready in %.1f s, heap after a GC %.0f MB (the whole bench JVM)%n",
+                        openBatches, ready, heap / 1048576.0);
+                if ("0".equals(System.getenv("BENCH_RESTART_WAIT"))) {
+                    return;
+                }
+                java.sql.Timestamp readyAt;
+                try (ResultSet rs = s.executeQuery("SELECT clock_timestamp()::timestamp")) {
+                    rs.next();
+                    readyAt = rs.getTimestamp(1);
+                }
+                awaitCount(c, "SELECT count(*) FROM batch_processing_sessions WHERE status = 'processing'", 0, 200);
+                String late = "extract(epoch FROM batch_end_time - greatest(updated_at + interval '60 seconds', '" + readyAt + "'::timestamp))";
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE updated_at + interval '60 seconds' < '" + readyAt
+                        + "'::timestamp), count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY " + late + "),"
+                        + " percentile_cont(0.99) WITHIN GROUP (ORDER BY " + late + "), max(" + late + ") FROM batch_processing_sessions")) {
+                    rs.next();
+                    System.out.printf("   %d of %d were due before the bundle was ready; completion after due (or ready): p50 %.2f s, p99 %.2f s, max %.2f s%n",
+                            rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5));
+                }
+            } finally {
+                app.close();
+            }
+        } finally {
+            smtp.stop();
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
     static void burst(int events, int users) throws Exception {
         String schema = TestPostgres.newSchema();
         int smtpPort = AvailablePortFinder.getNextAvailable();

@@ -1,3 +1,4 @@
+-- Per file: kept as bench/IntakeBenchmark's per-event reference; the intake assigns a group in one statement (assign-files).
 -- Adds one file to the key's open batch; the file that reaches the snapshot's threshold closes it (size completion).
 -- The row lock taken here serialises intake and completion for this batch. The instance that completes it holds the
 -- batch's lease (INSTANCE_ID, LEASE_SECONDS) until its digest is claimed, so no sweeper re-drives it meanwhile.

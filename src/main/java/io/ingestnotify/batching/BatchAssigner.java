@@ -5,19 +5,24 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.ingestnotify.common.ArrayColumns;
 import io.ingestnotify.common.Formats;
 import io.ingestnotify.common.Queries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Assigns a file to its key's open batch inside the intake transaction: PostgreSQL is the authority on membership.
- * The file joins the open batch (the one that reaches the snapshot's threshold closes it by size); with none open,
- * a batch opens with the preferences snapshot and the file joins that.
+ * Assigns the files of an intake group to their batches inside the intake transaction, in one statement
+ * (batching/assign-files.sql): PostgreSQL is the authority on membership. Per key, the files fill the open batch
+ * (the one that reaches the snapshot's threshold closes it by size), then new batches in event order.
  */
 public class BatchAssigner {
 
@@ -34,65 +39,75 @@ public class BatchAssigner {
         this.leaseSeconds = leaseSeconds;
     }
 
-    /** The batch a file joined, as it is right after: what the aggregator needs to hear. */
+    /** One file to place: its key, whether it failed, and the key's preferences (the snapshot of a batch it opens). */
+    public record File(int companyId, int botId, String userEmail, boolean failed, Preferences preferences) {
+    }
+
+    /** The batch a file joined, as it is after the group: what the aggregator needs to hear. */
     public record Assignment(String batchId, int totalFiles, String status, long delayMillis) {
     }
 
-    /** The prepared statements of one transaction; the batches it opened are logged once it is committed. */
-    public Session session(Connection c) throws SQLException {
-        return new Session(c.prepareStatement(Queries.get("batching/add-file-to-open-batch")), c.prepareStatement(Queries.get("batching/open-batch")));
-    }
-
-    public final class Session implements AutoCloseable {
-        private final PreparedStatement add;
-        private final PreparedStatement open;
-        private final List<String> opened = new ArrayList<>();
-
-        private Session(PreparedStatement add, PreparedStatement open) {
-            this.add = add;
-            this.open = open;
-        }
-
-        public Assignment assign(int companyId, int botId, String userEmail, boolean failed, Preferences p) throws SQLException {
-            for (int i = 0; i < 3; i++) {
-                add.setInt(1, failed ? 0 : 1);
-                add.setInt(2, failed ? 1 : 0);
-                add.setString(3, instanceId);
-                add.setInt(4, leaseSeconds);
-                add.setInt(5, companyId);
-                add.setInt(6, botId);
-                add.setString(7, userEmail);
-                try (ResultSet rs = add.executeQuery()) {
-                    if (rs.next()) {
-                        return new Assignment(rs.getString("batch_id"), rs.getInt("total_files"), rs.getString("status"),
-                                delayUnit.toMillis(rs.getInt("delay_minutes")));
-                    }
-                }
-                UUID batchId = UUID.randomUUID();
-                open.setObject(1, batchId);
-                open.setInt(2, companyId);
-                open.setInt(3, botId);
-                open.setString(4, userEmail);
-                open.setString(5, Formats.json(p.toSnapshot()));
-                if (open.executeUpdate() == 1) {
-                    opened.add("Batch " + batchId + " opened for company " + companyId + " bot " + botId
-                            + " (threshold " + p.batchSizeThreshold() + " files, delay " + p.notificationDelayMinutes()
-                            + " " + delayUnit.name().toLowerCase() + ")");
-                }
-            }
-            // Another transaction kept opening and closing this key's batch: the whole group is retried.
-            throw new SQLException("Could not find or open a batch for company " + companyId + " bot " + botId, "40001");
-        }
+    /** The group's assignments, in the order of its files, and the log lines of the batches it opened. */
+    public record Assigned(List<Assignment> assignments, List<String> opened) {
 
         /** Called after the commit: a batch opened by a rolled-back transaction never existed. */
         public void logOpened() {
             opened.forEach(LOG::info);
         }
+    }
 
-        @Override
-        public void close() throws SQLException {
-            add.close();
-            open.close();
+    /**
+     * Places the files, given ordered by key and, within a key, by event. A batch another transaction opened
+     * meanwhile for one of the keys is a lost race (SQLState 40001): the whole group is filed again.
+     */
+    public Assigned assign(Connection c, List<File> files) throws SQLException {
+        if (files.isEmpty()) {
+            return new Assigned(List.of(), List.of());
         }
+        ArrayColumns cols = new ArrayColumns(files.size(), "int4", "int4", "int4", "text", "bool", "text", "uuid");
+        Map<Preferences, String> snapshots = new HashMap<>();
+        for (int i = 0; i < files.size(); i++) {
+            File f = files.get(i);
+            String snapshot = snapshots.computeIfAbsent(f.preferences(), p -> Formats.json(p.toSnapshot()));
+            // A batch this file opens gets this id (made here, as before, not by the server: any PostgreSQL version).
+            cols.add(i, f.companyId(), f.botId(), f.userEmail(), f.failed(), snapshot, UUID.randomUUID());
+        }
+        Assignment[] assignments = new Assignment[files.size()];
+        List<String> opened = new ArrayList<>();
+        Set<String> openedIds = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(Queries.get("batching/assign-files"))) {
+            int next = cols.bind(c, ps, 1);
+            for (int round = 0; round < 2; round++) {
+                ps.setString(next++, instanceId);
+                ps.setInt(next++, leaseSeconds);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    int ord = rs.getInt("ord");
+                    Assignment a = new Assignment(rs.getString("batch_id"), rs.getInt("total_files"), rs.getString("status"),
+                            delayUnit.toMillis(rs.getInt("delay_minutes")));
+                    if (rs.getBoolean("opened") && openedIds.add(a.batchId())) {
+                        File f = files.get(ord);
+                        Preferences p = f.preferences();
+                        opened.add("Batch " + a.batchId() + " opened for company " + f.companyId() + " bot " + f.botId()
+                                + " (threshold " + p.batchSizeThreshold() + " files, delay " + p.notificationDelayMinutes()
+                                + " " + delayUnit.name().toLowerCase() + ")");
+                    }
+                    assignments[ord] = a;
+                }
+            }
+        } catch (SQLException ex) {
+            if ("23505".equals(ex.getSQLState())) {
+                // Another transaction opened a batch for one of the keys after this statement's snapshot.
+                throw new SQLException("Lost the race to open a batch for a key of this group: " + ex.getMessage(), "40001", ex);
+            }
+            throw ex;
+        }
+        for (int i = 0; i < assignments.length; i++) {
+            if (assignments[i] == null) {
+                throw new SQLException("File " + i + " of the group was not placed in a batch", "40001");
+            }
+        }
+        return new Assigned(List.of(assignments), opened);
     }
 }

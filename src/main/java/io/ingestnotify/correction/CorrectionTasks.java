@@ -8,11 +8,11 @@ import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import javax.sql.DataSource;
 
 import io.ingestnotify.cms.CmsMisconfigured;
+import io.ingestnotify.common.ArrayColumns;
 import io.ingestnotify.common.Formats;
 import io.ingestnotify.common.IngestMetrics;
 import io.ingestnotify.common.Jdbc;
@@ -60,36 +60,29 @@ public class CorrectionTasks implements CorrectionTaskFactory {
 
     @Override
     public void create(Connection c, Map<FileEvent, Integer> filed, Map<FileEvent, String> batchOf) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(Queries.get("correction/insert-correction-task"))) {
-            boolean any = false;
-            for (Map.Entry<FileEvent, Integer> entry : filed.entrySet()) {
-                FileEvent e = entry.getKey();
-                // A contradicted event names something the look-up does not confirm: nothing of it is deleted.
-                if ("rejected".equals(e.outcome) || FileEvent.METADATA_MISMATCH.equals(e.outcome) || !e.failed()) {
-                    continue;
-                }
-                List<String> actions = CorrectionActions.actionsFor(e.errorCategory);
-                String batchId = batchOf.get(e);
-                ps.setString(1, e.fileDocumentId);
-                ps.setString(2, e.fileName);
-                ps.setObject(3, e.companyId);
-                ps.setObject(4, e.botId);
-                ps.setObject(5, batchId == null ? null : UUID.fromString(batchId));
-                ps.setString(6, e.errorCategory);
-                ps.setString(7, e.errorMessage != null ? e.errorMessage : "Unknown error");
-                ps.setString(8, Formats.json(actions));
-                ps.setString(9, e.storageKey);
-                ps.setInt(10, entry.getValue());
-                ps.setInt(11, delaySeconds);
-                ps.setString(12, e.errorCategory + ": " + String.join(", ", actions)
-                        + (e.storageKey != null ? "; storage key " + e.storageKey : "; no storage key")
-                        + (e.lookupNote != null ? " (" + e.lookupNote + ")" : ""));
-                ps.addBatch();
-                any = true;
+        ArrayColumns tasks = new ArrayColumns(filed.size(), "text", "text", "int4", "int4", "text", "text", "text", "text",
+                "text", "int4", "text");
+        for (Map.Entry<FileEvent, Integer> entry : filed.entrySet()) {
+            FileEvent e = entry.getKey();
+            // A contradicted event names something the look-up does not confirm: nothing of it is deleted.
+            if ("rejected".equals(e.outcome) || FileEvent.METADATA_MISMATCH.equals(e.outcome) || !e.failed()) {
+                continue;
             }
-            if (any) {
-                ps.executeBatch();
-            }
+            List<String> actions = CorrectionActions.actionsFor(e.errorCategory);
+            tasks.add(e.fileDocumentId, e.fileName, e.companyId, e.botId, batchOf.get(e), e.errorCategory,
+                    e.errorMessage != null ? e.errorMessage : "Unknown error", Formats.json(actions), e.storageKey,
+                    entry.getValue(), e.errorCategory + ": " + String.join(", ", actions)
+                            + (e.storageKey != null ? "; storage key " + e.storageKey : "; no storage key")
+                            + (e.lookupNote != null ? " (" + e.lookupNote + ")" : ""));
+        }
+        if (tasks.isEmpty()) {
+            return;
+        }
+        // One statement for the whole group, whatever its number of failed files.
+        try (PreparedStatement ps = c.prepareStatement(Queries.get("correction/insert-correction-tasks"))) {
+            ps.setInt(1, delaySeconds);
+            tasks.bind(c, ps, 2);
+            ps.executeUpdate();
         }
     }
 

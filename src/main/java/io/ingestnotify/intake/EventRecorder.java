@@ -6,16 +6,15 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.ingestnotify.common.ArrayColumns;
 import io.ingestnotify.common.Jdbc;
 import io.ingestnotify.common.Queries;
 import io.ingestnotify.event.FileEvent;
@@ -25,7 +24,8 @@ import io.ingestnotify.event.FileEvent;
 
 /**
  * Records what a group of events did, inside the intake transaction: the file_events rows of HTTP events, the claim
- * of outbox rows, each file's batch_files / file_processing_status / processing_errors rows, and the outbox marks.
+ * of outbox rows, each file's batch_files / file_processing_status / processing_errors rows, and the outbox marks:
+ * one statement each for the whole group ({@link ArrayColumns}).
  */
 public class EventRecorder {
 
@@ -84,76 +84,61 @@ public class EventRecorder {
         }
         return taken;
     }
+    /** The group's batch_files, file_processing_status and processing_errors rows: one statement each. */
     public void writeFileRows(Connection c, Map<FileEvent, Integer> filed, Map<FileEvent, String> batchOf, boolean correcting) throws SQLException {
-        try (PreparedStatement files = c.prepareStatement(Queries.get("intake/insert-batch-file"));
-             PreparedStatement status = c.prepareStatement(Queries.get("intake/insert-processing-status"));
-             PreparedStatement errors = c.prepareStatement(Queries.get("intake/insert-processing-error"))) {
-            for (Map.Entry<FileEvent, Integer> entry : filed.entrySet()) {
-                FileEvent e = entry.getKey();
-                int rowId = entry.getValue();
-                if ("rejected".equals(e.outcome)) {
-                    continue;
-                }
-                UUID batchId = batchOf.containsKey(e) ? UUID.fromString(batchOf.get(e)) : null;
-                String fileStatus = e.failed() ? "failed" : "success";
-                Timestamp at = Jdbc.timestamp(e.occurredAt);
-                if (batchId != null) {
-                    files.setObject(1, batchId);
-                    files.setString(2, e.fileDocumentId);
-                    files.setString(3, e.displayName());
-                    setLong(files, 4, e.fileSizeBytes);
-                    files.setString(5, fileStatus);
-                    files.setTimestamp(6, at);
-                    setInt(files, 7, e.processingTimeSeconds);
-                    setInt(files, 8, e.chunksCreated);
-                    files.setString(9, e.failed() ? e.errorMessage : null);
-                    files.setString(10, e.failed() ? e.errorCategory : null);
-                    files.setInt(11, rowId);
-                    files.setString(12, e.storageKey);
-                    files.addBatch();
-                }
-                status.setInt(1, rowId);
-                status.setString(2, e.fileDocumentId);
-                status.setObject(3, batchId);
-                status.setString(4, e.stage != null ? e.stage : e.failed() ? "failed" : "completed");
-                status.setString(5, fileStatus);
-                status.setTimestamp(6, at);
-                status.setString(7, e.failed() ? e.errorMessage : null);
-                status.addBatch();
+        int n = filed.size();
+        ArrayColumns files = new ArrayColumns(n, "text", "text", "text", "int8", "text", "timestamp", "int4", "int4", "text",
+                "text", "int4", "text");
+        ArrayColumns status = new ArrayColumns(n, "int4", "text", "text", "text", "text", "timestamp", "text");
+        ArrayColumns errors = new ArrayColumns(n, "int4", "text", "text", "text", "text", "text", "bool");
+        for (Map.Entry<FileEvent, Integer> entry : filed.entrySet()) {
+            FileEvent e = entry.getKey();
+            int rowId = entry.getValue();
+            if ("rejected".equals(e.outcome)) {
+                continue;
+            }
+            String batchId = batchOf.get(e);
+            String fileStatus = e.failed() ? "failed" : "success";
+            Timestamp at = Jdbc.timestamp(e.occurredAt);
+            if (batchId != null) {
+                files.add(batchId, e.fileDocumentId, e.displayName(), e.fileSizeBytes, fileStatus, at, e.processingTimeSeconds,
+                        e.chunksCreated, e.failed() ? e.errorMessage : null, e.failed() ? e.errorCategory : null, rowId,
+                        e.storageKey);
+            }
+            status.add(rowId, e.fileDocumentId, batchId, e.stage != null ? e.stage : e.failed() ? "failed" : "completed",
+                    fileStatus, at, e.failed() ? e.errorMessage : null);
+            if (e.failed()) {
                 boolean mismatch = FileEvent.METADATA_MISMATCH.equals(e.outcome);
-                if (e.failed()) {
-                    errors.setInt(1, rowId);
-                    errors.setString(2, e.fileDocumentId);
-                    errors.setObject(3, batchId);
-                    errors.setString(4, mismatch ? FileEvent.METADATA_MISMATCH : e.errorCategory);
-                    errors.setString(5, mismatch ? e.rejectedReason : e.errorMessage != null ? e.errorMessage : "Unknown error");
-                    errors.setString(6, e.stage);
-                    errors.setBoolean(7, correcting && !mismatch);
-                    errors.addBatch();
-                }
+                errors.add(rowId, e.fileDocumentId, batchId, mismatch ? FileEvent.METADATA_MISMATCH : e.errorCategory,
+                        mismatch ? e.rejectedReason : e.errorMessage != null ? e.errorMessage : "Unknown error", e.stage,
+                        correcting && !mismatch);
             }
-            files.executeBatch();
-            status.executeBatch();
-            errors.executeBatch();
         }
+        insert(c, "intake/insert-batch-files", files);
+        insert(c, "intake/insert-processing-statuses", status);
+        insert(c, "intake/insert-processing-errors", errors);
     }
+
+    /** The outcomes of the group's outbox rows (and the reasons of contradicted HTTP events): one statement. */
     public void markOutboxRows(Connection c, Map<FileEvent, Integer> filed) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(Queries.get("intake/mark-outbox-row"))) {
-            boolean any = false;
-            for (Map.Entry<FileEvent, Integer> entry : filed.entrySet()) {
-                FileEvent e = entry.getKey();
-                // Outbox rows get their outcome here; an HTTP event was recorded with it, a contradicted one gets its reason.
-                if ("outbox".equals(e.source) || e.rejectedReason != null) {
-                    ps.setString(1, e.outcome);
-                    ps.setString(2, e.rejectedReason);
-                    ps.setInt(3, entry.getValue());
-                    ps.addBatch();
-                    any = true;
-                }
+        ArrayColumns marks = new ArrayColumns(filed.size(), "text", "text", "int4");
+        for (Map.Entry<FileEvent, Integer> entry : filed.entrySet()) {
+            FileEvent e = entry.getKey();
+            // Outbox rows get their outcome here; an HTTP event was recorded with it, a contradicted one gets its reason.
+            if ("outbox".equals(e.source) || e.rejectedReason != null) {
+                marks.add(e.outcome, e.rejectedReason, entry.getValue());
             }
-            if (any) {
-                ps.executeBatch();
-            }
+        }
+        insert(c, "intake/mark-outbox-rows", marks);
+    }
+
+    private static void insert(Connection c, String query, ArrayColumns rows) throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(Queries.get(query))) {
+            rows.bind(c, ps, 1);
+            ps.executeUpdate();
         }
     }
     /** Marks one outbox row rejected (processed, so never claimed again); false when another instance filed it. */
@@ -163,20 +148,6 @@ public class EventRecorder {
             ps.setString(1, reason);
             ps.setInt(2, rowId);
             return ps.executeUpdate() == 1;
-        }
-    }
-    private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.INTEGER);
-        } else {
-            ps.setInt(i, v);
-        }
-    }
-    private static void setLong(PreparedStatement ps, int i, Long v) throws SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.BIGINT);
-        } else {
-            ps.setLong(i, v);
         }
     }
 }

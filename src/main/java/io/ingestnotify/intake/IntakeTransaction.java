@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The intake's one transaction per group of events: record the events ({@link EventRecorder}), assign each to its
  * batch ({@link BatchAssigner}), create the failed files' correction tasks, mark the outbox rows. One commit per
- * group, never one per event; the outcome of each event (batched, no recipient, file not found, ...) is decided
- * before it starts, and the preferences come from the cache before any row is locked.
+ * group, never one per event, and a fixed number of statements per group whatever its size (set-based: arrays and
+ * unnest, never a statement per event); the outcome of each event (batched, no recipient, file not found, ...) is
+ * decided before it starts, and the preferences come from the cache before any row is locked.
  */
 public class IntakeTransaction {
 
@@ -174,7 +175,8 @@ public class IntakeTransaction {
 
     private IntakeResult fileInTransaction(List<FileEvent> events, Map<FileEvent.BatchKey, Preferences> prefs) throws SQLException {
         IntakeResult result = new IntakeResult();
-        BatchAssigner.Session opened;
+        BatchAssigner.Assigned assigned;
+        // A fixed number of statements per group, whatever its size: record, take, assign, then one per table.
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -182,50 +184,37 @@ public class IntakeTransaction {
                 Set<Integer> taken = recorder.takeOutboxRows(c, events);
                 // The events this transaction files, each with its file_events row id.
                 Map<FileEvent, Integer> filed = new LinkedHashMap<>();
-                Map<FileEvent, String> batchOf = new IdentityHashMap<>();
-                try (BatchAssigner.Session batches = batchAssigner.session(c)) {
-                    opened = batches;
-                    for (FileEvent e : events) {
-                        Integer rowId = "outbox".equals(e.source)
-                                ? (taken.contains(e.fileEventRowId) ? e.fileEventRowId : null)
-                                : httpRowIds.get(e.eventId);
-                        if (rowId == null) {
-                            e.duplicate = true;
-                            result.duplicates++;
-                            continue;
-                        }
-                        filed.put(e, rowId);
-                        switch (e.outcome) {
-                            case "batched" -> {
-                                BatchAssigner.Assignment a = batches.assign(e.companyId, e.botId, e.userEmail, e.failed(), prefs.get(e.key()));
-                                IntakeResult.BatchTouch before = result.touched.get(a.batchId());
-                                result.touched.put(a.batchId(), new IntakeResult.BatchTouch(a.batchId(),
-                                        before == null ? 1 : before.filesAdded() + 1, a.totalFiles(), a.status(), a.delayMillis()));
-                                batchOf.put(e, a.batchId());
-                                e.batchId = a.batchId();
-                                result.accepted++;
-                            }
-                            case "no_recipient" -> {
-                                result.accepted++;
-                                result.noRecipient++;
-                            }
-                            case "recipient_not_allowed" -> {
-                                result.accepted++;
-                                result.recipientNotAllowed++;
-                            }
-                            case "file_not_found" -> {
-                                result.accepted++;
-                                result.fileNotFound++;
-                            }
-                            case FileEvent.METADATA_MISMATCH -> {
-                                result.accepted++;
-                                result.metadataMismatch++;
-                            }
-                            default -> {
-                                // rejected outbox row: only marked below
-                            }
-                        }
+                List<FileEvent> batched = new ArrayList<>();
+                List<BatchAssigner.File> files = new ArrayList<>();
+                for (FileEvent e : events) {
+                    Integer rowId = "outbox".equals(e.source)
+                            ? (taken.contains(e.fileEventRowId) ? e.fileEventRowId : null)
+                            : httpRowIds.get(e.eventId);
+                    if (rowId == null) {
+                        e.duplicate = true;
+                        result.duplicates++;
+                        continue;
                     }
+                    filed.put(e, rowId);
+                    if (count(e.outcome, result)) {
+                        result.accepted++;
+                    }
+                    if ("batched".equals(e.outcome)) {
+                        batched.add(e);
+                        files.add(new BatchAssigner.File(e.companyId, e.botId, e.userEmail, e.failed(), prefs.get(e.key())));
+                    }
+                }
+                // The events are sorted by key, in event order within a key: the order assign-files fills batches in.
+                assigned = batchAssigner.assign(c, files);
+                Map<FileEvent, String> batchOf = new IdentityHashMap<>();
+                for (int i = 0; i < batched.size(); i++) {
+                    FileEvent e = batched.get(i);
+                    BatchAssigner.Assignment a = assigned.assignments().get(i);
+                    IntakeResult.BatchTouch before = result.touched.get(a.batchId());
+                    result.touched.put(a.batchId(), new IntakeResult.BatchTouch(a.batchId(),
+                            before == null ? 1 : before.filesAdded() + 1, a.totalFiles(), a.status(), a.delayMillis()));
+                    batchOf.put(e, a.batchId());
+                    e.batchId = a.batchId();
                 }
                 recorder.writeFileRows(c, filed, batchOf, corrections != null);
                 if (corrections != null) {
@@ -243,7 +232,7 @@ public class IntakeTransaction {
                 throw ex;
             }
         }
-        opened.logOpened();
+        assigned.logOpened();
         if (result.recipientNotAllowed > 0) {
             // One line per group, not per event: a flood of foreign addresses must not flood the log too.
             LOG.warn("{} event(s) for recipients outside RECIPIENT_DOMAINS recorded as recipient_not_allowed; no digest",
@@ -255,5 +244,22 @@ public class IntakeTransaction {
             }
         }
         return result;
+    }
+
+    /** Counts a filed event's outcome; false for a rejected outbox row (only marked, not accepted). */
+    private static boolean count(String outcome, IntakeResult result) {
+        switch (outcome) {
+            case "batched" -> {
+                return true;
+            }
+            case "no_recipient" -> result.noRecipient++;
+            case "recipient_not_allowed" -> result.recipientNotAllowed++;
+            case "file_not_found" -> result.fileNotFound++;
+            case FileEvent.METADATA_MISMATCH -> result.metadataMismatch++;
+            default -> {
+                return false;
+            }
+        }
+        return true;
     }
 }

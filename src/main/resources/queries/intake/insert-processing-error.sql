@@ -1,3 +1,0 @@
-INSERT INTO processing_errors (file_event_id, file_document_id, batch_id, error_category, error_message,
-                               processing_stage, auto_correction_triggered)
-VALUES (?, ?, ?, ?, ?, ?, ?)
