@@ -119,6 +119,8 @@ public final class DirectusServer {
         env.put("TELEMETRY", "false");
         env.put("LOG_LEVEL", "warn");
         env.put("CACHE_ENABLED", "false");
+        env.put("STORAGE_LOCAL_ROOT", dataDir.resolve("uploads").toString());
+        env.put("EXTENSIONS_PATH", dataDir.resolve("extensions").toString());
         return env;
     }
 
