@@ -187,6 +187,12 @@ class PlainRestCmsTest extends AppTestSupport {
     }
 
     @Test
+    void theReadmeShowsTheWholeFile() throws Exception {
+        String file = java.nio.file.Files.readString(Path.of("cms/plain-rest/cms-plain-rest.camel.yaml")).strip();
+        assertThat(java.nio.file.Files.readString(Path.of("README.md"))).contains(file);
+    }
+
+    @Test
     void anUnsubscribeIsWrittenThroughTheUsersRoute() {
         Exchange e = app.context().createProducerTemplate().request("direct:ingest-notify-cms-unsubscribe", x -> {
             x.getMessage().setHeader("companyId", 33);
