@@ -17,6 +17,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.ingestnotify.event.FileEvent;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,13 +87,13 @@ public class PreferenceCache {
      * The CMS answered (route ingest-notify-cms-preferences: the user's preference fields, or null for a user without
      * a record): the preferences (fields it leaves out take the defaults) are cached and handed to waiters.
      */
-    public Preferences fetched(@Header("preferencesKey") FileEvent.BatchKey key, @Body Map<?, ?> preferences) {
+    public Preferences fetched(@ExchangeProperty("preferencesKey") FileEvent.BatchKey key, @Body Map<?, ?> preferences) {
         cmsCalls.increment();
         return settle(key, Preferences.from(preferences, defaults));
     }
 
     /** The CMS call failed: the stale value, else the defaults, cached until the next fetch is due. */
-    public Preferences fetchFailed(@Header("preferencesKey") FileEvent.BatchKey key, Exchange exchange) {
+    public Preferences fetchFailed(@ExchangeProperty("preferencesKey") FileEvent.BatchKey key, Exchange exchange) {
         cmsCalls.increment();
         cmsFailures.increment();
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
