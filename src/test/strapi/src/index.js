@@ -15,6 +15,7 @@ const TOKENS = [
     permissions: [
       'api::user-notification-preference.user-notification-preference.findByUser',
       'api::user-notification-preference.user-notification-preference.unsubscribe',
+      'api::file.file.find',
       'api::file.file.findOne',
       'api::file.file.update',
       'api::file.file.delete',

@@ -41,8 +41,9 @@ class RouteSchemaTest {
 
     static List<Path> routeFiles() throws IOException {
         try (Stream<Path> builtIn = Stream.concat(Files.list(Path.of("src/main/resources/routes")), Files.list(Path.of("src/embedded/resources/routes")));
-             Stream<Path> examples = Files.exists(Path.of("examples")) ? Files.walk(Path.of("examples")) : Stream.empty()) {
-            return Stream.concat(builtIn, examples)
+             Stream<Path> examples = Files.exists(Path.of("examples")) ? Files.walk(Path.of("examples")) : Stream.empty();
+             Stream<Path> cmsExample = Files.list(Path.of("cms/plain-rest"))) {
+            return Stream.concat(Stream.concat(builtIn, examples), cmsExample)
                     .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
         }
     }

@@ -14,17 +14,17 @@ import java.util.concurrent.atomic.LongAdder;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.ingestnotify.common.Formats;
 import io.ingestnotify.event.FileEvent;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * User preferences from the CMS, cached per (company, bot, email); a leaf: route ingest-notify-preferences consults it and calls
- * the CMS (direct:ingest-notify-fetch-preferences) when it says so. A value is fresh for the TTL; after it, the next caller fetches
+ * the CMS (direct:ingest-notify-cms-preferences) when it says so. A value is fresh for the TTL; after it, the next caller fetches
  * it again while others keep using the stale value. A failed fetch keeps the stale value; with nothing cached it
  * yields the defaults (cached too, so an outage does not turn every event into a CMS timeout).
  * <p>
@@ -83,21 +83,17 @@ public class PreferenceCache {
         return inFlight.putIfAbsent(key, new CompletableFuture<>()) == null;
     }
 
-    /** The CMS path of a key's preferences (Strapi 5 custom route by-user). */
-    public String path(@Body FileEvent.BatchKey key) {
-        return "/api/user-notification-preferences/by-user/" + key.companyId() + "/" + key.botId() + "/"
-                + Formats.pathSegment(key.userEmail());
-    }
-
-    /** The CMS answered: its preferences (fields it leaves out take the defaults) are cached and handed to waiters. */
-    public Preferences fetched(@Header("preferencesKey") FileEvent.BatchKey key, @Body Map<?, ?> response) {
+    /**
+     * The CMS answered (route ingest-notify-cms-preferences: the user's preference fields, or null for a user without
+     * a record): the preferences (fields it leaves out take the defaults) are cached and handed to waiters.
+     */
+    public Preferences fetched(@ExchangeProperty("preferencesKey") FileEvent.BatchKey key, @Body Map<?, ?> preferences) {
         cmsCalls.increment();
-        Object data = response == null ? null : response.get("data");
-        return settle(key, Preferences.from(data instanceof Map<?, ?> m ? m : null, defaults));
+        return settle(key, Preferences.from(preferences, defaults));
     }
 
     /** The CMS call failed: the stale value, else the defaults, cached until the next fetch is due. */
-    public Preferences fetchFailed(@Header("preferencesKey") FileEvent.BatchKey key, Exchange exchange) {
+    public Preferences fetchFailed(@ExchangeProperty("preferencesKey") FileEvent.BatchKey key, Exchange exchange) {
         cmsCalls.increment();
         cmsFailures.increment();
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

@@ -16,8 +16,9 @@ import io.ingestnotify.batching.BatchCompletion;
 import io.ingestnotify.batching.BatchTableAggregationRepository;
 import io.ingestnotify.batching.PreferenceCache;
 import io.ingestnotify.batching.Preferences;
-import io.ingestnotify.cms.CmsFiles;
+import io.ingestnotify.cms.DirectusApi;
 import io.ingestnotify.cms.CmsMarks;
+import io.ingestnotify.cms.StrapiApi;
 import io.ingestnotify.common.BackOff;
 import io.ingestnotify.common.BundleDatabase;
 import io.ingestnotify.common.IngestMetrics;
@@ -126,7 +127,9 @@ public final class IngestNotifyBeans {
         bind(r, "ingestNotifyNoHiddenRetries", NoHiddenRetries.class, NoHiddenRetries::new);
         bind(r, "ingestNotifyConfiguredSystems", ConfiguredSystems.class,
                 () -> new ConfiguredSystems(settings.s3().bucket(), settings.cms().url(), settings.chroma().url()));
-        bind(r, "ingestNotifyCmsFiles", CmsFiles.class, () -> new CmsFiles(settings.cms().filesPath()));
+        // Both implementations of the CMS contract; CMS_KIND decides which one the contract's routes call.
+        bind(r, "ingestNotifyStrapi", StrapiApi.class, () -> new StrapiApi(settings.cms().filesPath()));
+        bind(r, "ingestNotifyDirectus", DirectusApi.class, () -> new DirectusApi(settings.cms().filesPath()));
         bind(r, "ingestNotifyCmsMarks", CmsMarks.class, CmsMarks::new);
         bind(r, "ingestNotifyBatchCompletion", BatchCompletion.class, () -> new BatchCompletion(dataSource(),
                 settings.batching().delayUnit(), metrics(), leases().instanceId(), leases().seconds()));

@@ -85,9 +85,12 @@ public final class MetadataLookupMode implements ExtendedStartupListener {
             throw Setting.METADATA_LOOKUP.invalid("true", "the CMS (CMS_API_URL), a " + table
                     + " table in the database's search path (METADATA_TABLE, DB_SCHEMA), or a ingest-notify-lookup-file route in ROUTES_DIR; found none");
         }
-        // One query for a group's failed events only where the look-up is the built-in SQL one.
-        lookup.confirmFailures(on, !userRoute && !viaCms);
-        String source = userRoute ? "route ingest-notify-lookup-file from ROUTES_DIR" : viaCms ? "the CMS API, CMS_FILES_PATH" : "table " + table;
+        // One query (or one CMS call per 100 documents) for a group's failed events where the look-up is the built-in
+        // route, and the CMS's grouped look-up is not left built-in while its single one was replaced in ROUTES_DIR.
+        Set<String> replaced = userRouteIds.get();
+        boolean cmsGroupKept = replaced.contains("ingest-notify-cms-lookup-file") && !replaced.contains("ingest-notify-cms-lookup-files");
+        lookup.confirmFailures(on, !userRoute && !(viaCms && cmsGroupKept));
+        String source = userRoute ? "route ingest-notify-lookup-file from ROUTES_DIR" : viaCms ? "the CMS, route ingest-notify-cms-lookup-file" : "table " + table;
         if (on) {
             LOG.info("Metadata look-up ({}) confirms failed events before their correction (METADATA_LOOKUP={}); "
                     + "its storage key, company and bot win", source, mode);

@@ -1,5 +1,6 @@
 package io.ingestnotify.intake;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,26 @@ public class FileLookup {
         return events.stream()
                 .filter(e -> !"rejected".equals(e.outcome) && !(confirms(e) && grouped) && (!e.hasMetadata() || confirms(e)))
                 .map(e -> e.fileDocumentId).distinct().toList();
+    }
+
+    /** The grouped look-up's documents in calls of at most 100 (contract route ingest-notify-cms-lookup-files). */
+    public static List<List<String>> chunks(@Header("documentIds") List<String> documentIds) {
+        List<List<String>> chunks = new ArrayList<>();
+        for (int i = 0; i < documentIds.size(); i += 100) {
+            chunks.add(List.copyOf(documentIds.subList(i, Math.min(i + 100, documentIds.size()))));
+        }
+        return chunks;
+    }
+
+    /** The rows of every chunk's call as one list. */
+    public static List<Object> flatten(@Body List<?> chunkRows) {
+        List<Object> rows = new ArrayList<>();
+        for (Object o : chunkRows) {
+            if (o instanceof List<?> l) {
+                rows.addAll(l);
+            }
+        }
+        return rows;
     }
 
     /** One answer of lookup-file with its document id (that route answers the row alone, or nothing). */

@@ -9,7 +9,6 @@ import java.util.Set;
 
 import javax.sql.DataSource;
 
-import io.ingestnotify.common.Formats;
 import io.ingestnotify.common.Jdbc;
 import io.ingestnotify.common.PathIds.BadPathIdException;
 import io.ingestnotify.settings.Settings;
@@ -92,12 +91,6 @@ public class Suppressions {
                 c.rollback();
             }
         }
-    }
-
-    /** The CMS path that turns the recipient's notifications off (cms/strapi's by-user unsubscribe route). */
-    public String cmsPath(@ExchangeProperty("suppression") Map<String, Object> row) {
-        return "/api/user-notification-preferences/by-user/" + row.get("company_id") + "/" + row.get("bot_id") + "/"
-                + Formats.pathSegment((String) row.get("email")) + "/unsubscribe";
     }
 
     private Map<String, Object> add(int company, int bot, String email, String reason, String actor, boolean cmsWrite)

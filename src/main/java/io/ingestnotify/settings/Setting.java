@@ -71,9 +71,10 @@ public enum Setting {
     RECIPIENT_DOMAINS("recipient.domains", "", "comma-separated domains digests may go to (exact match); others: outcome `recipient_not_allowed`, no batch, no mail"),
 
     // --- CMS
-    CMS_API_URL("cms.api.url", "", "Strapi base URL; empty: default preferences, CMS clean-up `skipped`"),
-    CMS_API_TOKEN("cms.api.token", "", Kind.SECRET, "bearer token: a custom Strapi token with the permissions `cms/strapi/README.md` lists"),
-    CMS_FILES_PATH("cms.files.path", "/api/files", "URL path of the CMS's file records (cms/strapi's file type): metadata look-up, marks, clean-up `DELETE`"),
+    CMS_KIND("cms.kind", "strapi", "which CMS the contract routes (`cms.camel.yaml`) call: `strapi` (Strapi 5, `cms/strapi`) or `directus` (Directus 10, `cms/directus`); any other CMS: replace the contract's routes from `ROUTES_DIR` (`cms/plain-rest`)"),
+    CMS_API_URL("cms.api.url", "", "the CMS's base URL; empty: default preferences, CMS clean-up `skipped`"),
+    CMS_API_TOKEN("cms.api.token", "", Kind.SECRET, "bearer token: a custom Strapi token, or a Directus user's static token, with the permissions `cms/strapi/README.md` or `cms/directus/README.md` lists"),
+    CMS_FILES_PATH("cms.files.path", "", "URL path of the CMS's file records: metadata look-up, marks, clean-up `DELETE`; empty: `/api/files` (strapi), `/items/ingest_notify_files` (directus)"),
     CMS_TIMEOUT_MS("cms.timeout.ms", "3000", "CMS call timeout (100-600000 ms)"),
     PREFERENCES_CACHE_TTL_SECONDS("preferences.cache.ttl.seconds", "300", "preference cache freshness (1-86400 s)"),
 

@@ -75,7 +75,8 @@ public final class Settings {
         }
     }
 
-    public record Cms(String url, String token, String filesPath, int timeoutMs, int cacheTtlSeconds) {
+    /** @param filesPath CMS_FILES_PATH, or the kind's default when empty */
+    public record Cms(String kind, String url, String token, String filesPath, int timeoutMs, int cacheTtlSeconds) {
         public boolean configured() {
             return !url.isEmpty();
         }
@@ -176,7 +177,8 @@ public final class Settings {
         smtpFallback = smtpFallback(v);
         bounceMailbox = bounceMailbox(v);
         rabbitMq = rabbitMq(v);
-        cms = new Cms(url(v, Setting.CMS_API_URL), v.get(Setting.CMS_API_TOKEN), path(v, Setting.CMS_FILES_PATH, "the URL path of the CMS's file records, such as /api/files"),
+        String cmsKind = oneOf(v, Setting.CMS_KIND, "strapi", "directus");
+        cms = new Cms(cmsKind, url(v, Setting.CMS_API_URL), v.get(Setting.CMS_API_TOKEN), cmsFilesPath(v, cmsKind),
                 integer(v, Setting.CMS_TIMEOUT_MS, 100, 600_000), integer(v, Setting.PREFERENCES_CACHE_TTL_SECONDS, 1, 86_400));
         batching = new Batching(integer(v, Setting.DEFAULT_NOTIFICATION_DELAY_MINUTES, 1, 1440),
                 integer(v, Setting.DEFAULT_BATCH_SIZE_THRESHOLD, 1, 100), integer(v, Setting.MAX_BATCH_AGE_HOURS, 1, 8_760),
@@ -389,6 +391,14 @@ public final class Settings {
             throw s.invalid(p, expected);
         }
         return p;
+    }
+
+    /** CMS_FILES_PATH, or the CMS kind's own default when empty (the collections cms/strapi and cms/directus make). */
+    private static String cmsFilesPath(Map<Setting, String> v, String kind) {
+        if (v.get(Setting.CMS_FILES_PATH).isEmpty()) {
+            return kind.equals("directus") ? "/items/ingest_notify_files" : "/api/files";
+        }
+        return path(v, Setting.CMS_FILES_PATH, "empty, or the URL path of the CMS's file records, such as /api/files");
     }
 
     private static String basePath(Map<Setting, String> v) {

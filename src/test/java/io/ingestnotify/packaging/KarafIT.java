@@ -52,6 +52,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -276,9 +277,11 @@ class KarafIT {
         String key = "uploads/karaf-broken-7.pdf";
         s3.put(BUCKET, key);
         // The CMS's file record of the failed file: the metadata look-up (through the CMS) confirms it before any delete.
-        cms.stubFor(get(urlEqualTo("/api/files/" + broken)).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody(Json.write(Json.object("data", Json.object("documentId", broken, "name", "karaf-broken-7.pdf",
-                        "storage_key", key, "company_id", COMPANY, "bot_id", BOT))))));
+        // A group's failed events are looked up in one list call (Strapi: filters[documentId][$in]).
+        cms.stubFor(get(urlPathEqualTo("/api/files")).withQueryParam("filters[documentId][$in][0]", equalTo(broken))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                .withBody(Json.write(Json.object("data", Json.array(Json.object("documentId", broken, "name", "karaf-broken-7.pdf",
+                        "storage_key", key, "company_id", COMPANY, "bot_id", BOT)))))));
         if (chroma != null) {
             chroma.addChunks(chromaCollection, broken, 3);
             chroma.addChunks(chromaCollection, "karaf-doc-kept", 2);
@@ -321,7 +324,7 @@ class KarafIT {
         assertThat(s3.exists(BUCKET, key)).isFalse();
         assertThat(s3.deletes()).containsEntry(key, 1);
         cms.verify(1, deleteRequestedFor(urlEqualTo("/api/files/" + broken)));
-        cms.verify(getRequestedFor(urlEqualTo("/api/files/" + broken)));
+        cms.verify(getRequestedFor(urlPathEqualTo("/api/files")).withQueryParam("filters[documentId][$in][0]", equalTo(broken)));
         String log = rows("SELECT execution_log::text FROM auto_correction_tasks WHERE file_document_id = '" + broken + "'").get(0);
         assertThat(log).contains("\"action\": \"s3_delete\"", "\"action\": \"cms_delete\"", "(confirmed by the metadata look-up)");
         if (chroma != null) {

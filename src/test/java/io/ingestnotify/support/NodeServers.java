@@ -15,7 +15,7 @@ import java.nio.file.Paths;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
-/** What the suite's Node.js servers (Chroma, Strapi) share: their folder under src/test, node on the PATH, a port. */
+/** What the suite's Node.js servers (Chroma, Strapi, Directus) share: their folder under src/test, node on the PATH, a port. */
 final class NodeServers {
 
     private NodeServers() {
