@@ -69,7 +69,7 @@ public final class Settings {
 
     /** The Kafka intake ({@code bootstrapServers} empty: none). */
     public record Kafka(String bootstrapServers, String topic, String groupId, String deadLetterTopic, int maxPollRecords,
-                        int windowMs, int consumers, String securityProtocol, String saslMechanism, String user, String password,
+                        int windowMs, int consumers, int sessionTimeoutMs, String securityProtocol, String saslMechanism, String user, String password,
                         String truststore, String truststorePassword) {
         public boolean configured() {
             return !bootstrapServers.isEmpty();
@@ -544,7 +544,8 @@ public final class Settings {
         }
         return new Kafka(servers, text(v, Setting.KAFKA_TOPIC, true), text(v, Setting.KAFKA_GROUP_ID, true),
                 text(v, Setting.KAFKA_DEAD_LETTER_TOPIC, true), integer(v, Setting.KAFKA_MAX_POLL_RECORDS, 1, 10_000),
-                integer(v, Setting.KAFKA_GROUP_WINDOW_MS, 10, 60_000), integer(v, Setting.KAFKA_CONSUMERS, 1, 64), protocol,
+                integer(v, Setting.KAFKA_GROUP_WINDOW_MS, 10, 60_000), integer(v, Setting.KAFKA_CONSUMERS, 1, 64),
+                integer(v, Setting.KAFKA_SESSION_TIMEOUT_MS, 6_000, 300_000), protocol,
                 mechanism, user, v.get(Setting.KAFKA_PASSWORD), v.get(Setting.KAFKA_TRUSTSTORE).trim(),
                 v.get(Setting.KAFKA_TRUSTSTORE_PASSWORD));
     }
