@@ -166,7 +166,7 @@ public enum Setting {
     KAFKA_GROUP_ID("kafka.group.id", "ingest-notify", "consumer group: the instances of one group split the topic's partitions"),
     KAFKA_DEAD_LETTER_TOPIC("kafka.dead-letter.topic", "ingest-notify-events-dead-letter", "topic a record that cannot be filed goes to, with header `ingest-notify-reason`"),
     KAFKA_MAX_POLL_RECORDS("kafka.max.poll.records", "200", "records filed in one intake transaction at most (1-10000): one poll's batch"),
-    KAFKA_GROUP_WINDOW_MS("kafka.group.window.ms", "100", "a batch short of KAFKA_MAX_POLL_RECORDS is filed after this long without new records (10-60000)"),
+    KAFKA_GROUP_WINDOW_MS("kafka.group.window.ms", "100", "a batch short of KAFKA_MAX_POLL_RECORDS is filed about this long after the previous one or once a poll brings nothing for this long (10-60000)"),
     KAFKA_SESSION_TIMEOUT_MS("kafka.session.timeout.ms", "45000", "a consumer silent this long (a killed instance) loses its partitions to the group's others (6000-300000)"),
     KAFKA_CONSUMERS("kafka.consumers", "1", "consumers (threads, group members) per instance (1-64); more than the topic's partitions idle"),
     KAFKA_SECURITY_PROTOCOL("kafka.security.protocol", "PLAINTEXT", "`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT` or `SASL_SSL`"),
