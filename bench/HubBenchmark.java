@@ -72,6 +72,10 @@ public class HubBenchmark {
         f.setHost("127.0.0.1");
         try (com.rabbitmq.client.Connection rabbit = f.newConnection("HubBenchmark"); Channel channel = rabbit.createChannel();
              Connection c = TestPostgres.connect(schema)) {
+            if (source.equals("kafka")) {
+                // before the instances start: their consumers would create it with the broker's defaults
+                KafkaBroker.shared().createTopic(queue, 4);
+            }
             for (int i = 0; i < instances; i++) {
                 apps.add(new RunningApp(properties(schema, smtpPort, queue, source, "bench-" + i)));
             }
@@ -179,10 +183,9 @@ public class HubBenchmark {
         channel.waitForConfirmsOrDie(60_000);
     }
 
-    /** One event per record, keyed by user, on a topic of 4 partitions (as the README asks of producers). */
+    /** One event per record, keyed by user (as the README asks of producers), on the run's topic of 4 partitions. */
     static void publishKafka(String topic, int events, int users) throws Exception {
         KafkaBroker kafka = KafkaBroker.shared();
-        kafka.createTopic(topic, 4);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "5"),
                 new StringSerializer(), new StringSerializer())) {
