@@ -15,16 +15,24 @@ import com.icegreen.greenmail.util.ServerSetup;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConnectionFactory;
+import io.ingestnotify.support.KafkaBroker;
 import io.ingestnotify.support.RunningApp;
 import io.ingestnotify.support.TestPostgres;
 import org.apache.camel.test.AvailablePortFinder;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 
 /**
- * The hub sources side by side with the outbox, in one run: the same events (one event per RabbitMQ message; outbox
- * rows) from the same users, filed by one or two instances in a fresh schema, digests really rendered and mailed
- * (GreenMail). Prints events/s (first claim / route start to the last event filed) and the digests' p99 from batch
- * completion to SMTP, per round, then medians. Needs RabbitMQ on 127.0.0.1:5672 (guest/guest).
+ * The hub sources side by side with the outbox, in one run: the same events (one event per RabbitMQ message or Kafka
+ * record, keyed by user, on a topic of 4 partitions; outbox rows) from the same users, filed by one or two instances
+ * in a fresh schema, digests really rendered and mailed (GreenMail). Prints events/s (first claim / route start to the
+ * last event filed) and the digests' p99 from batch completion to SMTP, per round, then medians. Needs RabbitMQ on
+ * 127.0.0.1:5672 (guest/guest); Kafka is the tests' KRaft broker (support.KafkaBroker), started here.
+ * BENCH_SOURCES (default outbox,rabbitmq,kafka) chooses the sources.
  *
  * Usage (bench/hub.sh): [events] [users] [instances]
  */
@@ -36,16 +44,20 @@ public class HubBenchmark {
         int instances = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
         System.out.printf("%d events from %d users, %d instance(s), %d rounds (after one warm-up round each)%n", events, users, instances, rounds);
-        run("outbox", events, users, instances, true);
-        run("rabbitmq", events, users, instances, true);
-        List<double[]> outbox = new ArrayList<>();
-        List<double[]> rabbit = new ArrayList<>();
-        for (int r = 0; r < rounds; r++) {
-            outbox.add(run("outbox", events, users, instances, false));
-            rabbit.add(run("rabbitmq", events, users, instances, false));
+        List<String> sources = List.of(System.getenv().getOrDefault("BENCH_SOURCES", "outbox,rabbitmq,kafka").split(","));
+        for (String source : sources) {
+            run(source, events, users, instances, true);
         }
-        System.out.printf("MEDIAN outbox   : %8.0f events/s, mail p99 %6.0f ms%n", median(outbox, 0), median(outbox, 1));
-        System.out.printf("MEDIAN rabbitmq : %8.0f events/s, mail p99 %6.0f ms%n", median(rabbit, 0), median(rabbit, 1));
+        Map<String, List<double[]>> results = new HashMap<>();
+        for (int r = 0; r < rounds; r++) {
+            for (String source : sources) {
+                results.computeIfAbsent(source, k -> new ArrayList<>()).add(run(source, events, users, instances, false));
+            }
+        }
+        for (String source : sources) {
+            System.out.printf("MEDIAN %-9s: %8.0f events/s, mail p99 %6.0f ms%n", source, median(results.get(source), 0),
+                    median(results.get(source), 1));
+        }
         System.exit(0);
     }
 
@@ -60,15 +72,25 @@ public class HubBenchmark {
         f.setHost("127.0.0.1");
         try (com.rabbitmq.client.Connection rabbit = f.newConnection("HubBenchmark"); Channel channel = rabbit.createChannel();
              Connection c = TestPostgres.connect(schema)) {
-            for (int i = 0; i < instances; i++) {
-                apps.add(new RunningApp(properties(schema, smtpPort, queue, source.equals("rabbitmq"), "bench-" + i)));
+            if (source.equals("kafka")) {
+                // before the instances start: their consumers would create it with the broker's defaults
+                KafkaBroker.shared().createTopic(queue, 4);
             }
-            String route = source.equals("rabbitmq") ? "ingest-notify-rabbitmq-intake" : "ingest-notify-outbox-poller";
+            for (int i = 0; i < instances; i++) {
+                apps.add(new RunningApp(properties(schema, smtpPort, queue, source, "bench-" + i)));
+            }
+            String route = switch (source) {
+                case "rabbitmq" -> "ingest-notify-rabbitmq-intake";
+                case "kafka" -> "ingest-notify-kafka-intake";
+                default -> "ingest-notify-outbox-poller";
+            };
             for (RunningApp app : apps) {
                 app.context().getRouteController().stopRoute(route);
             }
             if (source.equals("rabbitmq")) {
                 publish(channel, queue, events, users);
+            } else if (source.equals("kafka")) {
+                publishKafka(queue, events, users);
             } else {
                 fillOutbox(c, events, users);
             }
@@ -96,6 +118,11 @@ public class HubBenchmark {
                 channel.queueDelete(queue + "-dead-letter");
                 channel.exchangeDelete(queue + "-dlx");
             }
+            if (source.equals("kafka")) {
+                try (Admin admin = KafkaBroker.shared().admin()) {
+                    admin.deleteTopics(List.of(queue)).all().get();
+                }
+            }
             return new double[] {rate, p99};
         } finally {
             apps.forEach(RunningApp::close);
@@ -104,7 +131,7 @@ public class HubBenchmark {
         }
     }
 
-    static Map<String, String> properties(String schema, int smtpPort, String queue, boolean rabbit, String instance) {
+    static Map<String, String> properties(String schema, int smtpPort, String queue, String source, String instance) throws Exception {
         Map<String, String> p = new HashMap<>();
         p.put("ingest-notify.db.url", TestPostgres.url());
         p.put("ingest-notify.db.schema", schema);
@@ -118,7 +145,13 @@ public class HubBenchmark {
         p.put("ingest-notify.outbox.poll.limit", "200");
         p.put("ingest-notify.outbox.poll.delay.ms", "50");
         p.put("ingest-notify.data.dir", "target/bench-data");
-        if (rabbit) {
+        if (source.equals("kafka")) {
+            p.put("ingest-notify.kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers());
+            p.put("ingest-notify.kafka.topic", queue);
+            p.put("ingest-notify.kafka.group.id", queue);
+            p.put("ingest-notify.kafka.dead-letter.topic", queue + "-dead-letter");
+        }
+        if (source.equals("rabbitmq")) {
             p.put("ingest-notify.rabbitmq.url", "amqp://127.0.0.1:5672");
             p.put("ingest-notify.rabbitmq.password", "guest");
             p.put("ingest-notify.rabbitmq.queue", queue);
@@ -148,6 +181,19 @@ public class HubBenchmark {
             channel.basicPublish("", queue, props, event(i, users).getBytes(StandardCharsets.UTF_8));
         }
         channel.waitForConfirmsOrDie(60_000);
+    }
+
+    /** One event per record, keyed by user (as the README asks of producers), on the run's topic of 4 partitions. */
+    static void publishKafka(String topic, int events, int users) throws Exception {
+        KafkaBroker kafka = KafkaBroker.shared();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "5"),
+                new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < events; i++) {
+                producer.send(new ProducerRecord<>(topic, "user" + (i % users) + "@bench.example", event(i, users)));
+            }
+            producer.flush();
+        }
     }
 
     static void fillOutbox(Connection c, int events, int users) throws Exception {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The hub sources (RabbitMQ) side by side with the outbox: events/s and mail p99, medians of BENCH_ROUNDS (3) rounds.
-# Needs the tests' PostgreSQL and RabbitMQ on 127.0.0.1:5672 (guest/guest).
+# The hub sources (RabbitMQ, Kafka) side by side with the outbox: events/s and mail p99, medians of BENCH_ROUNDS (3) rounds.
+# Needs the tests' PostgreSQL and RabbitMQ on 127.0.0.1:5672 (guest/guest); Kafka is the tests' KRaft broker, started by the run.
+# BENCH_SOURCES=outbox,rabbitmq,kafka (default) chooses the sources.
 # Usage: bench/hub.sh [events] [users] [instances]   e.g. bench/hub.sh 10000 100 1
 set -euo pipefail
 cd "$(dirname "$0")/.."

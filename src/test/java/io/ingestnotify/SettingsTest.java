@@ -16,6 +16,12 @@ class SettingsTest extends AppTestSupport {
     @ParameterizedTest(name = "{1}={2}")
     @CsvSource({
         "ingest-notify.retention.unit, RETENTION_UNIT, weeks",
+        "ingest-notify.kafka.bootstrap.servers, KAFKA_BOOTSTRAP_SERVERS, kafka-without-port",
+        "ingest-notify.kafka.security.protocol, KAFKA_SECURITY_PROTOCOL, TLS",
+        "ingest-notify.kafka.sasl.mechanism, KAFKA_SASL_MECHANISM, GSSAPI",
+        "ingest-notify.kafka.max.poll.records, KAFKA_MAX_POLL_RECORDS, 0",
+        "ingest-notify.kafka.session.timeout.ms, KAFKA_SESSION_TIMEOUT_MS, 1000",
+        "ingest-notify.kafka.consumers, KAFKA_CONSUMERS, 0",
         "ingest-notify.retention.events.days, RETENTION_EVENTS_DAYS, -1",
         "ingest-notify.retention.chunk.rows, RETENTION_CHUNK_ROWS, 0",
         "ingest-notify.retention.interval.ms, RETENTION_INTERVAL_MS, 10",

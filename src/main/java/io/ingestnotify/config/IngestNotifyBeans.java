@@ -157,6 +157,9 @@ public final class IngestNotifyBeans {
         bind(r, "ingestNotifyRabbitDeliveries", io.ingestnotify.intake.RabbitDeliveries.class,
                 () -> new io.ingestnotify.intake.RabbitDeliveries(new io.ingestnotify.intake.EventParser(settings.http().maxEventsPerRequest())));
         bind(r, "ingest-notify-rabbitmq", org.apache.camel.component.springrabbit.SpringRabbitMQComponent.class, this::rabbitMq);
+        bind(r, "ingestNotifyKafkaRecords", io.ingestnotify.intake.KafkaRecords.class,
+                () -> new io.ingestnotify.intake.KafkaRecords(new io.ingestnotify.intake.EventParser(settings.http().maxEventsPerRequest())));
+        bind(r, "ingest-notify-kafka", org.apache.camel.component.kafka.KafkaComponent.class, this::kafka);
         bind(r, DigestMailComponent.NAME, MailComponent.class, this::smtp);
         if (settings.smtpFallback().configured()) {
             bind(r, SmtpRelays.FALLBACK_COMPONENT, MailComponent.class, this::smtpFallback);
@@ -362,6 +365,30 @@ public final class IngestNotifyBeans {
         var component = new org.apache.camel.component.springrabbit.SpringRabbitMQComponent();
         component.setCamelContext(context);
         component.setConnectionFactory(factory);
+        return component;
+    }
+
+    /**
+     * The Kafka intake's component (route kafka-intake, and its dead-letter producer): brokers, SASL credentials and
+     * the trust store here, never in an endpoint URI. Unset KAFKA_BOOTSTRAP_SERVERS: the route never starts.
+     */
+    private org.apache.camel.component.kafka.KafkaComponent kafka() {
+        Settings.Kafka kafka = settings.kafka();
+        var conf = new org.apache.camel.component.kafka.KafkaConfiguration();
+        conf.setBrokers(kafka.configured() ? kafka.bootstrapServers() : "kafka.invalid:9092");
+        conf.setClientId("ingest-notify-" + settings.instance().id());
+        conf.setSecurityProtocol(kafka.securityProtocol());
+        if (kafka.sasl()) {
+            conf.setSaslMechanism(kafka.saslMechanism());
+            conf.setSaslJaasConfig(KafkaLogin.jaasConfig(kafka.saslMechanism(), kafka.user(), kafka.password()));
+        }
+        if (!kafka.truststore().isEmpty()) {
+            conf.setSslTruststoreLocation(kafka.truststore());
+            conf.setSslTruststorePassword(kafka.truststorePassword());
+            conf.setSslTruststoreType("PKCS12");
+        }
+        var component = new org.apache.camel.component.kafka.KafkaComponent(context);
+        component.setConfiguration(conf);
         return component;
     }
 

@@ -64,6 +64,9 @@ public class IngestNotifyConfiguration implements CamelConfiguration {
         if (settings.rabbitMq().configured()) {
             switchedOn.add("ingest-notify-rabbitmq-intake");
         }
+        if (settings.kafka().configured()) {
+            switchedOn.add("ingest-notify-kafka-intake");
+        }
         SwitchedOnRoutes.install(context, switchedOn);
     }
 

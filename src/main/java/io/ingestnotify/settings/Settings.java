@@ -67,6 +67,19 @@ public final class Settings {
         }
     }
 
+    /** The Kafka intake ({@code bootstrapServers} empty: none). */
+    public record Kafka(String bootstrapServers, String topic, String groupId, String deadLetterTopic, int maxPollRecords,
+                        int windowMs, int consumers, int sessionTimeoutMs, String securityProtocol, String saslMechanism, String user, String password,
+                        String truststore, String truststorePassword) {
+        public boolean configured() {
+            return !bootstrapServers.isEmpty();
+        }
+
+        public boolean sasl() {
+            return securityProtocol.startsWith("SASL_");
+        }
+    }
+
     /** The bounce mailbox ({@code protocol} empty: none): imaps/pop3s (imap/pop3 with SMTP_ALLOW_PLAINTEXT_AUTH). */
     public record BounceMailbox(String protocol, String host, int port, String folder, String user, String password, int pollMs,
                                 String unmatchedFolder) {
@@ -133,6 +146,7 @@ public final class Settings {
     private final SmtpFallback smtpFallback;
     private final BounceMailbox bounceMailbox;
     private final RabbitMq rabbitMq;
+    private final Kafka kafka;
     private final Cms cms;
     private final Batching batching;
     private final IntakeGroups intakeGroups;
@@ -177,6 +191,7 @@ public final class Settings {
         smtpFallback = smtpFallback(v);
         bounceMailbox = bounceMailbox(v);
         rabbitMq = rabbitMq(v);
+        kafka = kafka(v);
         String cmsKind = oneOf(v, Setting.CMS_KIND, "strapi", "directus");
         cms = new Cms(cmsKind, url(v, Setting.CMS_API_URL), v.get(Setting.CMS_API_TOKEN), cmsFilesPath(v, cmsKind),
                 integer(v, Setting.CMS_TIMEOUT_MS, 100, 600_000), integer(v, Setting.PREFERENCES_CACHE_TTL_SECONDS, 1, 86_400));
@@ -261,6 +276,10 @@ public final class Settings {
 
     public RabbitMq rabbitMq() {
         return rabbitMq;
+    }
+
+    public Kafka kafka() {
+        return kafka;
     }
 
     public Cms cms() {
@@ -520,6 +539,25 @@ public final class Settings {
         String vhost = uri.getPath() == null || uri.getPath().length() <= 1 ? "/" : uri.getPath().substring(1);
         return new RabbitMq(uri.getHost(), uri.getPort() > 0 ? uri.getPort() : tls ? 5671 : 5672, vhost, tls,
                 text(v, Setting.RABBITMQ_USER, true), v.get(Setting.RABBITMQ_PASSWORD), queue, dlx, dlq, prefetch, consumers, group, window);
+    }
+
+    private static Kafka kafka(Map<Setting, String> v) {
+        String servers = v.get(Setting.KAFKA_BOOTSTRAP_SERVERS).trim();
+        if (!servers.isEmpty() && !servers.matches("[A-Za-z0-9.\\[\\]:-]+:\\d{1,5}(,\\s*[A-Za-z0-9.\\[\\]:-]+:\\d{1,5})*")) {
+            throw Setting.KAFKA_BOOTSTRAP_SERVERS.invalid(servers, "host:port[,host:port...], such as kafka1:9092,kafka2:9092");
+        }
+        String protocol = oneOf(v, Setting.KAFKA_SECURITY_PROTOCOL, "plaintext", "ssl", "sasl_plaintext", "sasl_ssl").toUpperCase(Locale.ROOT);
+        String mechanism = oneOf(v, Setting.KAFKA_SASL_MECHANISM, "plain", "scram-sha-256", "scram-sha-512").toUpperCase(Locale.ROOT);
+        String user = v.get(Setting.KAFKA_USER).trim();
+        if (!servers.isEmpty() && protocol.startsWith("SASL_") && user.isEmpty()) {
+            throw Setting.KAFKA_USER.invalid(user, "a user for KAFKA_SECURITY_PROTOCOL=" + protocol);
+        }
+        return new Kafka(servers, text(v, Setting.KAFKA_TOPIC, true), text(v, Setting.KAFKA_GROUP_ID, true),
+                text(v, Setting.KAFKA_DEAD_LETTER_TOPIC, true), integer(v, Setting.KAFKA_MAX_POLL_RECORDS, 1, 10_000),
+                integer(v, Setting.KAFKA_GROUP_WINDOW_MS, 10, 60_000), integer(v, Setting.KAFKA_CONSUMERS, 1, 64),
+                integer(v, Setting.KAFKA_SESSION_TIMEOUT_MS, 6_000, 300_000), protocol,
+                mechanism, user, v.get(Setting.KAFKA_PASSWORD), v.get(Setting.KAFKA_TRUSTSTORE).trim(),
+                v.get(Setting.KAFKA_TRUSTSTORE_PASSWORD));
     }
 
     private static BounceMailbox bounceMailbox(Map<Setting, String> v) {

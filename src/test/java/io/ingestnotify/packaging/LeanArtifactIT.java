@@ -36,7 +36,11 @@ class LeanArtifactIT {
 
     static final Path JAR = Path.of("target/ingest-notify.jar");
     static final Path LIB = Path.of("target/lib");
-    static final long MAX_LIB_BYTES = 60L * 1024 * 1024;
+    /**
+     * 60 MB until the Kafka intake: kafka-clients with its compression codecs (zstd-jni, snappy-java, lz4-java) adds
+     * about 19 MB (75 MB in all). The codecs stay: a consumer must read whatever compression the hub's producers chose.
+     */
+    static final long MAX_LIB_BYTES = 80L * 1024 * 1024;
 
     static List<Path> lib;
 
@@ -52,7 +56,7 @@ class LeanArtifactIT {
     }
 
     @Test
-    void libFitsInSixtyMegabytes() throws IOException {
+    void libFitsInEightyMegabytes() throws IOException {
         assertThat(LeanLib.bytes(lib)).as("bytes in target/lib").isLessThanOrEqualTo(MAX_LIB_BYTES);
     }
 
