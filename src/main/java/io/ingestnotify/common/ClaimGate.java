@@ -25,8 +25,11 @@ public class ClaimGate extends DefaultPollingConsumerPollStrategy {
         this.leases = leases;
     }
 
-    /** True when this instance may claim work now. */
-    public boolean open() {
+    /**
+     * True when this instance may claim work now. Synchronized: the line that says the gate opened is written before
+     * any poller (several call this at once) can claim through it.
+     */
+    public synchronized boolean open() {
         boolean now = leases.mayClaim();
         if (open.getAndSet(now) != now) {
             if (now) {

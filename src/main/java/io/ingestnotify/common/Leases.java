@@ -98,11 +98,19 @@ public class Leases {
      * Work claimed as a list (a sweep, a poll) is held from the claim on, not from its turn: an item waiting behind
      * another's back-off keeps its lease too.
      */
-    public void holdAll(List<Map<String, Object>> rows, String kind, String column) {
+    public List<Map<String, Object>> holdAll(List<Map<String, Object>> rows, String kind, String column) {
         Kind k = kind(kind);
+        // A correction claim whose poll began before the claim gate closed, run once PostgreSQL answered again but
+        // before this instance renewed: dropped, its tasks taken back by the re-drive when their lease expires.
+        if (k == Kind.CORRECTION && !rows.isEmpty() && !mayClaim()) {
+            LOG.warn("Instance {}: {} correction task(s) claimed before the leases were renewed; left to the re-drive",
+                    instanceId, rows.size());
+            return List.of();
+        }
         for (Map<String, Object> row : rows) {
             held.get(k).add(normalise(k, row.get(column)));
         }
+        return rows;
     }
 
     /** Work that ended here; its row's lease is cleared where the kind keeps it after the work (batch, CMS mark). */
