@@ -165,9 +165,12 @@ class FencingTest extends AppTestSupport {
                     order.add("task");
                 }
             }
-            // Closed once, opened once, and the task claimed only after the gate opened.
-            assertThat(order.subList(0, 2)).containsExactly("gate: closed", "gate: open");
-            assertThat(order.subList(2, order.size())).isNotEmpty().containsOnly("task");
+            // Closed once before any of the task's lines, opened once. A poll that began before the gate closed may
+            // claim once PostgreSQL answers again, before the next poll writes the gate's line: Leases.holdAll drops
+            // such a claim unless the leases were renewed by then, so the order of "open" and the task is not fixed.
+            assertThat(order.get(0)).isEqualTo("gate: closed");
+            assertThat(order.stream().filter(o -> o.startsWith("gate")).toList()).containsExactly("gate: closed", "gate: open");
+            assertThat(order).contains("task");
         }
     }
 
