@@ -100,11 +100,11 @@ public class Leases {
      */
     public List<Map<String, Object>> holdAll(List<Map<String, Object>> rows, String kind, String column) {
         Kind k = kind(kind);
-        // A correction claim whose poll began before the claim gate closed, run once PostgreSQL answered again but
-        // before this instance renewed: dropped, its tasks taken back by the re-drive when their lease expires.
-        if (k == Kind.CORRECTION && !rows.isEmpty() && !mayClaim()) {
-            LOG.warn("Instance {}: {} correction task(s) claimed before the leases were renewed; left to the re-drive",
-                    instanceId, rows.size());
+        // A claim whose poll began before the claim gate closed, answered once PostgreSQL answered again but before
+        // this instance renewed: dropped, its work taken back by the re-drive when the lease expires.
+        if (!rows.isEmpty() && !mayClaim()) {
+            LOG.warn("Instance {}: {} {} claim(s) made before the leases were renewed; left to the re-drive",
+                    instanceId, rows.size(), kind);
             return List.of();
         }
         for (Map<String, Object> row : rows) {
