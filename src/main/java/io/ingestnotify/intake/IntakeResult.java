@@ -87,22 +87,33 @@ public class IntakeResult implements IntakeCounts {
         for (FileEvent e : events) {
             if (e.duplicate) {
                 r.duplicates++;
-                continue;
+            } else if (!r.countFiled(e.outcome)) {
+                r.rejected++;
+            } else if ("batched".equals(e.outcome)) {
+                r.touched.putIfAbsent(e.batchId, group.touched.get(e.batchId));
             }
-            switch (e.outcome) {
-                case "batched" -> r.touched.putIfAbsent(e.batchId, group.touched.get(e.batchId));
-                case "no_recipient" -> r.noRecipient++;
-                case "recipient_not_allowed" -> r.recipientNotAllowed++;
-                case "file_not_found" -> r.fileNotFound++;
-                case FileEvent.METADATA_MISMATCH -> r.metadataMismatch++;
-                default -> {
-                    r.rejected++;
-                    continue;
-                }
-            }
-            r.accepted++;
         }
         return r;
+    }
+
+    /**
+     * Counts a filed event's outcome: the one place that says which outcomes are accepted. False, counting nothing,
+     * for a rejected event (the transaction counts those before filing, a request's share after).
+     */
+    boolean countFiled(String outcome) {
+        switch (outcome) {
+            case "batched" -> {
+            }
+            case "no_recipient" -> noRecipient++;
+            case "recipient_not_allowed" -> recipientNotAllowed++;
+            case "file_not_found" -> fileNotFound++;
+            case FileEvent.METADATA_MISMATCH -> metadataMismatch++;
+            default -> {
+                return false;
+            }
+        }
+        accepted++;
+        return true;
     }
 
     public IntakeAnswer toResponse() {

@@ -196,9 +196,7 @@ public class IntakeTransaction {
                         continue;
                     }
                     filed.put(e, rowId);
-                    if (count(e.outcome, result)) {
-                        result.accepted++;
-                    }
+                    result.countFiled(e.outcome);
                     if ("batched".equals(e.outcome)) {
                         batched.add(e);
                         files.add(new BatchAssigner.File(e.companyId, e.botId, e.userEmail, e.failed(), prefs.get(e.key())));
@@ -244,22 +242,5 @@ public class IntakeTransaction {
             }
         }
         return result;
-    }
-
-    /** Counts a filed event's outcome; false for a rejected outbox row (only marked, not accepted). */
-    private static boolean count(String outcome, IntakeResult result) {
-        switch (outcome) {
-            case "batched" -> {
-                return true;
-            }
-            case "no_recipient" -> result.noRecipient++;
-            case "recipient_not_allowed" -> result.recipientNotAllowed++;
-            case "file_not_found" -> result.fileNotFound++;
-            case FileEvent.METADATA_MISMATCH -> result.metadataMismatch++;
-            default -> {
-                return false;
-            }
-        }
-        return true;
     }
 }
