@@ -34,21 +34,13 @@ package io.ingestnotify.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -65,65 +57,48 @@ public final class ChromaServer implements AutoCloseable {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
-    private final Path chromaDir;
-    private final Path dataDir;
-    private final Path logFile;
-    private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final NodeServer server;
     private final Thread shutdownHook;
-    private Process process;
 
     /** Starts a server on a free port with a fresh data directory. */
     public ChromaServer() throws IOException {
-        this.chromaDir = NodeServers.dir("chroma");
-        this.port = NodeServers.freePort();
-        this.dataDir = Files.createTempDirectory("chroma-data-");
-        Path target = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("target");
-        Files.createDirectories(target);
-        this.logFile = target.resolve("chroma-" + port + ".log");
-        this.shutdownHook = new Thread(this::kill, "chroma-" + port + "-shutdown"); // no orphan if a test forgets close()
+        this.server = new NodeServer("Chroma", Duration.ofSeconds(2));
+        this.shutdownHook = new Thread(server::kill, "chroma-" + port() + "-shutdown"); // no orphan if a test forgets close()
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         start();
     }
 
     /** True when {@code node} is on the PATH and {@code npm ci} has installed chromadb in src/test/chroma. */
     public static boolean available() {
-        return NodeServers.nodeOnPath() && Files.isRegularFile(NodeServers.dir("chroma").resolve("node_modules/chromadb/dist/cli.mjs"));
+        return NodeServer.installed("chroma", "node_modules/chromadb/dist/cli.mjs");
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return server.url();
     }
 
     public int port() {
-        return port;
+        return server.port();
     }
 
     /** (Re)starts the server on the same port with the same data; returns once the heartbeat answers. */
     public synchronized void start() throws IOException {
-        if (process != null && process.isAlive()) {
+        if (server.running()) {
             return;
         }
-        ProcessBuilder pb = new ProcessBuilder("node", "node_modules/chromadb/dist/cli.mjs", "run",
-                "--path", dataDir.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port))
-                .directory(chromaDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        process = pb.start();
-        NodeServers.awaitUp("Chroma", url(), process, logFile, START_TIMEOUT, Duration.ofMillis(100), this::heartbeat, this::kill);
+        server.start(List.of("node", "node_modules/chromadb/dist/cli.mjs", "run",
+                        "--path", server.data().toString(), "--host", "127.0.0.1", "--port", Integer.toString(port())),
+                Map.of(), START_TIMEOUT, Duration.ofMillis(100),
+                () -> server.answers("/api/v2/heartbeat", Duration.ofSeconds(2), s -> s == 200));
     }
 
     /** Ends the server (its process tree) and waits until it is gone; the data directory stays. */
     public synchronized void stop() {
-        if (process == null) {
-            return;
-        }
-        NodeServers.stopTree(process);
-        process = null;
+        server.stop();
     }
 
     public synchronized boolean running() {
-        return process != null && process.isAlive();
+        return server.running();
     }
 
     /** Stops the server and deletes its data directory. */
@@ -135,11 +110,7 @@ public final class ChromaServer implements AutoCloseable {
         } catch (IllegalStateException e) {
             // the JVM is already shutting down
         }
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort: a temp dir left behind is harmless
-        }
+        server.deleteData();
     }
 
     // ---- helpers for the tests ----
@@ -183,44 +154,14 @@ public final class ChromaServer implements AutoCloseable {
 
     /** Sends a JSON request; returns the parsed response, or throws with status and body unless 2xx. */
     public JsonNode call(String method, String path, Object body) {
+        HttpResponse<String> r = server.request(method, path, null, body, Duration.ofSeconds(10));
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("Chroma " + method + " " + path + " -> " + r.statusCode() + " " + r.body());
+        }
         try {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url() + path))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("Content-Type", "application/json");
-            rb.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body)));
-            HttpResponse<String> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() / 100 != 2) {
-                throw new IllegalStateException("Chroma " + method + " " + path + " -> " + r.statusCode() + " " + r.body());
-            }
             return MAPPER.readTree(r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    // ---- internals ----
-
-    private boolean heartbeat() {
-        try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/api/v2/heartbeat"))
-                    .timeout(Duration.ofSeconds(2)).GET().build();
-            return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private synchronized void kill() {
-        if (process != null) {
-            process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
         }
     }
 }

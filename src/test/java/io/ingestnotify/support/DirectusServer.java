@@ -17,27 +17,20 @@
 package io.ingestnotify.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.ingestnotify.support.NodeServer.Answer;
 
 /**
  * A real Directus 10 as a child process on a free port, SQLite in a fresh temp folder, an admin with a fixed static
@@ -54,16 +47,10 @@ public final class DirectusServer {
     public static final String FILES = "/items/ingest_notify_files";
     public static final String PREFERENCES = "/items/ingest_notify_preferences";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
     private static DirectusServer shared;
 
-    private final Path directusDir = NodeServers.dir("directus");
-    private final Path dataDir;
-    private final Path logFile;
-    private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private Process process;
+    private final NodeServer server;
     /** How long bootstrap and start took (README, CI time). */
     private long bootstrapMillis;
     private long startMillis;
@@ -80,19 +67,15 @@ public final class DirectusServer {
 
     /** True when {@code node} is on the PATH and {@code npm ci} has installed Directus in src/test/directus. */
     public static boolean available() {
-        return NodeServers.nodeOnPath() && Files.isRegularFile(NodeServers.dir("directus").resolve("node_modules/directus/cli.js"));
+        return NodeServer.installed("directus", "node_modules/directus/cli.js");
     }
 
     private DirectusServer() throws IOException {
-        this.port = NodeServers.freePort();
-        this.dataDir = Files.createTempDirectory("directus-data-");
-        Path target = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("target");
-        Files.createDirectories(target);
-        this.logFile = target.resolve("directus-" + port + ".log");
+        this.server = new NodeServer("Directus", Duration.ofSeconds(5));
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return server.url();
     }
 
     public long bootstrapMillis() {
@@ -106,10 +89,10 @@ public final class DirectusServer {
     private Map<String, String> env() {
         Map<String, String> env = new HashMap<>();
         env.put("HOST", "127.0.0.1");
-        env.put("PORT", Integer.toString(port));
+        env.put("PORT", Integer.toString(server.port()));
         env.put("PUBLIC_URL", url());
         env.put("DB_CLIENT", "sqlite3");
-        env.put("DB_FILENAME", dataDir.resolve("data.db").toString());
+        env.put("DB_FILENAME", server.data().resolve("data.db").toString());
         // Fixed secrets: test data only.
         env.put("KEY", "test-directus-key-7c1f");
         env.put("SECRET", "test-directus-secret-0e42");
@@ -119,40 +102,36 @@ public final class DirectusServer {
         env.put("TELEMETRY", "false");
         env.put("LOG_LEVEL", "warn");
         env.put("CACHE_ENABLED", "false");
-        env.put("STORAGE_LOCAL_ROOT", dataDir.resolve("uploads").toString());
-        env.put("EXTENSIONS_PATH", dataDir.resolve("extensions").toString());
+        env.put("STORAGE_LOCAL_ROOT", server.data().resolve("uploads").toString());
+        env.put("EXTENSIONS_PATH", server.data().resolve("extensions").toString());
         return env;
     }
 
     private synchronized void start() throws IOException {
         long t0 = System.nanoTime();
-        run("bootstrap", new ProcessBuilder("node", "node_modules/directus/cli.js", "bootstrap"), Map.of());
+        run("bootstrap", List.of("node", "node_modules/directus/cli.js", "bootstrap"), Map.of());
         bootstrapMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         long t1 = System.nanoTime();
-        ProcessBuilder pb = new ProcessBuilder("node", "node_modules/directus/cli.js", "start")
-                .directory(directusDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        pb.environment().putAll(env());
-        process = pb.start();
-        NodeServers.awaitUp("Directus", url(), process, logFile, START_TIMEOUT, Duration.ofMillis(250), this::health, this::stop);
+        server.start(List.of("node", "node_modules/directus/cli.js", "start"), env(), START_TIMEOUT, Duration.ofMillis(250),
+                () -> server.answers("/server/health", Duration.ofSeconds(5), s -> s == 200));
         startMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
         // The shipped set-up script, as a user would run it.
         Path setup = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("cms/directus/setup.mjs");
-        run("setup.mjs", new ProcessBuilder("node", setup.toString()),
+        run("setup.mjs", List.of("node", setup.toString()),
                 Map.of("DIRECTUS_URL", url(), "DIRECTUS_ADMIN_TOKEN", ADMIN_TOKEN, "INGEST_NOTIFY_TOKEN", BUNDLE_TOKEN));
         readOnlyUser();
         System.out.printf("Directus up on %s: bootstrap %d ms, start %d ms%n", url(), bootstrapMillis, startMillis);
     }
 
-    private void run(String what, ProcessBuilder pb, Map<String, String> extra) throws IOException {
-        pb.directory(directusDir.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        pb.environment().putAll(env());
+    /** Runs a node command to its end in the Directus project, with the server's environment and {@code extra}. */
+    private void run(String what, List<String> command, Map<String, String> extra) throws IOException {
+        ProcessBuilder pb = server.builder(command, env());
         pb.environment().putAll(extra);
         Process p = pb.start();
         try {
             if (!p.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || p.exitValue() != 0) {
-                NodeServers.stopTree(p);
-                throw new IllegalStateException("Directus " + what + " failed, see " + logFile);
+                NodeServer.stopTree(p);
+                throw new IllegalStateException("Directus " + what + " failed, see " + server.log());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -174,15 +153,8 @@ public final class DirectusServer {
     }
 
     private synchronized void stop() {
-        if (process != null) {
-            NodeServers.stopTree(process);
-            process = null;
-        }
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort
-        }
+        server.stop();
+        server.deleteData();
     }
 
     // ---- seeding and reading, with the admin token ----
@@ -233,42 +205,7 @@ public final class DirectusServer {
                 ADMIN_TOKEN, null).body().path("data");
     }
 
-    public record Answer(int status, JsonNode body) {
-    }
-
     public Answer send(String method, String path, String token, Object body) {
-        try {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url() + path))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + token);
-            rb.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body)));
-            HttpResponse<String> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json;
-            try {
-                json = r.body().isBlank() ? MAPPER.nullNode() : MAPPER.readTree(r.body());
-            } catch (IOException e) {
-                json = MAPPER.nullNode();
-            }
-            return new Answer(r.statusCode(), json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private boolean health() {
-        try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/server/health")).timeout(Duration.ofSeconds(5)).GET().build();
-            return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return server.send(method, path, token, body);
     }
 }

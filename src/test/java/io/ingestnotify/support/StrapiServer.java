@@ -19,12 +19,7 @@
 package io.ingestnotify.support;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +28,11 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ingestnotify.support.NodeServer.Answer;
 
 /**
  * A real Strapi 5 as a child process on a free port, SQLite in a fresh temp file, with fixed API tokens (created in
@@ -52,17 +47,11 @@ public final class StrapiServer {
     public static final String BUNDLE_TOKEN = "test-strapi-ingest-notify-9c2e";
     public static final String READ_ONLY_TOKEN = "test-strapi-read-only-77a0";
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     /** Generous: the machine may be busy; an idle start takes ~10 s. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(240);
     private static StrapiServer shared;
 
-    private final Path strapiDir = NodeServers.dir("strapi");
-    private final Path dataDir;
-    private final Path logFile;
-    private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private Process process;
+    private final NodeServer server;
 
     /** The JVM's one Strapi, started on first use. */
     public static synchronized StrapiServer shared() throws IOException {
@@ -77,28 +66,24 @@ public final class StrapiServer {
 
     /** True when {@code node} is on the PATH and {@code npm ci} has installed Strapi in src/test/strapi. */
     public static boolean available() {
-        return NodeServers.nodeOnPath() && Files.isRegularFile(NodeServers.dir("strapi").resolve("node_modules/@strapi/strapi/bin/strapi.js"));
+        return NodeServer.installed("strapi", "node_modules/@strapi/strapi/bin/strapi.js");
     }
 
     private StrapiServer() throws IOException {
-        this.port = NodeServers.freePort();
-        this.dataDir = Files.createTempDirectory("strapi-data-");
-        Path target = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("target");
-        Files.createDirectories(target);
-        this.logFile = target.resolve("strapi-" + port + ".log");
+        this.server = new NodeServer("Strapi", Duration.ofSeconds(5));
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return server.url();
     }
 
     private synchronized void start() throws IOException {
         copyContentTypes();
         Map<String, String> env = new HashMap<>();
         env.put("HOST", "127.0.0.1");
-        env.put("PORT", Integer.toString(port));
+        env.put("PORT", Integer.toString(server.port()));
         env.put("NODE_ENV", "production");
-        env.put("DATABASE_FILENAME", dataDir.resolve("data.db").toString());
+        env.put("DATABASE_FILENAME", server.data().resolve("data.db").toString());
         // Fixed secrets: test data only, nothing generated at CI time.
         env.put("APP_KEYS", "dGVzdGtleTE=,dGVzdGtleTI=");
         env.put("API_TOKEN_SALT", "dGVzdC1hcGktdG9rZW4tc2FsdA==");
@@ -111,32 +96,20 @@ public final class StrapiServer {
         env.put("STRAPI_FULL_TOKEN", FULL_TOKEN);
         env.put("STRAPI_BUNDLE_TOKEN", BUNDLE_TOKEN);
         env.put("STRAPI_READONLY_TOKEN", READ_ONLY_TOKEN);
-        ProcessBuilder pb = new ProcessBuilder("node", "node_modules/@strapi/strapi/bin/strapi.js", "start")
-                .directory(strapiDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-        pb.environment().putAll(env);
-        process = pb.start();
-        NodeServers.awaitUp("Strapi", url(), process, logFile, START_TIMEOUT, Duration.ofMillis(250), this::health, this::stop);
+        server.start(List.of("node", "node_modules/@strapi/strapi/bin/strapi.js", "start"), env, START_TIMEOUT,
+                Duration.ofMillis(250), () -> server.answers("/_health", Duration.ofSeconds(5), s -> s == 204 || s == 200));
     }
 
     /** Ends the server's process tree and deletes its data. */
     private synchronized void stop() {
-        if (process != null) {
-            NodeServers.stopTree(process);
-            process = null;
-        }
-        try (Stream<Path> files = Files.walk(dataDir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // best effort
-        }
+        server.stop();
+        server.deleteData();
     }
 
     /** The shipped content types (cms/strapi/src/api) into the test app's src/api, fresh each start. */
     private void copyContentTypes() throws IOException {
         Path from = Paths.get(System.getProperty("basedir", ".")).toAbsolutePath().normalize().resolve("cms/strapi/src/api");
-        Path to = strapiDir.resolve("src/api");
+        Path to = NodeServer.dir("strapi").resolve("src/api");
         if (Files.exists(to)) {
             try (Stream<Path> files = Files.walk(to)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -190,46 +163,8 @@ public final class StrapiServer {
         return send("GET", "/api/files/" + URLEncoder.encode(documentId, StandardCharsets.UTF_8), FULL_TOKEN, null);
     }
 
-    public record Answer(int status, JsonNode body) {
-    }
-
     /** Sends a JSON request with a token; returns status and parsed body (a JSON null for an empty or non-JSON body). */
     public Answer send(String method, String path, String token, Object body) {
-        try {
-            HttpRequest.Builder rb = HttpRequest.newBuilder(URI.create(url() + path))
-                    .timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + token);
-            rb.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body)));
-            HttpResponse<String> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json;
-            try {
-                json = r.body().isBlank() ? MAPPER.nullNode() : MAPPER.readTree(r.body());
-            } catch (IOException e) {
-                json = MAPPER.nullNode();
-            }
-            return new Answer(r.statusCode(), json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    // ---- internals ----
-
-    private boolean health() {
-        try {
-            HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/_health")).timeout(Duration.ofSeconds(5)).GET().build();
-            int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-            return status == 204 || status == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return server.send(method, path, token, body);
     }
 }

@@ -79,7 +79,7 @@ public interface TestCms {
             }
 
             public JsonNode file(String documentId) {
-                StrapiServer.Answer a = s.file(documentId);
+                NodeServer.Answer a = s.file(documentId);
                 return a.status() == 200 ? a.body().path("data") : null;
             }
 
