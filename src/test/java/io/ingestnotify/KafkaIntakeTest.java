@@ -10,13 +10,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.BrokerIntakeSupport;
 import io.ingestnotify.support.InstanceJvms;
 import io.ingestnotify.support.KafkaBroker;
-import io.ingestnotify.support.LogCapture;
 import io.ingestnotify.support.RunningApp;
-import io.ingestnotify.support.TcpProxy;
-import io.ingestnotify.support.TestPostgres;
 import org.apache.camel.test.AvailablePortFinder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -45,11 +42,10 @@ import static org.awaitility.Awaitility.await;
  * with their reason, PostgreSQL cut mid-stream with nothing lost or doubled, two instances of one group splitting the
  * partitions, and an instance killed with kill -9 whose partitions the other takes over, every event filed once.
  */
-class KafkaIntakeTest extends AppTestSupport {
+class KafkaIntakeTest extends BrokerIntakeSupport {
 
     static KafkaBroker kafka;
     static KafkaProducer<String, String> producer;
-    static TcpProxy proxy;
     static String topic;
     static String deadLetterTopic;
     static String group;
@@ -65,22 +61,18 @@ class KafkaIntakeTest extends AppTestSupport {
         kafka.createTopic(deadLetterTopic, 1);
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
-        proxy = new TcpProxy("127.0.0.1", TestPostgres.port());
+        proxyPostgres();
         startApp(kafkaSettings(httpPort, "kafka-a"));
     }
 
     static Map<String, String> kafkaSettings(int port, String instance) {
-        Map<String, String> p = new HashMap<>(Map.of(
-                "ingest-notify.db.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + TestPostgres.database(),
+        return instanceSettings(port, instance, Map.of(
                 "ingest-notify.kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "ingest-notify.kafka.topic", topic,
                 "ingest-notify.kafka.group.id", group,
                 "ingest-notify.kafka.dead-letter.topic", deadLetterTopic,
                 "ingest-notify.kafka.max.poll.records", "20",
                 "ingest-notify.kafka.session.timeout.ms", "10000"));
-        p.put("ingest-notify.http.port", String.valueOf(port));
-        p.put("ingest-notify.instance.id", instance);
-        return p;
     }
 
     @AfterAll
@@ -92,9 +84,6 @@ class KafkaIntakeTest extends AppTestSupport {
         if (producer != null) {
             producer.close();
         }
-        if (proxy != null) {
-            proxy.close();
-        }
         if (kafka != null) {
             try (Admin admin = kafka.admin()) {
                 admin.deleteTopics(List.of(topic, deadLetterTopic)).all().get(30, TimeUnit.SECONDS);
@@ -105,6 +94,10 @@ class KafkaIntakeTest extends AppTestSupport {
     /** Keyed by user, as the README asks of producers: one user's events on one partition, in order. */
     private static void publish(String to, String user, String value) throws Exception {
         producer.send(new ProducerRecord<>(to, user, value)).get(30, TimeUnit.SECONDS);
+    }
+
+    private static void publish(String user, String value) throws Exception {
+        publish(topic, user, value);
     }
 
     @Test
@@ -123,12 +116,8 @@ class KafkaIntakeTest extends AppTestSupport {
             publish(topic, user, event(a, "doc-" + a, "success", user, 1, 2, "a.pdf"));
             publish(topic, user, "[" + event(b, "doc-" + b, "success", user, 1, 2, "b.pdf") + "]");
         }
-        for (String user : users) {
-            assertThat(awaitMails(user, 1)).hasSize(1);
-        }
-        for (String id : ids) {
-            assertThat(count("SELECT count(*) FROM file_events WHERE event_id = ?", id)).isEqualTo(1);
-        }
+        assertOneDigestEach(users);
+        assertFiledOnce(ids);
         awaitAllCommitted(topic, group);
     }
 
@@ -168,36 +157,8 @@ class KafkaIntakeTest extends AppTestSupport {
 
     @Test
     void postgresCutMidStreamLosesNothingAndDoublesNothing() throws Exception {
-        String user = newUser();
-        stubPreferences(1, 2, user, prefs(100, 600, "html", true, true, true));
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            String id = newEventId();
-            ids.add(id);
-            publish(topic, user, event(id, "doc-" + id, "success", user, 1, 2, "f" + i + ".pdf"));
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> count("SELECT count(*) FROM file_events WHERE user_email = ?", user) == 10);
-        try (LogCapture log = LogCapture.attach()) {
-            proxy.cut();
-            try {
-                for (int i = 10; i < 40; i++) {
-                    String id = newEventId();
-                    ids.add(id);
-                    publish(topic, user, event(id, "doc-" + id, "success", user, 1, 2, "f" + i + ".pdf"));
-                }
-                // the batch meets the outage and is retried on the consumer's thread, its offsets uncommitted
-                await().atMost(Duration.ofSeconds(60)).until(() -> !log.linesContaining("ingest-notify-kafka-file-group").isEmpty()
-                        || !log.linesContaining("Failed delivery for").isEmpty());
-            } finally {
-                proxy.restore();
-            }
-        }
-        await().atMost(Duration.ofSeconds(90)).until(() -> count("SELECT count(*) FROM file_events WHERE user_email = ?", user) == 40);
-        for (String id : ids) {
-            assertThat(count("SELECT count(*) FROM file_events WHERE event_id = ?", id)).as(id).isEqualTo(1);
-        }
-        assertThat(count("SELECT count(*) FROM batch_files bf JOIN batch_processing_sessions b ON b.batch_id = bf.batch_id WHERE b.user_email = ?", user))
-                .isEqualTo(40);
+        // the batch meets the outage and is retried on the consumer's thread, its offsets uncommitted
+        postgresCutMidStream(KafkaIntakeTest::publish, "ingest-notify-kafka-file-group");
         awaitAllCommitted(topic, group);
     }
 
@@ -214,17 +175,11 @@ class KafkaIntakeTest extends AppTestSupport {
                 users.add(user);
                 stubPreferences(1, 2, user, prefs(10, 600, "html", true, true, true));
                 for (int i = 0; i < 10; i++) {
-                    String id = newEventId();
-                    ids.add(id);
-                    publish(topic, user, event(id, "doc-" + id, "success", user, 1, 2, "f" + i + ".pdf"));
+                    ids.add(publishEvent(KafkaIntakeTest::publish, user, "f" + i + ".pdf"));
                 }
             }
-            for (String user : users) {
-                assertThat(awaitMails(user, 1)).hasSize(1);
-            }
-            for (String id : ids) {
-                assertThat(count("SELECT count(*) FROM file_events WHERE event_id = ?", id)).as(id).isEqualTo(1);
-            }
+            assertOneDigestEach(users);
+            assertFiledOnce(ids);
             awaitAllCommitted(topic, group);
         }
     }
@@ -318,11 +273,5 @@ class KafkaIntakeTest extends AppTestSupport {
                         || committed.containsKey(e.getKey()) && committed.get(e.getKey()).offset() == e.getValue().offset());
             }
         });
-    }
-
-    private static Map<String, String> withBase(Map<String, String> overrides) {
-        Map<String, String> p = baseProperties();
-        p.putAll(overrides);
-        return p;
     }
 }

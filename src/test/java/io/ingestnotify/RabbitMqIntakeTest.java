@@ -12,11 +12,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import io.ingestnotify.support.AppTestSupport;
-import io.ingestnotify.support.LogCapture;
+import io.ingestnotify.support.BrokerIntakeSupport;
 import io.ingestnotify.support.RunningApp;
-import io.ingestnotify.support.TcpProxy;
-import io.ingestnotify.support.TestPostgres;
 import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,9 +27,8 @@ import static org.awaitility.Awaitility.await;
  * groups of messages filed and acknowledged after the commit, one digest per batch, poison messages in the dead-letter
  * queue with their reason, PostgreSQL cut mid-stream with nothing lost or doubled, two instances on one queue.
  */
-class RabbitMqIntakeTest extends AppTestSupport {
+class RabbitMqIntakeTest extends BrokerIntakeSupport {
 
-    static TcpProxy proxy;
     static Connection rabbit;
     static Channel channel;
     static String queue;
@@ -49,13 +45,12 @@ class RabbitMqIntakeTest extends AppTestSupport {
         f.setPassword("guest");
         rabbit = f.newConnection("RabbitMqIntakeTest");
         channel = rabbit.createChannel();
-        proxy = new TcpProxy("127.0.0.1", TestPostgres.port());
+        proxyPostgres();
         startApp(rabbitSettings(httpPort, "rabbit-a"));
     }
 
     static Map<String, String> rabbitSettings(int port, String instance) {
-        Map<String, String> p = new HashMap<>(Map.of(
-                "ingest-notify.db.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + TestPostgres.database(),
+        return instanceSettings(port, instance, Map.of(
                 "ingest-notify.rabbitmq.url", "amqp://127.0.0.1:5672",
                 "ingest-notify.rabbitmq.user", "guest",
                 "ingest-notify.rabbitmq.password", "guest",
@@ -64,9 +59,6 @@ class RabbitMqIntakeTest extends AppTestSupport {
                 "ingest-notify.rabbitmq.dead-letter.queue", deadLetterQueue,
                 "ingest-notify.rabbitmq.prefetch", "20",
                 "ingest-notify.rabbitmq.group.max.messages", "20"));
-        p.put("ingest-notify.http.port", String.valueOf(port));
-        p.put("ingest-notify.instance.id", instance);
-        return p;
     }
 
     @AfterAll
@@ -83,14 +75,16 @@ class RabbitMqIntakeTest extends AppTestSupport {
         if (rabbit != null) {
             rabbit.close();
         }
-        if (proxy != null) {
-            proxy.close();
-        }
     }
 
     private static void publish(String body) throws Exception {
         channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build(),
                 body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** One queue for all users: the user does not route the message. */
+    private static void publish(String user, String body) throws Exception {
+        publish(body);
     }
 
     @Test
@@ -109,12 +103,8 @@ class RabbitMqIntakeTest extends AppTestSupport {
             publish(event(a, "doc-" + a, "success", user, 1, 2, "a.pdf"));
             publish("[" + event(b, "doc-" + b, "success", user, 1, 2, "b.pdf") + "]");
         }
-        for (String user : users) {
-            assertThat(awaitMails(user, 1)).hasSize(1);
-        }
-        for (String id : ids) {
-            assertThat(count("SELECT count(*) FROM file_events WHERE event_id = ?", id)).isEqualTo(1);
-        }
+        assertOneDigestEach(users);
+        assertFiledOnce(ids);
         // everything acknowledged: nothing left ready on the queue
         await().atMost(Duration.ofSeconds(10)).until(() -> channel.messageCount(queue) == 0);
     }
@@ -153,36 +143,8 @@ class RabbitMqIntakeTest extends AppTestSupport {
 
     @Test
     void postgresCutMidStreamLosesNothingAndDoublesNothing() throws Exception {
-        String user = newUser();
-        stubPreferences(1, 2, user, prefs(100, 600, "html", true, true, true));
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            String id = newEventId();
-            ids.add(id);
-            publish(event(id, "doc-" + id, "success", user, 1, 2, "f" + i + ".pdf"));
-        }
-        await().atMost(Duration.ofSeconds(20)).until(() -> count("SELECT count(*) FROM file_events WHERE user_email = ?", user) == 10);
-        try (LogCapture log = LogCapture.attach()) {
-            proxy.cut();
-            try {
-                for (int i = 10; i < 40; i++) {
-                    String id = newEventId();
-                    ids.add(id);
-                    publish(event(id, "doc-" + id, "success", user, 1, 2, "f" + i + ".pdf"));
-                }
-                // the group meets the outage and is retried, its messages held unacknowledged
-                await().atMost(Duration.ofSeconds(60)).until(() -> !log.linesContaining("ingest-notify-rabbitmq-file-group").isEmpty()
-                        || !log.linesContaining("Failed delivery for").isEmpty());
-            } finally {
-                proxy.restore();
-            }
-        }
-        await().atMost(Duration.ofSeconds(90)).until(() -> count("SELECT count(*) FROM file_events WHERE user_email = ?", user) == 40);
-        for (String id : ids) {
-            assertThat(count("SELECT count(*) FROM file_events WHERE event_id = ?", id)).as(id).isEqualTo(1);
-        }
-        assertThat(count("SELECT count(*) FROM batch_files bf JOIN batch_processing_sessions b ON b.batch_id = bf.batch_id WHERE b.user_email = ?", user))
-                .isEqualTo(40);
+        // the group meets the outage and is retried, its messages held unacknowledged
+        postgresCutMidStream(RabbitMqIntakeTest::publish, "ingest-notify-rabbitmq-file-group");
         await().atMost(Duration.ofSeconds(10)).until(() -> channel.messageCount(queue) == 0);
     }
 
@@ -198,23 +160,11 @@ class RabbitMqIntakeTest extends AppTestSupport {
                 users.add(user);
                 stubPreferences(1, 2, user, prefs(10, 600, "html", true, true, true));
                 for (int i = 0; i < 10; i++) {
-                    String id = newEventId();
-                    ids.add(id);
-                    publish(event(id, "doc-" + id, "success", user, 1, 2, "f" + i + ".pdf"));
+                    ids.add(publishEvent(RabbitMqIntakeTest::publish, user, "f" + i + ".pdf"));
                 }
             }
-            for (String user : users) {
-                assertThat(awaitMails(user, 1)).hasSize(1);
-            }
-            for (String id : ids) {
-                assertThat(count("SELECT count(*) FROM file_events WHERE event_id = ?", id)).as(id).isEqualTo(1);
-            }
+            assertOneDigestEach(users);
+            assertFiledOnce(ids);
         }
-    }
-
-    private static Map<String, String> withBase(Map<String, String> overrides) {
-        Map<String, String> p = baseProperties();
-        p.putAll(overrides);
-        return p;
     }
 }
