@@ -116,9 +116,9 @@ class StrapiCmsTest extends AppTestSupport {
         assertThat(mail.getSubject()).isEqualTo("File Processing Complete - 2 Success, 0 Failed");
         Object batch = value("SELECT batch_id::text FROM batch_processing_sessions WHERE user_email = ?", user);
         assertThat(value("SELECT company_id FROM batch_processing_sessions WHERE user_email = ?", user)).isEqualTo(company);
-        await().atMost(Duration.ofSeconds(60)).until(() -> strapi.file(a).body().path("data").path("notification_sent").asBoolean()
-                && strapi.file(b).body().path("data").path("notification_sent").asBoolean());
-        assertThat(strapi.file(a).body().path("data").path("last_notification_batch").asText()).isEqualTo(batch);
+        await().atMost(Duration.ofSeconds(60)).until(() -> strapi.fileAnswer(a).body().path("data").path("notification_sent").asBoolean()
+                && strapi.fileAnswer(b).body().path("data").path("notification_sent").asBoolean());
+        assertThat(strapi.fileAnswer(a).body().path("data").path("last_notification_batch").asText()).isEqualTo(batch);
         assertThat(count("SELECT count(*) FROM batch_files WHERE batch_id = CAST(? AS uuid) AND cms_marked_at IS NOT NULL", batch))
                 .isEqualTo(2);
     }
@@ -130,7 +130,7 @@ class StrapiCmsTest extends AppTestSupport {
         post("/api/events", Json.object("event_id", newEventId(), "file_document_id", doc, "status", "failed",
                 "user_email", newUser(), "error_category", "file_not_found", "error_message", "gone"));
         awaitStatus(doc, "completed");
-        assertThat(strapi.file(doc).status()).isEqualTo(404);
+        assertThat(strapi.fileAnswer(doc).status()).isEqualTo(404);
         // The look-up confirmed the task's metadata from Strapi.
         assertThat(task(doc).get("storage_key")).isEqualTo("k/broken.pdf");
 
@@ -158,7 +158,7 @@ class StrapiCmsTest extends AppTestSupport {
                 assertThat((String) t.get("error_during_correction")).contains("CMS has no route for DELETE /api/filez/" + doc,
                         "405", "CMS_FILES_PATH");
                 assertThat(((Number) t.get("attempts")).intValue()).isEqualTo(1);
-                assertThat(strapi.file(doc).status()).isEqualTo(200);
+                assertThat(strapi.fileAnswer(doc).status()).isEqualTo(200);
                 // Not re-driven as an outage would be.
                 await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
                         ((Number) task(doc).get("attempts")).intValue() == 1 && "failed".equals(task(doc).get("status")));
@@ -184,7 +184,7 @@ class StrapiCmsTest extends AppTestSupport {
                 assertThat((String) t.get("error_during_correction")).contains("CMS token lacks permission",
                         "403 to DELETE /api/files/" + doc, "ForbiddenError");
                 assertThat(((Number) t.get("attempts")).intValue()).isEqualTo(1);
-                assertThat(strapi.file(doc).status()).isEqualTo(200);
+                assertThat(strapi.fileAnswer(doc).status()).isEqualTo(200);
             }
         } finally {
             resumeMainApp();

@@ -24,6 +24,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ import io.ingestnotify.support.NodeServer.Answer;
  * ({@link #shared()}), ended by a shutdown hook; tests keep apart by their own ids. Output goes to
  * {@code target/directus-<port>.log}.
  */
-public final class DirectusServer {
+public final class DirectusServer implements TestCms {
 
     public static final String ADMIN_TOKEN = "test-directus-admin-1f3a";
     public static final String BUNDLE_TOKEN = "test-directus-ingest-notify-5b7e";
@@ -74,8 +75,24 @@ public final class DirectusServer {
         this.server = new NodeServer("Directus", Duration.ofSeconds(5));
     }
 
+    public String kind() {
+        return "directus";
+    }
+
     public String url() {
         return server.url();
+    }
+
+    public String bundleToken() {
+        return BUNDLE_TOKEN;
+    }
+
+    public String readOnlyToken() {
+        return READ_ONLY_TOKEN;
+    }
+
+    public String wrongFilesPath() {
+        return "/items/ingest_notify_filez";
     }
 
     public long bootstrapMillis() {
@@ -177,17 +194,8 @@ public final class DirectusServer {
 
     public void createPreference(int company, int bot, String email, int threshold, int delay, String format,
                                  boolean enabled, boolean success, boolean errors) {
-        Map<String, Object> data = new HashMap<>();
-        data.put("company_id", company);
-        data.put("bot_id", bot);
-        data.put("user_email", email);
-        data.put("batch_size_threshold", threshold);
-        data.put("notification_delay_minutes", delay);
-        data.put("email_format", format);
-        data.put("notification_enabled", enabled);
-        data.put("include_success_details", success);
-        data.put("include_error_details", errors);
-        Answer a = send("POST", PREFERENCES, ADMIN_TOKEN, data);
+        Answer a = send("POST", PREFERENCES, ADMIN_TOKEN,
+                TestCms.preference(company, bot, email, threshold, delay, format, enabled, success, errors));
         if (a.status() != 200) {
             throw new IllegalStateException("Directus refused the preference: " + a.status() + " " + a.body());
         }
@@ -203,6 +211,16 @@ public final class DirectusServer {
     public JsonNode preferences(int company, int bot) {
         return send("GET", PREFERENCES + "?filter%5Bcompany_id%5D%5B_eq%5D=" + company + "&filter%5Bbot_id%5D%5B_eq%5D=" + bot,
                 ADMIN_TOKEN, null).body().path("data");
+    }
+
+    public Boolean notificationsEnabled(int company, int bot, String email) {
+        for (JsonNode p : preferences(company, bot)) {
+            if (p.path("user_email").asText().equalsIgnoreCase(email.toLowerCase(Locale.ROOT))) {
+                JsonNode v = p.path("notification_enabled");
+                return v.isNumber() ? v.asInt() != 0 : v.asBoolean();
+            }
+        }
+        return null;
     }
 
     public Answer send(String method, String path, String token, Object body) {

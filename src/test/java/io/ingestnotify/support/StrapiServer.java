@@ -32,6 +32,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.ingestnotify.support.NodeServer.Answer;
 
 /**
@@ -41,7 +43,7 @@ import io.ingestnotify.support.NodeServer.Answer;
  * shutdown hook (its whole process tree); tests keep apart by their own company ids and emails. Output goes to
  * {@code target/strapi-<port>.log}.
  */
-public final class StrapiServer {
+public final class StrapiServer implements TestCms {
 
     public static final String FULL_TOKEN = "test-strapi-full-access-4b1d";
     public static final String BUNDLE_TOKEN = "test-strapi-ingest-notify-9c2e";
@@ -73,8 +75,24 @@ public final class StrapiServer {
         this.server = new NodeServer("Strapi", Duration.ofSeconds(5));
     }
 
+    public String kind() {
+        return "strapi";
+    }
+
     public String url() {
         return server.url();
+    }
+
+    public String bundleToken() {
+        return BUNDLE_TOKEN;
+    }
+
+    public String readOnlyToken() {
+        return READ_ONLY_TOKEN;
+    }
+
+    public String wrongFilesPath() {
+        return "/api/filez";
     }
 
     private synchronized void start() throws IOException {
@@ -142,25 +160,27 @@ public final class StrapiServer {
     /** Creates a user's preference record. */
     public void createPreference(int company, int bot, String email, int threshold, int delay, String format,
                                  boolean enabled, boolean success, boolean errors) {
-        Map<String, Object> data = new HashMap<>();
-        data.put("company_id", company);
-        data.put("bot_id", bot);
-        data.put("user_email", email);
-        data.put("batch_size_threshold", threshold);
-        data.put("notification_delay_minutes", delay);
-        data.put("email_format", format);
-        data.put("notification_enabled", enabled);
-        data.put("include_success_details", success);
-        data.put("include_error_details", errors);
-        Answer a = send("POST", "/api/user-notification-preferences", FULL_TOKEN, Map.of("data", data));
+        Answer a = send("POST", "/api/user-notification-preferences", FULL_TOKEN, Map.of("data",
+                TestCms.preference(company, bot, email, threshold, delay, format, enabled, success, errors)));
         if (a.status() != 201) {
             throw new IllegalStateException("Strapi refused the preference: " + a.status() + " " + a.body());
         }
     }
 
     /** GET of a file record: its status and body. */
-    public Answer file(String documentId) {
+    public Answer fileAnswer(String documentId) {
         return send("GET", "/api/files/" + URLEncoder.encode(documentId, StandardCharsets.UTF_8), FULL_TOKEN, null);
+    }
+
+    public JsonNode file(String documentId) {
+        Answer a = fileAnswer(documentId);
+        return a.status() == 200 ? a.body().path("data") : null;
+    }
+
+    public Boolean notificationsEnabled(int company, int bot, String email) {
+        JsonNode data = send("GET", "/api/user-notification-preferences/by-user/" + company + "/" + bot + "/"
+                + email.replace("@", "%40"), FULL_TOKEN, null).body().path("data");
+        return data.path("is_default").asBoolean(false) ? null : data.path("notification_enabled").asBoolean();
     }
 
     /** Sends a JSON request with a token; returns status and parsed body (a JSON null for an empty or non-JSON body). */

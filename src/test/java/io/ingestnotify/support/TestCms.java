@@ -1,13 +1,15 @@
 package io.ingestnotify.support;
 
 import java.io.IOException;
-import java.util.Locale;
+import java.util.HashMap;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One real CMS of the contract test (CmsContractTest), seen the same way whatever it is: seeded and read with its
- * admin token, reached by the bundle with the token its README lists, or one that may only read files.
+ * admin token, reached by the bundle with the token its README lists, or one that may only read files. Implemented by
+ * {@link StrapiServer} and {@link DirectusServer} themselves.
  */
 public interface TestCms {
 
@@ -44,97 +46,22 @@ public interface TestCms {
 
     /** The JVM's one server of that kind, started on first use. */
     static TestCms shared(String kind) throws IOException {
-        return kind.equals("strapi") ? strapi(StrapiServer.shared()) : directus(DirectusServer.shared());
+        return kind.equals("strapi") ? StrapiServer.shared() : DirectusServer.shared();
     }
 
-    private static TestCms strapi(StrapiServer s) {
-        return new TestCms() {
-            public String kind() {
-                return "strapi";
-            }
-
-            public String url() {
-                return s.url();
-            }
-
-            public String bundleToken() {
-                return StrapiServer.BUNDLE_TOKEN;
-            }
-
-            public String readOnlyToken() {
-                return StrapiServer.READ_ONLY_TOKEN;
-            }
-
-            public String wrongFilesPath() {
-                return "/api/filez";
-            }
-
-            public String createFile(String name, String storageKey, int company, int bot) {
-                return s.createFile(name, storageKey, company, bot);
-            }
-
-            public void createPreference(int company, int bot, String email, int threshold, int delay, String format,
-                                         boolean enabled, boolean success, boolean errors) {
-                s.createPreference(company, bot, email, threshold, delay, format, enabled, success, errors);
-            }
-
-            public JsonNode file(String documentId) {
-                NodeServer.Answer a = s.file(documentId);
-                return a.status() == 200 ? a.body().path("data") : null;
-            }
-
-            public Boolean notificationsEnabled(int company, int bot, String email) {
-                JsonNode data = s.send("GET", "/api/user-notification-preferences/by-user/" + company + "/" + bot + "/"
-                        + email.replace("@", "%40"), StrapiServer.FULL_TOKEN, null).body().path("data");
-                return data.path("is_default").asBoolean(false) ? null : data.path("notification_enabled").asBoolean();
-            }
-        };
-    }
-
-    private static TestCms directus(DirectusServer s) {
-        return new TestCms() {
-            public String kind() {
-                return "directus";
-            }
-
-            public String url() {
-                return s.url();
-            }
-
-            public String bundleToken() {
-                return DirectusServer.BUNDLE_TOKEN;
-            }
-
-            public String readOnlyToken() {
-                return DirectusServer.READ_ONLY_TOKEN;
-            }
-
-            public String wrongFilesPath() {
-                return "/items/ingest_notify_filez";
-            }
-
-            public String createFile(String name, String storageKey, int company, int bot) {
-                return s.createFile(name, storageKey, company, bot);
-            }
-
-            public void createPreference(int company, int bot, String email, int threshold, int delay, String format,
-                                         boolean enabled, boolean success, boolean errors) {
-                s.createPreference(company, bot, email, threshold, delay, format, enabled, success, errors);
-            }
-
-            public JsonNode file(String documentId) {
-                return s.file(documentId);
-            }
-
-            public Boolean notificationsEnabled(int company, int bot, String email) {
-                for (JsonNode p : s.preferences(company, bot)) {
-                    if (p.path("user_email").asText().equalsIgnoreCase(email.toLowerCase(Locale.ROOT))) {
-                        JsonNode v = p.path("notification_enabled");
-                        return v.isNumber() ? v.asInt() != 0 : v.asBoolean();
-                    }
-                }
-                return null;
-            }
-        };
+    /** A user's preference record, in the field names both CMSs store. */
+    static Map<String, Object> preference(int company, int bot, String email, int threshold, int delay, String format,
+                                          boolean enabled, boolean success, boolean errors) {
+        Map<String, Object> data = new HashMap<>();
+        data.put("company_id", company);
+        data.put("bot_id", bot);
+        data.put("user_email", email);
+        data.put("batch_size_threshold", threshold);
+        data.put("notification_delay_minutes", delay);
+        data.put("email_format", format);
+        data.put("notification_enabled", enabled);
+        data.put("include_success_details", success);
+        data.put("include_error_details", errors);
+        return data;
     }
 }
