@@ -72,9 +72,8 @@ class KarafIT {
     static final Path DIST = Path.of(System.getProperty("karaf.home", "target/karaf-dist/apache-karaf-4.4.8"));
     static final Path KARAF = Path.of("target/karaf-it").toAbsolutePath();
     static final Path REPO = Path.of("target/karaf-it-repo").toAbsolutePath();
-    static final Path BUNDLE = Path.of("target/ingest-notify-karaf.jar");
-    static final String VERSION = System.getProperty("project.version", "0.1.0-SNAPSHOT");
-    static final String STARTED = "ingest-notify started in Karaf";
+    static final Path BUNDLE = KarafHome.BUNDLE;
+    static final KarafHome HOME = new KarafHome(KARAF, REPO);
     static final String INTAKE_TOKEN = "karaf-intake-token-5c2e";
     static final String OPS_USER = "operator";
     static final String OPS_PASSWORD = "karaf-ops-password-91ad";
@@ -119,28 +118,8 @@ class KarafIT {
         }
         schema = TestPostgres.newSchema();
 
-        Trees.delete(KARAF);
-        Trees.copy(DIST, KARAF);
-        // This build's bundle and features descriptor in a repository of their own, as if installed.
-        Path artifact = REPO.resolve("io/ingestnotify/ingest-notify/" + VERSION);
-        Trees.delete(REPO);
-        Files.createDirectories(artifact);
-        Files.copy(BUNDLE, artifact.resolve("ingest-notify-" + VERSION + "-karaf.jar"));
-        Files.copy(Path.of("target/feature/features.xml"), artifact.resolve("ingest-notify-" + VERSION + "-features.xml"));
-
-        // Nothing but Karaf's own system folder and this build's repository: the feature needs nothing else.
-        Files.writeString(KARAF.resolve("etc/org.ops4j.pax.url.mvn.cfg"), String.join("\n",
-                "org.ops4j.pax.url.mvn.useFallbackRepositories=false",
-                "org.ops4j.pax.url.mvn.localRepository=" + KARAF.resolve("data/m2"),
-                "org.ops4j.pax.url.mvn.defaultRepositories=${karaf.home.uri}${karaf.default.repository}@id=system.repository@snapshots, "
-                        + REPO.toUri() + "@id=build@snapshots",
-                "org.ops4j.pax.url.mvn.repositories=", ""));
-        // Ports of their own, so another Karaf on this machine (8101, 1099, 44444) does not collide.
-        setting(KARAF.resolve("etc/org.apache.karaf.shell.cfg"), "sshPort", String.valueOf(freePort()));
-        setting(KARAF.resolve("etc/org.apache.karaf.management.cfg"), "rmiRegistryPort", String.valueOf(freePort()));
-        setting(KARAF.resolve("etc/org.apache.karaf.management.cfg"), "rmiServerPort", String.valueOf(freePort()));
-        bootFeature(KARAF.resolve("etc/org.apache.karaf.features.cfg"),
-                "mvn:io.ingestnotify/ingest-notify/" + VERSION + "/xml/features", "ingest-notify");
+        // The distribution copied and configured as KarafHome says; then this run's settings.
+        HOME.install();
         List<String> cfg = new ArrayList<>(List.of(
                 "db.url = " + TestPostgres.url(),
                 "db.user = postgres",
@@ -443,36 +422,11 @@ class KarafIT {
 
     /** Runs bin/start; answers the milliseconds until the n-th "started" line and /observe/health answer. */
     private static long startAndAwaitReady(int nth) throws Exception {
-        long start = System.nanoTime();
-        karaf("start").waitFor(60, TimeUnit.SECONDS);
-        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            String log = log();
-            assertThat(log).as("Karaf's log").doesNotContain("Error installing boot features")
-                    .doesNotContain("ingest-notify did not start");
-            return occurrences(log, STARTED) >= nth;
-        });
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
-                .until(() -> send(HttpRequest.newBuilder(uri("/observe/health")).GET()).statusCode() > 0);
-        return (System.nanoTime() - start) / 1_000_000;
+        return HOME.startAndAwaitReady(nth, uri("/observe/health"));
     }
 
-    /** bin/stop, then waits until Karaf's JVM is gone (and ends it if it hangs). */
     private static void stop() throws Exception {
-        if (!Files.exists(KARAF.resolve("bin/stop")) || karafProcesses().isEmpty()) {
-            return;
-        }
-        karaf("stop").waitFor(60, TimeUnit.SECONDS);
-        for (ProcessHandle p : karafProcesses()) {
-            p.onExit().get(90, TimeUnit.SECONDS);
-        }
-    }
-
-    private static int occurrences(String text, String part) {
-        int n = 0;
-        for (int i = text.indexOf(part); i >= 0; i = text.indexOf(part, i + 1)) {
-            n++;
-        }
-        return n;
+        HOME.stop();
     }
 
     private static String preferencesPath(String email) {
@@ -540,42 +494,11 @@ class KarafIT {
         }
     }
 
-    /** Sets {@code key = value} in a Karaf etc/ file (the line replaced). */
-    static void setting(Path cfg, String key, String value) throws IOException {
-        String text = Files.readString(cfg);
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(key) + "\\s*=.*$").matcher(text);
-        assertThat(m.find()).as(key + " in " + cfg).isTrue();
-        Files.writeString(cfg, m.replaceFirst(Matcher.quoteReplacement(key + " = " + value)));
-    }
-
-    /** Adds the repository and installs the feature at boot, after Karaf's own boot features. */
-    static void bootFeature(Path cfg, String repository, String feature) throws IOException {
-        String text = Files.readString(cfg);
-        text = text.replaceFirst("(featuresRepositories\\s*=\\s*\\\\\\R)", "$1    " + Matcher.quoteReplacement(repository) + ", \\\\\n");
-        Matcher boot = Pattern.compile("featuresBoot\\s*=\\s*\\\\\\R((?:.*\\\\\\R)*.*\\R)").matcher(text);
-        assertThat(boot.find()).as("featuresBoot in " + cfg).isTrue();
-        List<String> own = Arrays.stream(boot.group(1).split("\\R")).map(l -> l.replace("\\", "").trim())
-                .map(l -> l.endsWith(",") ? l.substring(0, l.length() - 1).trim() : l).filter(l -> !l.isEmpty()).toList();
-        text = text.substring(0, boot.start()) + "featuresBoot = (" + String.join(", ", own) + "), " + feature + "\n"
-                + text.substring(boot.end());
-        Files.writeString(cfg, text);
-    }
-
-    private static Process karaf(String command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(KARAF.resolve("bin/" + command).toString()).directory(KARAF.toFile())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(KARAF.resolve("bin-" + command + ".out").toFile()));
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        return pb.start();
-    }
-
-    /** The JVM bin/start launched: the one whose command line names this Karaf's folder. */
     private static List<ProcessHandle> karafProcesses() {
-        String marker = "-Dkaraf.base=" + KARAF;
-        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().map(cl -> cl.contains(marker)).orElse(false)).toList();
+        return HOME.processes();
     }
 
     private static String log() throws IOException {
-        Path log = KARAF.resolve("data/log/karaf.log");
-        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        return HOME.log();
     }
 }
