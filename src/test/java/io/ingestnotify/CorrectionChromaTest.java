@@ -45,6 +45,8 @@ class CorrectionChromaTest extends AppTestSupport {
         chromaProxy = new TcpProxy("127.0.0.1", chroma.port());
         p.put("ingest-notify.chroma.url", "http://127.0.0.1:" + chromaProxy.port());
         p.put("ingest-notify.chroma.timeout.ms", "1000");
+        // no CMS fault here: a slow machine's late 204 must not time out and send the DELETE again
+        p.put("ingest-notify.cms.timeout.ms", "10000");
         startApp(p);
         cms.stubFor(delete(urlPathMatching("/api/files/.*")).willReturn(aResponse().withStatus(204)));
     }

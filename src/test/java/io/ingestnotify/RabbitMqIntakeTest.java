@@ -94,7 +94,7 @@ class RabbitMqIntakeTest extends BrokerIntakeSupport {
         for (int u = 0; u < 5; u++) {
             String user = newUser();
             users.add(user);
-            stubPreferences(1, 2, user, prefs(2, 600, "html", true, true, true));
+            stubPreferences(1, 2, user, prefs(2, 60, "html", true, true, true));
             String a = newEventId();
             String b = newEventId();
             ids.add(a);
@@ -158,7 +158,7 @@ class RabbitMqIntakeTest extends BrokerIntakeSupport {
             for (int u = 0; u < 20; u++) {
                 String user = newUser();
                 users.add(user);
-                stubPreferences(1, 2, user, prefs(10, 600, "html", true, true, true));
+                stubPreferences(1, 2, user, prefs(10, 60, "html", true, true, true));
                 for (int i = 0; i < 10; i++) {
                     ids.add(publishEvent(RabbitMqIntakeTest::publish, user, "f" + i + ".pdf"));
                 }

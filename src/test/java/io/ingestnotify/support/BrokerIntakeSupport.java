@@ -39,12 +39,17 @@ public abstract class BrokerIntakeSupport extends AppTestSupport {
         }
     }
 
-    /** One instance's settings: PostgreSQL through the proxy, its HTTP port and id, and the broker's {@code settings}. */
+    /**
+     * One instance's settings: PostgreSQL through the proxy, its HTTP port and id, delays in seconds, and the broker's
+     * {@code settings}.
+     */
     protected static Map<String, String> instanceSettings(int port, String instance, Map<String, String> settings) {
         Map<String, String> p = new HashMap<>(settings);
         p.put("ingest-notify.db.url", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + TestPostgres.database());
         p.put("ingest-notify.http.port", String.valueOf(port));
         p.put("ingest-notify.instance.id", instance);
+        // batches close by size here: a quiet period in seconds never closes one early on a slow machine
+        p.put("ingest-notify.notification.delay.unit", "SECONDS");
         return p;
     }
 
