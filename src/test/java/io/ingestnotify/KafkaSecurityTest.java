@@ -1,0 +1,140 @@
+package io.ingestnotify;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.ingestnotify.support.AppTestSupport;
+import io.ingestnotify.support.BrokerCertificate;
+import io.ingestnotify.support.KafkaBroker;
+import io.ingestnotify.support.LogCapture;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Kafka intake's security settings against a real broker ({@link KafkaBroker}'s SASL_PLAINTEXT listener with a
+ * SCRAM-SHA-512 user, its SSL listener with a certificate made at test time): events flow with the right settings;
+ * a wrong password or a missing trust store is a misconfiguration, which stops the consumer at once with a log line
+ * and a DOWN health check naming the setting to fix, records nothing and never logs the password.
+ */
+class KafkaSecurityTest extends AppTestSupport {
+
+    static KafkaBroker kafka;
+    static KafkaProducer<String, String> producer;
+    static List<String> topics = new java.util.ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = KafkaBroker.shared();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+    }
+
+    @AfterEach
+    void stopApp() throws Exception {
+        if (app != null) {
+            app.close();
+            app = null;
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (producer != null) {
+            producer.close();
+        }
+        if (kafka != null && !topics.isEmpty()) {
+            try (Admin admin = kafka.admin()) {
+                admin.deleteTopics(topics).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** A topic (and dead-letter topic) of the test's own, holding one record of one event of {@code user}. */
+    private static String topicWithOneEvent(String name, String user, String eventId) throws Exception {
+        String topic = "ingest-notify-security-" + name + "-" + schema;
+        kafka.createTopic(topic, 1);
+        kafka.createTopic(topic + "-dead-letter", 1);
+        topics.addAll(List.of(topic, topic + "-dead-letter"));
+        producer.send(new ProducerRecord<>(topic, user, event(eventId, "doc-" + eventId, "success", user, 1, 2, "s.pdf")))
+                .get(30, TimeUnit.SECONDS);
+        return topic;
+    }
+
+    private static Map<String, String> settings(String topic, String servers, String protocol) {
+        Map<String, String> p = new HashMap<>(Map.of(
+                "ingest-notify.kafka.bootstrap.servers", servers,
+                "ingest-notify.kafka.topic", topic,
+                "ingest-notify.kafka.group.id", topic,
+                "ingest-notify.kafka.dead-letter.topic", topic + "-dead-letter",
+                "ingest-notify.kafka.security.protocol", protocol));
+        return p;
+    }
+
+    @Test
+    void saslScramWithTheRightCredentialsFilesTheEvents() throws Exception {
+        String user = newUser();
+        String id = newEventId();
+        String topic = topicWithOneEvent("sasl", user, id);
+        Map<String, String> p = settings(topic, kafka.saslBootstrapServers(), "SASL_PLAINTEXT");
+        p.put("ingest-notify.kafka.user", KafkaBroker.SASL_USER);
+        p.put("ingest-notify.kafka.password", KafkaBroker.SASL_PASSWORD);
+        startApp(p);
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM file_events WHERE event_id = ?", id) == 1);
+    }
+
+    @Test
+    void tlsWithTheTruststoreFilesTheEvents() throws Exception {
+        String user = newUser();
+        String id = newEventId();
+        String topic = topicWithOneEvent("tls", user, id);
+        Map<String, String> p = settings(topic, kafka.sslBootstrapServers(), "SSL");
+        p.put("ingest-notify.kafka.truststore", kafka.truststore().toString());
+        p.put("ingest-notify.kafka.truststore.password", BrokerCertificate.PASSWORD);
+        startApp(p);
+        await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM file_events WHERE event_id = ?", id) == 1);
+    }
+
+    @Test
+    void aWrongPasswordFailsAtOnceNamingTheSettingAndRecordsNothing() throws Exception {
+        String user = newUser();
+        String id = newEventId();
+        String topic = topicWithOneEvent("wrong-password", user, id);
+        Map<String, String> p = settings(topic, kafka.saslBootstrapServers(), "SASL_PLAINTEXT");
+        p.put("ingest-notify.kafka.user", KafkaBroker.SASL_USER);
+        String wrong = "wrong-password-" + schema;
+        p.put("ingest-notify.kafka.password", wrong);
+        try (LogCapture log = LogCapture.attach()) {
+            startApp(p);
+            Thread.sleep(15000);
+            System.out.println("HEALTH " + getHttp("/observe/health").body());
+            log.events().forEach(e -> System.out.println("LOG " + e.getLevel() + " " + e.getLoggerName() + " " + e.getMessage().getFormattedMessage()));
+        }
+    }
+
+    @Test
+    void aMissingTruststoreFailsAtOnceNamingTheSettingAndRecordsNothing() throws Exception {
+        String user = newUser();
+        String id = newEventId();
+        String topic = topicWithOneEvent("no-truststore", user, id);
+        Map<String, String> p = settings(topic, kafka.sslBootstrapServers(), "SSL");
+        try (LogCapture log = LogCapture.attach()) {
+            startApp(p);
+            Thread.sleep(15000);
+            System.out.println("HEALTH " + getHttp("/observe/health").body());
+            log.events().forEach(e -> System.out.println("LOG " + e.getLevel() + " " + e.getLoggerName() + " " + e.getMessage().getFormattedMessage()));
+        }
+    }
+}
