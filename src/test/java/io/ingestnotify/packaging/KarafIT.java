@@ -204,8 +204,11 @@ class KarafIT {
         kafkaTopic = "ingest-notify-karaf-" + schema;
         kafka.createTopic(kafkaTopic, 2);
         kafka.createTopic(kafkaTopic + "-dead-letter", 1);
-        cfg.addAll(List.of("kafka.bootstrap.servers = " + kafka.bootstrapServers(), "kafka.topic = " + kafkaTopic,
-                "kafka.dead-letter.topic = " + kafkaTopic + "-dead-letter", "kafka.group.id = " + kafkaTopic));
+        // Through the broker's SASL_PLAINTEXT listener: the SCRAM login module loads in Karaf too.
+        cfg.addAll(List.of("kafka.bootstrap.servers = " + kafka.saslBootstrapServers(), "kafka.topic = " + kafkaTopic,
+                "kafka.dead-letter.topic = " + kafkaTopic + "-dead-letter", "kafka.group.id = " + kafkaTopic,
+                "kafka.security.protocol = SASL_PLAINTEXT", "kafka.sasl.mechanism = SCRAM-SHA-512",
+                "kafka.user = " + KafkaBroker.SASL_USER, "kafka.password = " + KafkaBroker.SASL_PASSWORD));
         // User routes in a folder under etc/, named as the README says (File Install fills in ${karaf.etc}).
         Path routes = Files.createDirectories(KARAF.resolve("etc/ingest-notify/routes"));
         Files.writeString(routes.resolve("hello.camel.yaml"), String.join("\n",
@@ -423,9 +426,10 @@ class KarafIT {
     }
 
     /**
-     * The Kafka intake in Karaf (kafka-clients in the bundle's class path: its serializers, login modules and codecs
-     * loaded there): two records of one user become one digest; a poison record lands on the dead-letter topic with
-     * its reason, its offset committed with the batch.
+     * The Kafka intake in Karaf, logged in with SCRAM-SHA-512 (kafka-clients in the bundle's class path: its
+     * deserializers and serializers, the SCRAM login module and the compression codecs loaded there): two records of
+     * one user become one digest; a poison record lands on the dead-letter topic with its reason, its offset committed
+     * with the batch; health check ingest-notify-kafka is UP.
      */
     @Test
     @Order(5)
@@ -457,6 +461,8 @@ class KarafIT {
             assertThat(reason).isNotNull();
             assertThat(new String(reason.value(), StandardCharsets.UTF_8)).isNotBlank();
         }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(send(HttpRequest.newBuilder(uri("/observe/health")).GET()).body())
+                .contains("{\"name\":\"ingest-notify-kafka\",\"status\":\"UP\"}"));
         // every offset committed: the group's position is the topic's end on both partitions
         try (Admin admin = kafka.admin()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> admin.listConsumerGroupOffsets(kafkaTopic).partitionsToOffsetAndMetadata()
