@@ -116,7 +116,7 @@ class KafkaSecurityTest extends AppTestSupport {
         String topic = topicWithOneEvent("wrong-password", user, id);
         Map<String, String> p = settings(topic, kafka.saslBootstrapServers(), "SASL_PLAINTEXT");
         p.put("ingest-notify.kafka.user", KafkaBroker.SASL_USER);
-        String wrong = "wrong-password-" + schema;
+        String wrong = "pw-" + java.util.UUID.randomUUID();
         p.put("ingest-notify.kafka.password", wrong);
         try (LogCapture log = LogCapture.attach()) {
             startApp(p);

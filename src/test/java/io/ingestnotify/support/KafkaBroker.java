@@ -24,7 +24,9 @@ import static org.awaitility.Awaitility.await;
  * A real Kafka broker for the tests: one KRaft node (broker and controller) from the Kafka jars on Maven Central, in a
  * child JVM with its own class path (src/test/kafka/pom.xml, resolved once into target/kafka-broker.classpath: the
  * broker's kafka-clients and Scala would clash with the client on the test class path), on free ports, its data in
- * target/. One per test JVM, started on first use, killed when the JVM ends.
+ * target/. One per test JVM, started on first use, killed when the JVM ends. Three client listeners: PLAINTEXT (the
+ * tests' own clients), SASL_PLAINTEXT with SCRAM-SHA-512 user {@link #SASL_USER} (added by kafka-storage format) and
+ * SSL with a certificate made at test time ({@link BrokerCertificate}).
  */
 public final class KafkaBroker {
 
