@@ -160,6 +160,9 @@ public final class IngestNotifyBeans {
         bind(r, "ingestNotifyKafkaRecords", io.ingestnotify.intake.KafkaRecords.class,
                 () -> new io.ingestnotify.intake.KafkaRecords(new io.ingestnotify.intake.EventParser(settings.http().maxEventsPerRequest())));
         bind(r, "ingest-notify-kafka", org.apache.camel.component.kafka.KafkaComponent.class, this::kafka);
+        if (settings.kafka().configured()) {
+            bind(r, "ingestNotifyKafkaHealth", ReachabilityCheck.class, () -> ReachabilityCheck.kafka(kafkaMisconfiguration()::reason));
+        }
         bind(r, DigestMailComponent.NAME, MailComponent.class, this::smtp);
         if (settings.smtpFallback().configured()) {
             bind(r, SmtpRelays.FALLBACK_COMPONENT, MailComponent.class, this::smtpFallback);
@@ -389,7 +392,15 @@ public final class IngestNotifyBeans {
         }
         var component = new org.apache.camel.component.kafka.KafkaComponent(context);
         component.setConfiguration(conf);
+        component.setPollExceptionStrategy(kafkaMisconfiguration());
         return component;
+    }
+
+    /** Shared by the intake's consumers and health check ingest-notify-kafka. */
+    private io.ingestnotify.intake.KafkaMisconfiguration kafkaMisconfiguration() {
+        Settings.Kafka kafka = settings.kafka();
+        return once("ingestNotifyKafkaMisconfiguration", () -> new io.ingestnotify.intake.KafkaMisconfiguration(
+                kafka.securityProtocol(), kafka.saslMechanism(), kafka.user()));
     }
 
     private MailComponent bounceMail() {

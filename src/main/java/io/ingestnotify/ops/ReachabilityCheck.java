@@ -15,7 +15,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 /**
  * Health of what the bundle talks to, for /observe/health: the database (down means down), the SMTP server (down
  * means down: digests would only pile up in retries) and the CMS (a warning only: preferences fall back to the cache
- * or defaults, and its clean-up actions wait for the re-drive).
+ * or defaults, and its clean-up actions wait for the re-drive); with the Kafka intake, Kafka (down when misconfigured:
+ * the consumers stopped, see intake.KafkaMisconfiguration).
  */
 public class ReachabilityCheck extends AbstractHealthCheck {
 
@@ -52,6 +53,11 @@ public class ReachabilityCheck extends AbstractHealthCheck {
             int port = uri.getPort() > 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
             return tcp(uri.getHost(), port);
         });
+    }
+
+    /** The Kafka intake: DOWN with what to fix once a consumer met a misconfiguration (a refused login, TLS). */
+    public static ReachabilityCheck kafka(Supplier<String> misconfiguration) {
+        return new ReachabilityCheck("ingest-notify-kafka", true, misconfiguration);
     }
 
     private static String tcp(String host, int port) {

@@ -552,12 +552,25 @@ public final class Settings {
         if (!servers.isEmpty() && protocol.startsWith("SASL_") && user.isEmpty()) {
             throw Setting.KAFKA_USER.invalid(user, "a user for KAFKA_SECURITY_PROTOCOL=" + protocol);
         }
+        String truststore = v.get(Setting.KAFKA_TRUSTSTORE).trim();
+        if (!servers.isEmpty() && !truststore.isEmpty()) {
+            readableTrustStore(truststore, v.get(Setting.KAFKA_TRUSTSTORE_PASSWORD));
+        }
         return new Kafka(servers, text(v, Setting.KAFKA_TOPIC, true), text(v, Setting.KAFKA_GROUP_ID, true),
                 text(v, Setting.KAFKA_DEAD_LETTER_TOPIC, true), integer(v, Setting.KAFKA_MAX_POLL_RECORDS, 1, 10_000),
                 integer(v, Setting.KAFKA_GROUP_WINDOW_MS, 10, 60_000), integer(v, Setting.KAFKA_CONSUMERS, 1, 64),
                 integer(v, Setting.KAFKA_SESSION_TIMEOUT_MS, 6_000, 300_000), protocol,
-                mechanism, user, v.get(Setting.KAFKA_PASSWORD), v.get(Setting.KAFKA_TRUSTSTORE).trim(),
-                v.get(Setting.KAFKA_TRUSTSTORE_PASSWORD));
+                mechanism, user, v.get(Setting.KAFKA_PASSWORD), truststore, v.get(Setting.KAFKA_TRUSTSTORE_PASSWORD));
+    }
+
+    /** KAFKA_TRUSTSTORE read at start: else the consumer would fail to start again and again, naming no setting. */
+    private static void readableTrustStore(String path, String password) {
+        try {
+            java.security.KeyStore.getInstance(new java.io.File(path), password == null || password.isEmpty() ? null : password.toCharArray());
+        } catch (Exception e) {
+            throw Setting.KAFKA_TRUSTSTORE.invalid(path, "a readable PKCS12 trust store (with KAFKA_TRUSTSTORE_PASSWORD "
+                    + "if it has one): " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
     }
 
     private static BounceMailbox bounceMailbox(Map<Setting, String> v) {

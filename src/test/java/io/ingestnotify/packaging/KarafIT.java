@@ -34,8 +34,19 @@ import io.ingestnotify.embedded.EmbeddedS3;
 import io.ingestnotify.support.ChromaServer;
 import io.ingestnotify.support.CountingS3;
 import io.ingestnotify.support.Json;
+import io.ingestnotify.support.KafkaBroker;
 import io.ingestnotify.support.TestPostgres;
 import jakarta.mail.internet.MimeMessage;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -95,6 +106,8 @@ class KarafIT {
     static com.rabbitmq.client.Connection rabbitConnection;
     static Channel rabbit;
     static String rabbitQueue;
+    static KafkaBroker kafka;
+    static String kafkaTopic;
 
     @BeforeAll
     static void startKaraf() throws Exception {
@@ -165,6 +178,16 @@ class KarafIT {
         rabbitFactory.setPassword("guest");
         rabbitConnection = rabbitFactory.newConnection();
         rabbit = rabbitConnection.createChannel();
+        // The Kafka intake on the test broker (started before Karaf), on topics and a group of this run's own.
+        kafka = KafkaBroker.shared();
+        kafkaTopic = "ingest-notify-karaf-" + schema;
+        kafka.createTopic(kafkaTopic, 2);
+        kafka.createTopic(kafkaTopic + "-dead-letter", 1);
+        // Through the broker's SASL_PLAINTEXT listener: the SCRAM login module loads in Karaf too.
+        cfg.addAll(List.of("kafka.bootstrap.servers = " + kafka.saslBootstrapServers(), "kafka.topic = " + kafkaTopic,
+                "kafka.dead-letter.topic = " + kafkaTopic + "-dead-letter", "kafka.group.id = " + kafkaTopic,
+                "kafka.security.protocol = SASL_PLAINTEXT", "kafka.sasl.mechanism = SCRAM-SHA-512",
+                "kafka.user = " + KafkaBroker.SASL_USER, "kafka.password = " + KafkaBroker.SASL_PASSWORD));
         // User routes in a folder under etc/, named as the README says (File Install fills in ${karaf.etc}).
         Path routes = Files.createDirectories(KARAF.resolve("etc/ingest-notify/routes"));
         Files.writeString(routes.resolve("hello.camel.yaml"), String.join("\n",
@@ -201,6 +224,11 @@ class KarafIT {
                 rabbit.queueDelete(rabbitQueue + "-dead-letter");
                 rabbit.exchangeDelete(rabbitQueue + "-dlx");
                 rabbitConnection.close();
+            }
+            if (kafka != null && kafkaTopic != null) {
+                try (Admin admin = kafka.admin()) {
+                    admin.deleteTopics(List.of(kafkaTopic, kafkaTopic + "-dead-letter")).all().get(30, TimeUnit.SECONDS);
+                }
             }
             TestPostgres.dropSchema(schema);
         }
@@ -376,8 +404,61 @@ class KarafIT {
         assertThat(rows("SELECT count(*) FROM file_events WHERE file_document_id LIKE 'karaf-rabbit-%'")).containsExactly("2");
     }
 
+    /**
+     * The Kafka intake in Karaf, logged in with SCRAM-SHA-512 (kafka-clients in the bundle's class path: its
+     * deserializers and serializers, the SCRAM login module and the compression codecs loaded there): two records of
+     * one user become one digest; a poison record lands on the dead-letter topic with its reason, its offset committed
+     * with the batch; health check ingest-notify-kafka is UP.
+     */
     @Test
     @Order(5)
+    void kafkaRecordsAreFiledAndAPoisonRecordIsDeadLettered() throws Exception {
+        String kim = "kim@example.com";
+        stubPreferences(kim, 2, 1440);
+        // compressed as a hub may send them, each record with another codec: the bundle's consumer decompresses
+        // with zstd-jni and snappy-java (native libraries loaded from inside their jars) and lz4-java from its lib/
+        publishKafka("zstd", kim, Json.write(event("karaf-kafka-1", kim, "karaf-kafka-1.pdf")));
+        publishKafka("snappy", kim, Json.write(Json.array(event("karaf-kafka-2", kim, "karaf-kafka-2.pdf"))));
+        publishKafka("lz4", "poison-key", "{not json");
+
+        await().atMost(Duration.ofMinutes(1)).until(() -> mailsTo(kim).size() == 1);
+        assertThat(GreenMailUtil.getBody(mailsTo(kim).get(0))).contains("karaf-kafka-1.pdf", "karaf-kafka-2.pdf");
+        assertThat(rows("SELECT count(*) FROM file_events WHERE file_document_id LIKE 'karaf-kafka-%'")).containsExactly("2");
+        try (KafkaConsumer<String, String> dead = new KafkaConsumer<>(java.util.Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG, kafkaTopic + "-reader",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            dead.subscribe(List.of(kafkaTopic + "-dead-letter"));
+            List<ConsumerRecord<String, String>> records = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                dead.poll(Duration.ofMillis(500)).forEach(records::add);
+                return !records.isEmpty();
+            });
+            assertThat(records).hasSize(1);
+            assertThat(records.get(0).key()).isEqualTo("poison-key");
+            assertThat(records.get(0).value()).isEqualTo("{not json");
+            Header reason = records.get(0).headers().lastHeader("ingest-notify-reason");
+            assertThat(reason).isNotNull();
+            assertThat(new String(reason.value(), StandardCharsets.UTF_8)).isNotBlank();
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(send(HttpRequest.newBuilder(uri("/observe/health")).GET()).body())
+                .contains("{\"name\":\"ingest-notify-kafka\",\"status\":\"UP\"}"));
+        // every offset committed: the group's position is the topic's end on both partitions
+        try (Admin admin = kafka.admin()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> admin.listConsumerGroupOffsets(kafkaTopic).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).values().stream().mapToLong(o -> o.offset()).sum() == 3);
+        }
+    }
+
+    private static void publishKafka(String compression, String key, String value) throws Exception {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(java.util.Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, compression), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(kafkaTopic, key, value)).get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(6)
     void anOpenBatchIsMailedOnceAfterKarafRestarts() throws Exception {
         String rex = "rex@example.com";
         stubPreferences(rex, 10, 30); // 30 s (notification.delay.unit = SECONDS): still open when Karaf has stopped
