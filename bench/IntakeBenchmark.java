@@ -107,6 +107,12 @@ public class IntakeBenchmark {
             // Opt-in: bench/run.sh 0 0 restart; BENCH_OPEN_BATCHES sets how many open batches (10,000).
             restart(Integer.parseInt(System.getenv().getOrDefault("BENCH_OPEN_BATCHES", "10000")));
         }
+        if (only.contains("users")) {
+            // Opt-in: bench/run.sh 0 0 users; BENCH_USER_COUNTS sets the sizes (100,10000,100000).
+            for (String n : System.getenv().getOrDefault("BENCH_USER_COUNTS", "100,10000,100000").split(",")) {
+                users(Integer.parseInt(n.trim()));
+            }
+        }
         if (only.isEmpty() || only.contains("burst")) {
             burst(100_000, users);
         }
@@ -762,6 +768,181 @@ public class IntakeBenchmark {
             app.close();
             smtp.stop();
             TestPostgres.dropSchema(schema);
+        }
+    }
+
+    /**
+     * An in-process HTTP server answering as Strapi 5 with cms/strapi's content types does for what the bundle asks:
+     * the by-user preference route ({"data": {...}}), the grouped file look-up (GET /api/files?filters[documentId][$in][i]=…,
+     * {"data": [...], "meta": {"pagination": …}}), one file (GET /api/files/{id}) and its mark (PUT). It counts each
+     * kind of call, and the most ids one grouped look-up carried. (JDK's HttpServer: no request journal to fill the heap.)
+     */
+    static final class StrapiShapedCms implements AutoCloseable {
+        final com.sun.net.httpserver.HttpServer server;
+        final java.util.concurrent.atomic.AtomicLong preferenceCalls = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong groupedLookUps = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong groupedIds = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicInteger maxIdsPerLookUp = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong singleLookUps = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong marks = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong other = new java.util.concurrent.atomic.AtomicLong();
+
+        /** @param delayMinutes every user's notification_delay_minutes (in NOTIFICATION_DELAY_UNIT) */
+        StrapiShapedCms(int threshold, int delayMinutes) throws java.io.IOException {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 200);
+            server.setExecutor(Executors.newFixedThreadPool(8));
+            String prefs = "{\"data\":{\"company_id\":1,\"bot_id\":1,\"user_email\":\"%s\",\"notification_enabled\":true,"
+                    + "\"batch_size_threshold\":" + threshold + ",\"notification_delay_minutes\":" + delayMinutes + ",\"email_format\":\"html\","
+                    + "\"include_success_details\":true,\"include_error_details\":true,\"timezone\":null,\"quiet_hours_start\":null,"
+                    + "\"quiet_hours_end\":null,\"max_digests_per_day\":null,\"is_default\":true}}";
+            server.createContext("/", exchange -> {
+                String path = exchange.getRequestURI().getPath();
+                String method = exchange.getRequestMethod();
+                String body;
+                int status = 200;
+                if (path.startsWith("/api/user-notification-preferences/by-user/") && method.equals("GET")) {
+                    preferenceCalls.incrementAndGet();
+                    body = String.format(prefs, path.substring(path.lastIndexOf('/') + 1));
+                } else if (path.equals("/api/files") && method.equals("GET")) {
+                    List<String> ids = new ArrayList<>();
+                    for (String param : exchange.getRequestURI().getRawQuery().split("&")) {
+                        String name = java.net.URLDecoder.decode(param.substring(0, param.indexOf('=')), java.nio.charset.StandardCharsets.UTF_8);
+                        if (name.startsWith("filters[documentId][$in]")) {
+                            ids.add(java.net.URLDecoder.decode(param.substring(param.indexOf('=') + 1), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }
+                    groupedLookUps.incrementAndGet();
+                    groupedIds.addAndGet(ids.size());
+                    maxIdsPerLookUp.accumulateAndGet(ids.size(), Math::max);
+                    StringBuilder b = new StringBuilder("{\"data\":[");
+                    for (int i = 0; i < ids.size(); i++) {
+                        b.append(i == 0 ? "" : ",").append(fileJson(i + 1, ids.get(i)));
+                    }
+                    body = b.append("],\"meta\":{\"pagination\":{\"page\":1,\"pageSize\":100,\"pageCount\":1,\"total\":").append(ids.size())
+                            .append("}}}").toString();
+                } else if (path.startsWith("/api/files/") && method.equals("GET")) {
+                    singleLookUps.incrementAndGet();
+                    body = "{\"data\":" + fileJson(1, path.substring("/api/files/".length())) + ",\"meta\":{}}";
+                } else if (path.startsWith("/api/files/") && method.equals("PUT")) {
+                    marks.incrementAndGet();
+                    body = "{\"data\":" + fileJson(1, path.substring("/api/files/".length())) + ",\"meta\":{}}";
+                } else {
+                    other.incrementAndGet();
+                    status = 404;
+                    body = "{\"data\":null,\"error\":{\"status\":404,\"name\":\"NotFoundError\",\"message\":\"Not Found\",\"details\":{}}}";
+                }
+                exchange.getRequestBody().readAllBytes();
+                byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.getResponseBody().write(bytes);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        static String fileJson(int id, String documentId) {
+            return "{\"id\":" + id + ",\"documentId\":\"" + documentId + "\",\"name\":\"" + documentId + ".pdf\",\"storage_key\":\"k/"
+                    + documentId + "\",\"company_id\":1,\"bot_id\":1,\"notification_sent\":false,\"last_notification_batch\":null}";
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            ((ExecutorService) server.getExecutor()).shutdownNow();
+        }
+    }
+
+    /** The timers the batching aggregator holds now: the size of its AggregateProcessor's timeout map (read by reflection). */
+    static int aggregatorTimers(RunningApp app) throws Exception {
+        int timers = 0;
+        for (org.apache.camel.Route route : app.context().getRoutes()) {
+            for (org.apache.camel.processor.aggregate.AggregateProcessor aggregator : aggregators(route.navigate())) {
+                java.lang.reflect.Field f = org.apache.camel.processor.aggregate.AggregateProcessor.class.getDeclaredField("timeoutMap");
+                f.setAccessible(true);
+                org.apache.camel.TimeoutMap<?, ?> map = (org.apache.camel.TimeoutMap<?, ?>) f.get(aggregator);
+                timers += map == null ? 0 : map.size();
+            }
+        }
+        return timers;
+    }
+
+    static List<org.apache.camel.processor.aggregate.AggregateProcessor> aggregators(org.apache.camel.Navigate<?> nav) {
+        List<org.apache.camel.processor.aggregate.AggregateProcessor> found = new ArrayList<>();
+        if (nav == null || !nav.hasNext()) {
+            return found;
+        }
+        for (Object p : nav.next()) {
+            if (p instanceof org.apache.camel.processor.aggregate.AggregateProcessor a) {
+                found.add(a);
+            }
+            if (p instanceof org.apache.camel.Navigate<?> n) {
+                found.addAll(aggregators(n));
+            }
+        }
+        return found;
+    }
+
+    static long heapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /**
+     * Distinct recipients: `users` users with two events each (so as many open batches: threshold 50, quiet period of
+     * 600 minutes), their preferences from a Strapi-shaped CMS. After the outbox is drained: heap after a GC (the whole
+     * bench JVM), the preference cache's size, the CMS preference calls (counted at the CMS), and the timers the
+     * aggregator holds (its timeout map; the batch-table repository's keys beside it).
+     */
+    static void users(int users) throws Exception {
+        String schema = TestPostgres.newSchema();
+        int smtpPort = AvailablePortFinder.getNextAvailable();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        try (StrapiShapedCms cms = new StrapiShapedCms(50, 600)) {
+            Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table");
+            p.put("ingest-notify.cms.api.url", cms.url());
+            p.put("ingest-notify.cms.api.token", "bench");
+            RunningApp app = new RunningApp(p);
+            try (Connection c = TestPostgres.connect(schema)) {
+                app.context().getRouteController().stopRoute("ingest-notify-outbox-poller");
+                fillOutbox(c, 2 * users, users);
+                long t0 = System.nanoTime();
+                app.context().getRouteController().startRoute("ingest-notify-outbox-poller");
+                awaitOutboxDrained(c);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long open = count(c, "SELECT count(*) FROM batch_processing_sessions WHERE status = 'processing'");
+                io.ingestnotify.batching.PreferenceCache cache = app.bean("ingestNotifyPreferenceCache", io.ingestnotify.batching.PreferenceCache.class);
+                // The aggregator re-arms a timer per notice it receives; wait until it holds one per open batch (or 60 s).
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (aggregatorTimers(app) < open && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                int timers = aggregatorTimers(app);
+                int repoKeys = app.bean("ingestNotifyAggregationRepository", org.apache.camel.spi.AggregationRepository.class).getKeys().size();
+                long heap = heapAfterGc();
+                System.out.printf("users %,d: %,d events filed in %.1f s; %,d open batches; heap after a GC %.0f MB (whole bench JVM); "
+                                + "preference cache %,d entries; CMS preference calls %,d (bundle's count %,d); aggregator timers %,d "
+                                + "(repository keys %,d)%n", users, 2 * users, seconds, open, heap / 1048576.0, cache.size(),
+                        cms.preferenceCalls.get(), cache.cmsCalls(), timers, repoKeys);
+            } finally {
+                app.close();
+            }
+        } finally {
+            smtp.stop();
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    static long count(Connection c, String sql) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            return count(ps);
         }
     }
 }
