@@ -979,6 +979,9 @@ public class IntakeBenchmark {
 
         /** @param delayMinutes every user's notification_delay_minutes (in NOTIFICATION_DELAY_UNIT) */
         StrapiShapedCms(int threshold, int delayMinutes) throws java.io.IOException {
+            // The JDK's server writes headers and body apart; without TCP_NODELAY each answer waits ~40 ms for the
+            // client's delayed ACK (Strapi's Node server sets no-delay). Read once, when its first server is made.
+            System.setProperty("sun.net.httpserver.nodelay", "true");
             server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 200);
             server.setExecutor(Executors.newFixedThreadPool(8));
             String prefs = "{\"data\":{\"company_id\":1,\"bot_id\":1,\"user_email\":\"%s\",\"notification_enabled\":true,"
