@@ -56,11 +56,13 @@ public class IntakeBenchmark {
         System.out.printf("%d events from %d users, outbox groups of %d%n", events, users, GROUP);
 
         // A third argument picks sections (comma-separated: outbox, http, preferences, corrections, burst); default all.
+        // Opt-in sections, run only when named: restart, users, sweeper, volume, cms-lookup (issue 19's scale curves).
         java.util.Set<String> only = args.length > 2 ? java.util.Set.of(args[2].split(",")) : java.util.Set.of();
         // Untimed passes first, so the timed runs compare the paths and not the JIT's warm-up: two whole passes of the
         // bundle (the pass right after a single warm-up still used 1.3-1.9 x the CPU per event of the ones after it)
         // and one of the bare loop.
-        if (events > 0) {
+        boolean warmed = only.isEmpty() || only.contains("outbox") || only.contains("http") || only.contains("burst");
+        if (events > 0 && warmed) {
             System.out.println("warm-up (untimed):");
             bundleOutbox(events, users, "batch-table");
             bundleOutbox(events, users, "memory");
@@ -104,8 +106,26 @@ public class IntakeBenchmark {
             corrections(100);
         }
         if (only.contains("restart")) {
-            // Opt-in: bench/run.sh 0 0 restart; BENCH_OPEN_BATCHES sets how many open batches (10,000).
-            restart(Integer.parseInt(System.getenv().getOrDefault("BENCH_OPEN_BATCHES", "10000")));
+            // Opt-in: bench/run.sh 0 0 restart; BENCH_OPEN_BATCHES sets how many open batches (100,000).
+            restart(Integer.parseInt(System.getenv().getOrDefault("BENCH_OPEN_BATCHES", "100000")));
+        }
+        if (only.contains("sweeper")) {
+            // Opt-in: bench/run.sh 0 0 sweeper; BENCH_OPEN_BATCHES sets how many open batches (100,000).
+            sweeper(Integer.parseInt(System.getenv().getOrDefault("BENCH_OPEN_BATCHES", "100000")));
+        }
+        if (only.contains("volume")) {
+            // Opt-in: bench/run.sh 1000000 100 volume (one timed round at that size; its own warm-up)
+            volume(events, users);
+        }
+        if (only.contains("cms-lookup")) {
+            // Opt-in: bench/run.sh 20000 100 cms-lookup
+            cmsLookUp(events, users);
+        }
+        if (only.contains("users")) {
+            // Opt-in: bench/run.sh 0 0 users; BENCH_USER_COUNTS sets the sizes (100,10000,100000).
+            for (String n : System.getenv().getOrDefault("BENCH_USER_COUNTS", "100,10000,100000").split(",")) {
+                users(Integer.parseInt(n.trim()));
+            }
         }
         if (only.isEmpty() || only.contains("burst")) {
             burst(100_000, users);
@@ -359,14 +379,32 @@ public class IntakeBenchmark {
     }
 
     static double bundleOutbox(int events, int users, String repo) throws Exception {
+        return bundleOutbox(events, users, repo, false);
+    }
+
+    /** @param purgeMail empty GreenMail's mailboxes every second (and sample the heap's peak): for runs of many digests */
+    static double bundleOutbox(int events, int users, String repo, boolean purgeMail) throws Exception {
         String schema = TestPostgres.newSchema();
         int smtpPort = AvailablePortFinder.getNextAvailable();
         GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         RunningApp app = new RunningApp(appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), repo));
+        java.util.concurrent.ScheduledExecutorService purger = Executors.newSingleThreadScheduledExecutor();
+        java.util.concurrent.atomic.AtomicLong heapPeak = new java.util.concurrent.atomic.AtomicLong();
         try (Connection c = TestPostgres.connect(schema)) {
             app.context().getRouteController().stopRoute("ingest-notify-outbox-poller");
             fillOutbox(c, events, users);
+            if (purgeMail) {
+                purger.scheduleWithFixedDelay(() -> {
+                    Runtime rt = Runtime.getRuntime();
+                    heapPeak.accumulateAndGet(rt.totalMemory() - rt.freeMemory(), Math::max);
+                    try {
+                        smtp.purgeEmailFromAllMailboxes();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+            }
             long cpuStart = cpuNanos();
             app.context().getRouteController().startRoute("ingest-notify-outbox-poller");
             awaitOutboxDrained(c);
@@ -383,8 +421,13 @@ public class IntakeBenchmark {
             // unlike events/s it hardly moves when other processes share the cores.
             System.out.printf("   CPU: %.0f ms per 1,000 events (intake and digests)%n", (cpuNanos() - cpuStart) / 1e6 / (events / 1000.0));
             routeTimes(app);
+            if (purgeMail) {
+                System.out.printf("   heap: peak used %d MB of %d MB (sampled every second; GreenMail emptied as often)%n",
+                        heapPeak.get() / 1048576, Runtime.getRuntime().maxMemory() / 1048576);
+            }
             return rate;
         } finally {
+            purger.shutdownNow();
             app.close();
             smtp.stop();
             TestPostgres.dropSchema(schema);
@@ -622,14 +665,19 @@ public class IntakeBenchmark {
 
     /** A 100k-event burst through the outbox under the JVM's heap limit: throughput per 10k slice, and heap used. */
     /**
-     * A restart with many open batches: the batches are written first (one file each, their quiet period of 60 s, in
-     * NOTIFICATION_DELAY_UNIT=SECONDS, ending 50 to 60 s after they are written; notifications disabled so no mail is
-     * sent), then the bundle starts in this JVM. Time to ready: constructor to started (the aggregator re-arms every
-     * open batch's timer while it starts); then how late each batch's completion came after it was due, or after the
-     * bundle was ready when it was due earlier (batch_end_time - greatest(due time, ready)). With BENCH_RESTART_WAIT=0
-     * only the start is measured.
+     * A restart with many open batches: the batches are written first (one file each; notifications disabled so no
+     * mail is sent; NOTIFICATION_DELAY_UNIT=SECONDS), their quiet periods ending spread evenly over BENCH_RESTART_SPREAD_S
+     * seconds (300) that begin BENCH_RESTART_MARGIN_S seconds (90) after they are written: due times over a range, as
+     * batches written over a delay's span are, and after the bundle is ready, so what is measured is the re-armed
+     * timers' lateness and not a queue of batches all due at once. Then the bundle starts in this JVM. Time to ready:
+     * constructor to started (the aggregator re-arms every open batch's timer while it starts); then how late each
+     * batch's completion came after it was due, or after the bundle was ready when it was due earlier
+     * (batch_end_time - greatest(due time, ready)). With BENCH_RESTART_WAIT=0 only the start is measured.
      */
     static void restart(int openBatches) throws Exception {
+        int spread = Integer.parseInt(System.getenv().getOrDefault("BENCH_RESTART_SPREAD_S", "300"));
+        int margin = Integer.parseInt(System.getenv().getOrDefault("BENCH_RESTART_MARGIN_S", "90"));
+        int delay = margin + spread;
         String schema = TestPostgres.newSchema();
         try (HikariDataSource ds = Database.pool(TestPostgres.url(), "postgres", "", schema, 2)) {
             Database.migrate(ds, schema);
@@ -638,38 +686,186 @@ public class IntakeBenchmark {
         GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         try (Connection c = TestPostgres.connect(schema); Statement s = c.createStatement()) {
+            // batch g's quiet period ends at written + margin + spread * (1 - g / openBatches)
             s.executeUpdate("INSERT INTO batch_processing_sessions (batch_id, company_id, bot_id, user_email, batch_start_time, status,"
                     + " user_preferences_snapshot, total_files, successful_files, updated_at)"
                     + " SELECT gen_random_uuid(), 1, 1, 'r' || g || '@bench.example', now(), 'processing',"
-                    + " '{\"notification_enabled\":false,\"batch_size_threshold\":50,\"notification_delay_minutes\":60}', 1, 1,"
-                    + " now() - make_interval(secs => g % 10) FROM generate_series(1, " + openBatches + ") g");
+                    + " '{\"notification_enabled\":false,\"batch_size_threshold\":50,\"notification_delay_minutes\":" + delay + "}', 1, 1,"
+                    + " now() - make_interval(secs => g * " + spread + "::float8 / " + openBatches + ") FROM generate_series(1, " + openBatches + ") g");
             Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table");
             p.put("ingest-notify.notification.delay.unit", "SECONDS");
             long t0 = System.nanoTime();
             RunningApp app = new RunningApp(p);
             try {
                 double ready = (System.nanoTime() - t0) / 1e9;
-                System.gc();
-                long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-                System.out.printf("restart with %,d open batches: ready in %.1f s, heap after a GC %.0f MB (the whole bench JVM)%n",
-                        openBatches, ready, heap / 1048576.0);
-                if ("0".equals(System.getenv("BENCH_RESTART_WAIT"))) {
-                    return;
-                }
                 java.sql.Timestamp readyAt;
                 try (ResultSet rs = s.executeQuery("SELECT clock_timestamp()::timestamp")) {
                     rs.next();
                     readyAt = rs.getTimestamp(1);
                 }
-                awaitCount(c, "SELECT count(*) FROM batch_processing_sessions WHERE status = 'processing'", 0, 200);
-                String late = "extract(epoch FROM batch_end_time - greatest(updated_at + interval '60 seconds', '" + readyAt + "'::timestamp))";
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE updated_at + interval '60 seconds' < '" + readyAt
-                        + "'::timestamp), count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY " + late + "),"
+                int timers = aggregatorTimers(app);
+                long heap = heapAfterGc();
+                System.out.printf("restart with %,d open batches (due %d to %d s after written): ready in %.1f s, %,d timers held, "
+                        + "heap after a GC %.0f MB (the whole bench JVM)%n", openBatches, margin, delay, ready, timers, heap / 1048576.0);
+                if ("0".equals(System.getenv("BENCH_RESTART_WAIT"))) {
+                    return;
+                }
+                long peak = 0;
+                try (PreparedStatement open = c.prepareStatement("SELECT count(*) FROM batch_processing_sessions WHERE status = 'processing'")) {
+                    long deadline = System.nanoTime() + (delay + 600) * 1_000_000_000L;
+                    while (count(open) > 0 && System.nanoTime() < deadline) {
+                        Runtime rt = Runtime.getRuntime();
+                        peak = Math.max(peak, rt.totalMemory() - rt.freeMemory());
+                        Thread.sleep(200);
+                    }
+                }
+                String due = "(updated_at + make_interval(secs => (user_preferences_snapshot->>'notification_delay_minutes')::int))";
+                String late = "extract(epoch FROM batch_end_time - greatest(" + due + ", '" + readyAt + "'::timestamp))";
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE " + due + " < '" + readyAt
+                        + "'::timestamp), count(*) FILTER (WHERE status <> 'processing'), percentile_cont(0.5) WITHIN GROUP (ORDER BY " + late + "),"
                         + " percentile_cont(0.99) WITHIN GROUP (ORDER BY " + late + "), max(" + late + ") FROM batch_processing_sessions")) {
                     rs.next();
-                    System.out.printf("   %d of %d were due before the bundle was ready; completion after due (or ready): p50 %.2f s, p99 %.2f s, max %.2f s%n",
-                            rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5));
+                    System.out.printf("   %d were due before the bundle was ready; %,d completed; completion after due (or ready): "
+                            + "p50 %.3f s, p99 %.3f s, max %.3f s; heap peak while completing %d MB (used, not after a GC)%n",
+                            rs.getLong(1), rs.getLong(2), rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), peak / 1048576);
                 }
+            } finally {
+                app.close();
+            }
+        } finally {
+            smtp.stop();
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    /**
+     * One sweeper pass with many open batches (none due: quiet periods of 600 minutes) and, beside them, as many
+     * completed and notified ones: the sweeper route's time per pass (Camel's route timer, SWEEPER_INTERVAL_MS=1000,
+     * BENCH_SWEEPS passes), then EXPLAIN (ANALYZE, BUFFERS) of the claims it runs, in a transaction rolled back.
+     * No CMS: the CMS marks and unsubscribes it also runs do nothing without one.
+     */
+    static void sweeper(int openBatches) throws Exception {
+        int sweeps = Integer.parseInt(System.getenv().getOrDefault("BENCH_SWEEPS", "10"));
+        String schema = TestPostgres.newSchema();
+        try (HikariDataSource ds = Database.pool(TestPostgres.url(), "postgres", "", schema, 2)) {
+            Database.migrate(ds, schema);
+        }
+        int smtpPort = AvailablePortFinder.getNextAvailable();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        try (Connection c = TestPostgres.connect(schema); Statement s = c.createStatement()) {
+            String insert = "INSERT INTO batch_processing_sessions (batch_id, company_id, bot_id, user_email, batch_start_time, status,"
+                    + " user_preferences_snapshot, total_files, successful_files, updated_at, batch_end_time, notification_sent)"
+                    + " SELECT gen_random_uuid(), 1, 1, '%s' || g || '@bench.example', now(), '%s',"
+                    + " '{\"notification_enabled\":true,\"batch_size_threshold\":50,\"notification_delay_minutes\":600}', 1, 1,"
+                    + " now(), %s, %s FROM generate_series(1, " + openBatches + ") g";
+            s.executeUpdate(String.format(insert, "o", "processing", "NULL", "false"));
+            s.executeUpdate(String.format(insert, "d", "completed", "now() - interval '1 hour'", "true"));
+            s.execute("ANALYZE batch_processing_sessions");
+            Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table");
+            p.put("ingest-notify.sweeper.interval.ms", "1000");
+            RunningApp app = new RunningApp(p);
+            try {
+                io.micrometer.core.instrument.MeterRegistry registry = app.context().getRegistry()
+                        .lookupByNameAndType("metricsRegistry", io.micrometer.core.instrument.MeterRegistry.class);
+                java.util.function.Supplier<io.micrometer.core.instrument.Timer> timer = () -> registry.find("camel.route.policy")
+                        .tag("routeId", "ingest-notify-batch-sweeper").timer();
+                Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> timer.get() != null && timer.get().count() >= sweeps);
+                io.micrometer.core.instrument.Timer t = timer.get();
+                System.out.printf("sweeper with %,d open batches (and %,d completed): %d passes, mean %.1f ms, max %.1f ms per pass "
+                        + "(whole route: every claim and split); open batches left %,d%n", openBatches, openBatches, t.count(),
+                        t.mean(java.util.concurrent.TimeUnit.MILLISECONDS), t.max(java.util.concurrent.TimeUnit.MILLISECONDS),
+                        count(c, "SELECT count(*) FROM batch_processing_sessions WHERE status = 'processing'"));
+            } finally {
+                app.close();
+            }
+            Map<String, String> values = Map.of("ingest-notify.instance.id", "'bench'", "ingest-notify.lease.seconds", "30",
+                    "ingest-notify.max.batch.age.hours", "24", "ingest-notify.notification.delay.unit.seconds", "60",
+                    "ingest-notify.sweeper.grace.seconds", "2");
+            for (String query : List.of("batching/claim-due-batches", "batching/claim-unnotified-batches", "notification/claim-stalled-digests",
+                    "notification/claim-held-digests")) {
+                String sql = Queries.get(query);
+                for (Map.Entry<String, String> v : values.entrySet()) {
+                    sql = sql.replace(":#${properties:" + v.getKey() + "}", v.getValue());
+                }
+                sql = sql.replaceFirst("\\?", "'bench'").replaceFirst("\\?", "30").replaceFirst("\\?", "now()");
+                c.setAutoCommit(false);
+                try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
+                    System.out.println("   EXPLAIN ANALYZE " + query + ":");
+                    while (rs.next()) {
+                        String line = rs.getString(1);
+                        if (line.contains("Scan") || line.contains("Execution Time") || line.contains("Rows Removed")) {
+                            System.out.println("      " + line);
+                        }
+                    }
+                } finally {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+            }
+        } finally {
+            smtp.stop();
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    /**
+     * Many events, one timed round: warm-up at up to 20k events, then the per-event bare loop, the set-based bare loop
+     * and the bundle (batch-table) at the full size, events/s and JVM CPU per 1,000 events each. GreenMail's mailboxes
+     * are emptied every second while the bundle runs (1M events are 20,000 digests, more than the heap holds), and the
+     * heap's peak is sampled. BENCH_VOLUME_BARE=0 leaves the bare loops out.
+     */
+    static void volume(int events, int users) throws Exception {
+        int warm = Math.min(events, 20_000);
+        System.out.printf("volume: warm-up at %,d events (untimed)%n", warm);
+        bundleOutbox(warm, users, "batch-table", true);
+        bareJdbc(warm / 4, users, false);
+        bareJdbc(warm / 4, users, true);
+        System.out.printf("volume: %,d events from %d users%n", events, users);
+        double bare = 0;
+        double setBare = 0;
+        if (!"0".equals(System.getenv("BENCH_VOLUME_BARE"))) {
+            bare = bareJdbc(events, users, false);
+            System.out.printf("bare JDBC loop, per event        : %8.0f events/s%n", bare);
+            setBare = bareJdbc(events, users, true);
+            System.out.printf("bare JDBC loop, set-based        : %8.0f events/s%n", setBare);
+        }
+        double bundle = bundleOutbox(events, users, "batch-table", true);
+        System.out.printf("bundle, outbox, batch-table repo : %8.0f events/s (%.2f x per-event bare, %.2f x set-based bare)%n",
+                bundle, bundle / bare, bundle / setBare);
+    }
+
+    /**
+     * Failed events confirmed through a Strapi-shaped CMS (METADATA_SOURCE=auto with CMS_API_URL: the CMS's grouped
+     * look-up): `events` events from `users` users, 10 % failed, through the outbox in groups of 200. Counts the CMS's
+     * grouped look-ups (filters[documentId][$in]) and single GETs against the groups filed.
+     */
+    static void cmsLookUp(int events, int users) throws Exception {
+        String schema = TestPostgres.newSchema();
+        int smtpPort = AvailablePortFinder.getNextAvailable();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        try (StrapiShapedCms cms = new StrapiShapedCms(50, 30)) {
+            Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table");
+            p.put("ingest-notify.cms.api.url", cms.url());
+            p.put("ingest-notify.cms.api.token", "bench");
+            p.put("ingest-notify.metadata.source", "auto");
+            p.put("ingest-notify.auto.correction.delay.seconds", "3600"); // the tasks are written; their clean-up is not measured here
+            RunningApp app = new RunningApp(p);
+            try (Connection c = TestPostgres.connect(schema)) {
+                app.context().getRouteController().stopRoute("ingest-notify-outbox-poller");
+                fillOutbox(c, events, users);
+                app.context().getRouteController().startRoute("ingest-notify-outbox-poller");
+                awaitOutboxDrained(c);
+                double rate = events / secondsSinceFirstClaim(c);
+                long groups = count(c, "SELECT count(DISTINCT claimed_at) FROM file_events");
+                long failed = count(c, "SELECT count(*) FROM file_events WHERE status = 'failed'");
+                long tasks = count(c, "SELECT count(*) FROM auto_correction_tasks");
+                System.out.printf("CMS look-up: %,d events (%,d failed) in %,d groups at %.0f events/s (busy machine); grouped look-ups %,d "
+                                + "(%.2f per group, %,d ids, at most %d per call), single GETs %,d; preference calls %,d; correction tasks %,d%n",
+                        events, failed, groups, rate, cms.groupedLookUps.get(), (double) cms.groupedLookUps.get() / groups, cms.groupedIds.get(),
+                        cms.maxIdsPerLookUp.get(), cms.singleLookUps.get(), cms.preferenceCalls.get(), tasks);
             } finally {
                 app.close();
             }
@@ -762,6 +958,184 @@ public class IntakeBenchmark {
             app.close();
             smtp.stop();
             TestPostgres.dropSchema(schema);
+        }
+    }
+
+    /**
+     * An in-process HTTP server answering as Strapi 5 with cms/strapi's content types does for what the bundle asks:
+     * the by-user preference route ({"data": {...}}), the grouped file look-up (GET /api/files?filters[documentId][$in][i]=…,
+     * {"data": [...], "meta": {"pagination": …}}), one file (GET /api/files/{id}) and its mark (PUT). It counts each
+     * kind of call, and the most ids one grouped look-up carried. (JDK's HttpServer: no request journal to fill the heap.)
+     */
+    static final class StrapiShapedCms implements AutoCloseable {
+        final com.sun.net.httpserver.HttpServer server;
+        final java.util.concurrent.atomic.AtomicLong preferenceCalls = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong groupedLookUps = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong groupedIds = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicInteger maxIdsPerLookUp = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicLong singleLookUps = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong marks = new java.util.concurrent.atomic.AtomicLong();
+        final java.util.concurrent.atomic.AtomicLong other = new java.util.concurrent.atomic.AtomicLong();
+
+        /** @param delayMinutes every user's notification_delay_minutes (in NOTIFICATION_DELAY_UNIT) */
+        StrapiShapedCms(int threshold, int delayMinutes) throws java.io.IOException {
+            // The JDK's server writes headers and body apart; without TCP_NODELAY each answer waits ~40 ms for the
+            // client's delayed ACK (Strapi's Node server sets no-delay). Read once, when its first server is made.
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 200);
+            server.setExecutor(Executors.newFixedThreadPool(8));
+            String prefs = "{\"data\":{\"company_id\":1,\"bot_id\":1,\"user_email\":\"%s\",\"notification_enabled\":true,"
+                    + "\"batch_size_threshold\":" + threshold + ",\"notification_delay_minutes\":" + delayMinutes + ",\"email_format\":\"html\","
+                    + "\"include_success_details\":true,\"include_error_details\":true,\"timezone\":null,\"quiet_hours_start\":null,"
+                    + "\"quiet_hours_end\":null,\"max_digests_per_day\":null,\"is_default\":true}}";
+            server.createContext("/", exchange -> {
+                String path = exchange.getRequestURI().getPath();
+                String method = exchange.getRequestMethod();
+                String body;
+                int status = 200;
+                if (path.startsWith("/api/user-notification-preferences/by-user/") && method.equals("GET")) {
+                    preferenceCalls.incrementAndGet();
+                    body = String.format(prefs, path.substring(path.lastIndexOf('/') + 1));
+                } else if (path.equals("/api/files") && method.equals("GET")) {
+                    List<String> ids = new ArrayList<>();
+                    for (String param : exchange.getRequestURI().getRawQuery().split("&")) {
+                        String name = java.net.URLDecoder.decode(param.substring(0, param.indexOf('=')), java.nio.charset.StandardCharsets.UTF_8);
+                        if (name.startsWith("filters[documentId][$in]")) {
+                            ids.add(java.net.URLDecoder.decode(param.substring(param.indexOf('=') + 1), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }
+                    groupedLookUps.incrementAndGet();
+                    groupedIds.addAndGet(ids.size());
+                    maxIdsPerLookUp.accumulateAndGet(ids.size(), Math::max);
+                    StringBuilder b = new StringBuilder("{\"data\":[");
+                    for (int i = 0; i < ids.size(); i++) {
+                        b.append(i == 0 ? "" : ",").append(fileJson(i + 1, ids.get(i)));
+                    }
+                    body = b.append("],\"meta\":{\"pagination\":{\"page\":1,\"pageSize\":100,\"pageCount\":1,\"total\":").append(ids.size())
+                            .append("}}}").toString();
+                } else if (path.startsWith("/api/files/") && method.equals("GET")) {
+                    singleLookUps.incrementAndGet();
+                    body = "{\"data\":" + fileJson(1, path.substring("/api/files/".length())) + ",\"meta\":{}}";
+                } else if (path.startsWith("/api/files/") && method.equals("PUT")) {
+                    marks.incrementAndGet();
+                    body = "{\"data\":" + fileJson(1, path.substring("/api/files/".length())) + ",\"meta\":{}}";
+                } else {
+                    other.incrementAndGet();
+                    status = 404;
+                    body = "{\"data\":null,\"error\":{\"status\":404,\"name\":\"NotFoundError\",\"message\":\"Not Found\",\"details\":{}}}";
+                }
+                exchange.getRequestBody().readAllBytes();
+                byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+                exchange.sendResponseHeaders(status, bytes.length);
+                exchange.getResponseBody().write(bytes);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        static String fileJson(int id, String documentId) {
+            return "{\"id\":" + id + ",\"documentId\":\"" + documentId + "\",\"name\":\"" + documentId + ".pdf\",\"storage_key\":\"k/"
+                    + documentId + "\",\"company_id\":1,\"bot_id\":1,\"notification_sent\":false,\"last_notification_batch\":null}";
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+            ((ExecutorService) server.getExecutor()).shutdownNow();
+        }
+    }
+
+    /** The timers the batching aggregator holds now: the size of its AggregateProcessor's timeout map (read by reflection). */
+    static int aggregatorTimers(RunningApp app) throws Exception {
+        int timers = 0;
+        for (org.apache.camel.Route route : app.context().getRoutes()) {
+            for (org.apache.camel.processor.aggregate.AggregateProcessor aggregator : aggregators(route.navigate())) {
+                java.lang.reflect.Field f = org.apache.camel.processor.aggregate.AggregateProcessor.class.getDeclaredField("timeoutMap");
+                f.setAccessible(true);
+                org.apache.camel.TimeoutMap<?, ?> map = (org.apache.camel.TimeoutMap<?, ?>) f.get(aggregator);
+                timers += map == null ? 0 : map.size();
+            }
+        }
+        return timers;
+    }
+
+    static List<org.apache.camel.processor.aggregate.AggregateProcessor> aggregators(org.apache.camel.Navigate<?> nav) {
+        List<org.apache.camel.processor.aggregate.AggregateProcessor> found = new ArrayList<>();
+        if (nav == null || !nav.hasNext()) {
+            return found;
+        }
+        for (Object p : nav.next()) {
+            if (p instanceof org.apache.camel.processor.aggregate.AggregateProcessor a) {
+                found.add(a);
+            }
+            if (p instanceof org.apache.camel.Navigate<?> n) {
+                found.addAll(aggregators(n));
+            }
+        }
+        return found;
+    }
+
+    static long heapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /**
+     * Distinct recipients: `users` users with two events each (so as many open batches: threshold 50, quiet period of
+     * 600 minutes), their preferences from a Strapi-shaped CMS. After the outbox is drained: heap after a GC (the whole
+     * bench JVM), the preference cache's size, the CMS preference calls (counted at the CMS), and the timers the
+     * aggregator holds (its timeout map; the batch-table repository's keys beside it).
+     */
+    static void users(int users) throws Exception {
+        String schema = TestPostgres.newSchema();
+        int smtpPort = AvailablePortFinder.getNextAvailable();
+        GreenMail smtp = new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        try (StrapiShapedCms cms = new StrapiShapedCms(50, 600)) {
+            Map<String, String> p = appProperties(schema, smtpPort, AvailablePortFinder.getNextAvailable(), "batch-table");
+            p.put("ingest-notify.cms.api.url", cms.url());
+            p.put("ingest-notify.cms.api.token", "bench");
+            RunningApp app = new RunningApp(p);
+            try (Connection c = TestPostgres.connect(schema)) {
+                app.context().getRouteController().stopRoute("ingest-notify-outbox-poller");
+                fillOutbox(c, 2 * users, users);
+                long t0 = System.nanoTime();
+                app.context().getRouteController().startRoute("ingest-notify-outbox-poller");
+                awaitOutboxDrained(c);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long open = count(c, "SELECT count(*) FROM batch_processing_sessions WHERE status = 'processing'");
+                io.ingestnotify.batching.PreferenceCache cache = app.bean("ingestNotifyPreferenceCache", io.ingestnotify.batching.PreferenceCache.class);
+                // The aggregator re-arms a timer per notice it receives; wait until it holds one per open batch (or 60 s).
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (aggregatorTimers(app) < open && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                int timers = aggregatorTimers(app);
+                int repoKeys = app.bean("ingestNotifyAggregationRepository", org.apache.camel.spi.AggregationRepository.class).getKeys().size();
+                long heap = heapAfterGc();
+                System.out.printf("users %,d: %,d events filed in %.1f s; %,d open batches; heap after a GC %.0f MB (whole bench JVM); "
+                                + "preference cache %,d entries; CMS preference calls %,d (bundle's count %,d); aggregator timers %,d "
+                                + "(repository keys %,d)%n", users, 2 * users, seconds, open, heap / 1048576.0, cache.size(),
+                        cms.preferenceCalls.get(), cache.cmsCalls(), timers, repoKeys);
+            } finally {
+                app.close();
+            }
+        } finally {
+            smtp.stop();
+            TestPostgres.dropSchema(schema);
+        }
+    }
+
+    static long count(Connection c, String sql) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            return count(ps);
         }
     }
 }

@@ -48,12 +48,14 @@ class PreferencesTest extends AppTestSupport {
         String user = newUser();
         stubPreferences(31, 32, user, prefs(9, 99, "text", true, false, true));
         FileEvent.BatchKey key = new FileEvent.BatchKey(31, 32, user);
+        long entries = cache().size();
 
         Preferences p = preferences(key);
         preferences(key);
         preferences(key);
 
         assertThat(p).isEqualTo(new Preferences(true, 9, 99, "text", false, true));
+        assertThat(cache().size()).as("one entry per key, whatever the calls").isEqualTo(entries + 1);
         String path = "/api/user-notification-preferences/by-user/31/32/" + user.replace("@", "%40");
         cms.verify(1, getRequestedFor(urlEqualTo(path)).withHeader("Authorization", equalTo("Bearer " + CMS_TOKEN)));
     }

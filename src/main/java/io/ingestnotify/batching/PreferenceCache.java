@@ -139,6 +139,11 @@ public class PreferenceCache {
         return cmsCalls.sum();
     }
 
+    /** Entries held (Caffeine's estimate): one per (company, bot, email) seen within the bound. */
+    public long size() {
+        return entries.estimatedSize();
+    }
+
     public long cmsFailures() {
         return cmsFailures.sum();
     }

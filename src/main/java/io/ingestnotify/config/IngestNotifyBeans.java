@@ -254,6 +254,7 @@ public final class IngestNotifyBeans {
                     Duration.ofSeconds(settings.cms().cacheTtlSeconds()), wait, 100_000);
             metrics().gauge("ingest_preference_cache_hit_ratio", cache, PreferenceCache::hitRatio);
             metrics().gauge("ingest_preference_cms_calls", cache, PreferenceCache::cmsCalls);
+            metrics().gauge("ingest_preference_cache_size", cache, PreferenceCache::size);
             metrics().gauge("ingest_preference_cms_failures", cache, PreferenceCache::cmsFailures);
             return cache;
         });
