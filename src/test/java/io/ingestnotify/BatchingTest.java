@@ -56,7 +56,7 @@ class BatchingTest extends AppTestSupport {
         await().atMost(Duration.ofSeconds(5)).until(() -> repository.get(app.context(), batchId) == null);
         assertThat(repository.getKeys()).doesNotContain(batchId);
         // Nothing more arrives for this batch.
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> mailsTo(user).size() == 1);
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(1500).plusSeconds(30)).until(() -> mailsTo(user).size() == 1);
     }
 
     @Test

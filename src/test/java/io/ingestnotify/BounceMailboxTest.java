@@ -246,7 +246,7 @@ class BounceMailboxTest extends AppTestSupport {
                     I am away until Monday.
                     """);
             await().atMost(Duration.ofSeconds(20)).until(() -> messagesIn("ingest-notify-unmatched") == 2);
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> log.linesContaining("moved to folder").size() == 2);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(2).plusSeconds(30)).until(() -> log.linesContaining("moved to folder").size() == 2);
             assertThat(log.linesContaining("moved to folder")).anySatisfy(l -> assertThat(l).contains("no digest of ours"))
                     .anySatisfy(l -> assertThat(l).contains("Out of office", "not a delivery status report"));
             assertThat(count("SELECT count(*) FROM email_notification_log WHERE bounced_at IS NOT NULL")).isEqualTo(2);

@@ -269,7 +269,7 @@ class CmsContractTest extends AppTestSupport {
                 assertThat(((Number) t.get("attempts")).intValue()).isEqualTo(1);
                 assertThat(server.file(doc)).isNotNull();
                 // Not re-driven as an outage would be.
-                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(2).plusSeconds(30)).until(() ->
                         ((Number) task(doc).get("attempts")).intValue() == 1 && "failed".equals(task(doc).get("status")));
             }
         } finally {

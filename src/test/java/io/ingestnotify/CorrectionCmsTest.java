@@ -176,7 +176,7 @@ class CorrectionCmsTest extends AppTestSupport {
         });
         int id = ((Number) task("stuck").get("id")).intValue();
         // Exhausted: the re-drive leaves it alone.
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> "failed".equals(task("stuck").get("status")));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(1).plusSeconds(30)).until(() -> "failed".equals(task("stuck").get("status")));
 
         String view = getHttp("/api/corrections/" + id).body();
         assertThat(view).contains("\"status\":\"failed\"", "\"failed_action\":\"cms_delete\"", "\"step\":\"created\"",

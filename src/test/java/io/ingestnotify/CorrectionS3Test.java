@@ -139,7 +139,7 @@ class CorrectionS3Test extends AppTestSupport {
         try {
             post("/api/events", failed("off", "s3_error", "uploads/off.pdf"));
             assertThat(task("off").get("status")).isEqualTo("pending");
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> "pending".equals(task("off").get("status")));
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(2).plusSeconds(30)).until(() -> "pending".equals(task("off").get("status")));
             assertThat(exists("uploads/off.pdf")).isTrue();
         } finally {
             app.close();

@@ -65,7 +65,7 @@ class CrashTest extends AppTestSupport {
         post("/api/events", event(newEventId(), "k3", "success", user, 1, 2, "k3.pdf"));
 
         assertThat(BatchingTest.html(awaitMails(user, 1).get(0))).contains("k1.pdf", "k2.pdf", "k3.pdf");
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> mailsTo(user).size() == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(2).plusSeconds(30)).until(() -> mailsTo(user).size() == 1);
         assertThat(count("SELECT count(*) FROM email_notification_log WHERE recipient_email = ?", user)).isEqualTo(1);
         assertThat(count("SELECT total_files FROM batch_processing_sessions WHERE user_email = ?", user)).isEqualTo(3);
     }

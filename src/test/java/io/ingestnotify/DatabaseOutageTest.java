@@ -59,7 +59,7 @@ class DatabaseOutageTest extends AppTestSupport {
         assertThat(html).contains("pg-0.pdf", "pg-1.pdf", "pg-2.pdf", "pg-3.pdf").doesNotContain("pg-http.pdf");
         assertThat(count("SELECT count(*) FROM file_events WHERE file_document_id LIKE 'pg-%' AND processed_at IS NULL")).isZero();
         assertThat(count("SELECT count(*) FROM file_events WHERE file_document_id = 'pg-http'")).isZero();
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> mailsTo(user).size() == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(2).plusSeconds(30)).until(() -> mailsTo(user).size() == 1);
         // The client retries its refused request: accepted now, in the next batch.
         assertThat(post("/api/events", event(newEventId(), "pg-http", "success", user, 1, 2, "pg-http.pdf")).statusCode()).isEqualTo(202);
     }

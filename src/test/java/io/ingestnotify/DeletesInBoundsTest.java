@@ -93,7 +93,7 @@ class DeletesInBoundsTest extends AppTestSupport {
     /** Refused: failed, the reason on the timeline, and the re-drive (every 300 ms here) leaves it alone. */
     static void assertRefusedAndNotRedriven(String doc, String reason) {
         awaitStatus(doc, "failed");
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> {
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(1500).plusSeconds(30)).until(() -> {
             Map<String, Object> t = task(doc);
             return "failed".equals(t.get("status")) && ((Number) t.get("attempts")).intValue() == 1;
         });
@@ -203,7 +203,7 @@ class DeletesInBoundsTest extends AppTestSupport {
                 });
         assertThat(count("SELECT count(*) FROM auto_correction_tasks WHERE file_document_id IN ('conf-1', 'conf-2')")).isZero();
         assertThat(count("SELECT count(*) FROM batch_files WHERE file_document_id IN ('conf-1', 'conf-2')")).isZero();
-        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> exists("tenants/7/victim.pdf"));
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(1500).plusSeconds(30)).until(() -> exists("tenants/7/victim.pdf"));
         assertThat(exists("tenants/7/real.pdf")).isTrue();
         cms.verify(0, deleteRequestedFor(urlEqualTo("/api/files/conf-1")));
     }

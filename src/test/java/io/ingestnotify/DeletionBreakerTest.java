@@ -83,7 +83,7 @@ class DeletionBreakerTest extends AppTestSupport {
                 .contains("\"step\": \"held\"", "MAX_DELETIONS_PER_HOUR (2) reached");
 
         // Held stays held (the re-drive does not take it), shown on the ops summary and the metric.
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(1).plusSeconds(30))
                 .until(() -> "held".equals(value("SELECT status FROM auto_correction_tasks WHERE file_document_id = ?", held)));
         String summary = getHttp("/api/ops/summary").body();
         assertThat(summary).contains("\"heldCorrections\":{\"limitPerHour\":2,\"count\":1", "\"file_document_id\":\"" + held + "\"");
@@ -105,7 +105,7 @@ class DeletionBreakerTest extends AppTestSupport {
         HttpResponse<String> cancelled = post("/api/corrections/held/cancel", "{}");
         assertThat(cancelled.body()).isEqualTo("{\"cancelled\":2}");
         assertThat(docsWithStatus("br-c_", "cancelled")).containsExactlyInAnyOrder("br-c1", "br-c2");
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> exists("k/br-c1.pdf") && exists("k/br-c2.pdf"));
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(1).plusSeconds(30)).until(() -> exists("k/br-c1.pdf") && exists("k/br-c2.pdf"));
         cms.verify(0, deleteRequestedFor(urlEqualTo("/api/files/br-c1")));
         assertThat(post("/api/corrections/held/release", "{}").body()).isEqualTo("{\"released\":0}");
         assertThat(count("SELECT count(*) FROM auto_correction_tasks WHERE deletions_admitted_at IS NOT NULL")).isEqualTo(3);

@@ -65,7 +65,7 @@ class FencingTest extends AppTestSupport {
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                     .until(() -> !log.linesContaining("lease on digest " + batch).isEmpty());
             // Nothing reaches the server from the stale holder: the retry it would have made (and the server accepted) never comes.
-            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).until(() -> flaky.acceptedByBatch().isEmpty());
+            await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(4).plusSeconds(30)).until(() -> flaky.acceptedByBatch().isEmpty());
             assertThat(flaky.refused()).isEqualTo(1);
             Map<String, Object> row = rows("SELECT lease_owner, lease_fence, send_status, send_attempts FROM email_notification_log "
                     + "WHERE batch_id = ?::uuid", batch).get(0);
@@ -117,7 +117,7 @@ class FencingTest extends AppTestSupport {
             int calls = s3Proxy.accepted();
             // S3 answers again: the stale holder makes no further call (its redeliveries would), nothing is deleted.
             s3Proxy.unstall();
-            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(10))
+            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(8).plusSeconds(30))
                     .until(() -> s3Proxy.accepted() == calls && s3.exists(BUCKET, "uploads/fence-c1.pdf") && s3.deletes().isEmpty());
             Map<String, Object> row = rows("SELECT status, lease_owner, lease_fence, attempts, s3_cleanup_completed, "
                     + "execution_log::text AS log FROM auto_correction_tasks WHERE id = ?", id).get(0);

@@ -167,7 +167,7 @@ class KafkaSecurityTest extends AppTestSupport {
         List<String> stopped = log.linesContaining("Kafka intake stopped:");
         assertThat(stopped).hasSize(1);
         assertThat(stopped.get(0)).contains(setting);
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(3).plusSeconds(30))
                 .until(() -> log.linesContaining(clientLine).size() == 1 && log.linesContaining("Kafka intake stopped:").size() == 1);
         assertThat(count("SELECT count(*) FROM file_events WHERE event_id = ?", eventId)).isZero();
     }

@@ -33,7 +33,7 @@ class RestartTest extends AppTestSupport {
         post("/api/events", event(newEventId(), "r3", "success", user, 1, 2, "r3.pdf"));
 
         assertThat(BatchingTest.html(awaitMails(user, 1).get(0))).contains("r1.pdf", "r2.pdf", "r3.pdf");
-        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> mailsTo(user).size() == 1);
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(3).plusSeconds(30)).until(() -> mailsTo(user).size() == 1);
         assertThat(count("SELECT count(*) FROM batch_processing_sessions WHERE user_email = ?", user)).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM email_notification_log WHERE recipient_email = ?", user)).isEqualTo(1);
         app.close();
@@ -92,7 +92,7 @@ class RestartTest extends AppTestSupport {
             for (String u : users) {
                 awaitMails(u, 4);
             }
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() -> {
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(2).plusSeconds(30)).until(() -> {
                 int mails = 0;
                 for (String u : users) {
                     mails += mailsTo(u).size();

@@ -148,7 +148,7 @@ class SmtpFallbackTest extends AppTestSupport {
                 assertThat(single(c, "SELECT smtp_relay FROM email_notification_log WHERE recipient_email = '" + user + "'"))
                         .isEqualTo("primary 127.0.0.1:" + primary.port(0));
                 assertThat(single(c, "SELECT (open_until IS NULL)::text FROM smtp_breaker")).isEqualTo("true");
-                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> primary.scriptedAnswers(user) == 1);
+                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(1).plusSeconds(30)).until(() -> primary.scriptedAnswers(user) == 1);
                 assertThat(on(fallback, user)).isZero();
             }
         } finally {

@@ -47,7 +47,7 @@ class SmtpOutageTest extends AppTestSupport {
         int attempts = ((Number) value("SELECT send_attempts FROM email_notification_log WHERE recipient_email = ?", user)).intValue();
         assertThat(attempts).isEqualTo(retries.size());
         assertThat(value("SELECT notification_sent FROM batch_processing_sessions WHERE user_email = ?", user)).isEqualTo(true);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> mailsTo(user).size() == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(2).plusSeconds(30)).until(() -> mailsTo(user).size() == 1);
     }
 
     @Test

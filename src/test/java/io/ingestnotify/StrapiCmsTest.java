@@ -160,7 +160,7 @@ class StrapiCmsTest extends AppTestSupport {
                 assertThat(((Number) t.get("attempts")).intValue()).isEqualTo(1);
                 assertThat(strapi.fileAnswer(doc).status()).isEqualTo(200);
                 // Not re-driven as an outage would be.
-                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(2).plusSeconds(30)).until(() ->
                         ((Number) task(doc).get("attempts")).intValue() == 1 && "failed".equals(task(doc).get("status")));
             }
         } finally {
@@ -212,7 +212,7 @@ class StrapiCmsTest extends AppTestSupport {
                 await().atMost(Duration.ofSeconds(60)).until(() ->
                         count("SELECT count(*) FROM batch_files WHERE file_document_id = ? AND cms_mark_refused_at IS NOT NULL", doc) == 1);
                 // Several sweeps later: still one ERROR line, and the file stays unmarked.
-                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> refusals(log, doc).size() == 1);
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(2).plusSeconds(30)).until(() -> refusals(log, doc).size() == 1);
                 assertThat(refusals(log, doc).get(0)).contains("refused by the CMS", "400",
                         "ValidationError: Invalid key", "install cms/strapi");
                 assertThat(value("SELECT cms_mark_error FROM batch_files WHERE file_document_id = ?", doc).toString())

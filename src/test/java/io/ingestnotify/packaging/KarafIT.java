@@ -483,7 +483,7 @@ class KarafIT {
         await().atMost(Duration.ofMinutes(1)).until(() -> mailsTo(rex).size() >= 1);
         assertThat(GreenMailUtil.getBody(mailsTo(rex).get(0))).contains("karaf-open-1.pdf");
         // Once: the re-armed timer and the sweeper share the batch's lease; nothing sends it a second time.
-        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> mailsTo(rex).size() == 1);
+        await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(5).plusSeconds(30)).until(() -> mailsTo(rex).size() == 1);
         assertThat(rows("SELECT l.send_status FROM batch_processing_sessions s JOIN email_notification_log l USING (batch_id) "
                 + "WHERE s.user_email = '" + rex + "'")).containsExactly("sent");
         assertThat(log()).doesNotContain("ingest-notify did not start");
