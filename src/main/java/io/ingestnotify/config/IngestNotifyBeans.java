@@ -33,6 +33,7 @@ import io.ingestnotify.correction.DeletionBreaker;
 import io.ingestnotify.intake.EventParser;
 import io.ingestnotify.intake.EventRecorder;
 import io.ingestnotify.intake.FileLookup;
+import io.ingestnotify.intake.GroupWindowTimer;
 import io.ingestnotify.intake.IntakeGroupStrategy;
 import io.ingestnotify.intake.IntakeTransaction;
 import io.ingestnotify.intake.RecipientDomains;
@@ -119,7 +120,9 @@ public final class IngestNotifyBeans {
         bind(r, "ingestNotifyFileLookup", FileLookup.class, this::fileLookup);
         bind(r, "ingestNotifyRecipientDomains", RecipientDomains.class, () -> RecipientDomains.of(settings.smtp().recipientDomains()));
         bind(r, "ingestNotifyIntakeTransaction", IntakeTransaction.class, this::intakeTransaction);
-        bind(r, "ingestNotifyIntakeGroupStrategy", IntakeGroupStrategy.class, IntakeGroupStrategy::new);
+        // The group window's timeout checker ticks only while a group is open (idle: no ticks).
+        bind(r, "ingestNotifyIntakeGroupTimer", GroupWindowTimer.class, this::intakeGroupTimer);
+        bind(r, "ingestNotifyIntakeGroupStrategy", IntakeGroupStrategy.class, () -> new IntakeGroupStrategy(intakeGroupTimer()));
         bind(r, "ingestNotifyIntakeGroupThreads", ExecutorService.class, () -> context.getExecutorServiceManager()
                 .newFixedThreadPool(this, "IntakeGroups", settings.intakeGroups().threads()));
         bind(r, "ingestNotifyRequestFailures", RequestFailures.class, () -> new RequestFailures(5));
@@ -223,6 +226,11 @@ public final class IngestNotifyBeans {
     }
 
     /** This instance's leases on scheduled work, renewed by a heartbeat while the work runs here. */
+    private GroupWindowTimer intakeGroupTimer() {
+        return once("ingestNotifyIntakeGroupTimer", () -> new GroupWindowTimer(
+                context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "IntakeGroupWindow")));
+    }
+
     private Leases leases() {
         return once("ingestNotifyLeases", () -> {
             Leases leases = new Leases(dataSource(), settings.instance().id(), settings.instance().leaseSeconds());
