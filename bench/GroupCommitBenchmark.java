@@ -107,6 +107,9 @@ public class GroupCommitBenchmark {
             long idleCpu = cpuNanos();
             Thread.sleep(10_000);
             System.out.printf("round %d %-5s idle: %.1f ms of CPU per second%n", round, mode, (cpuNanos() - idleCpu) / 1e6 / 10);
+            if (System.getenv().containsKey("BENCH_IDLE_ONLY")) {
+                return steps;
+            }
             // Untimed warm-up: the JIT compiles the request path before the first timed step.
             wrk(url, 64, Math.max(5, seconds / 2), 1, mode + "-warm-" + round);
             for (int c : connections) {
