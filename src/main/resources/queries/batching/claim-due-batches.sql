@@ -7,9 +7,10 @@ WITH filled AS (
     UPDATE batch_processing_sessions
        SET timeout_at = updated_at + make_interval(secs => (user_preferences_snapshot ->> 'notification_delay_minutes')::int
                                                            * CAST(:#${properties:ingest-notify.notification.delay.unit.seconds} AS double precision))
-     WHERE batch_id IN (SELECT batch_id FROM batch_processing_sessions
-                         WHERE status = 'processing' AND timeout_at IS NULL
-                           FOR UPDATE SKIP LOCKED)
+     -- an array, not IN: completed batches' NULLs would make the planner expect many and scan the table
+     WHERE batch_id = ANY (ARRAY(SELECT batch_id FROM batch_processing_sessions
+                                  WHERE status = 'processing' AND timeout_at IS NULL
+                                    FOR UPDATE SKIP LOCKED))
 )
 UPDATE batch_processing_sessions b
    SET lease_owner = :#${properties:ingest-notify.instance.id}, lease_fence = b.lease_fence + 1,
