@@ -220,9 +220,10 @@ public class IntakeBenchmark {
                     add.setInt(2, failed ? 1 : 0);
                     add.setString(3, "bench");   // the lease a size completion takes (INSTANCE_ID)
                     add.setInt(4, 30);           // LEASE_SECONDS
-                    add.setInt(5, 1);
+                    add.setDouble(5, 60);        // the delay unit in seconds (minutes), for timeout_at
                     add.setInt(6, 1);
-                    add.setString(7, (String) r.get("email"));
+                    add.setInt(7, 1);
+                    add.setString(8, (String) r.get("email"));
                     try (ResultSet rs = add.executeQuery()) {
                         if (rs.next()) {
                             batchId = rs.getString(1);
@@ -234,6 +235,7 @@ public class IntakeBenchmark {
                         open.setInt(3, 1);
                         open.setString(4, (String) r.get("email"));
                         open.setString(5, snapshot);
+                        open.setDouble(6, 60);
                         open.executeUpdate();
                     }
                 }
@@ -755,10 +757,11 @@ public class IntakeBenchmark {
         smtp.start();
         try (Connection c = TestPostgres.connect(schema); Statement s = c.createStatement()) {
             String insert = "INSERT INTO batch_processing_sessions (batch_id, company_id, bot_id, user_email, batch_start_time, status,"
-                    + " user_preferences_snapshot, total_files, successful_files, updated_at, batch_end_time, notification_sent)"
+                    + " user_preferences_snapshot, total_files, successful_files, updated_at, batch_end_time, notification_sent,"
+                    + " timeout_at)"
                     + " SELECT gen_random_uuid(), 1, 1, '%s' || g || '@bench.example', now(), '%s',"
                     + " '{\"notification_enabled\":true,\"batch_size_threshold\":50,\"notification_delay_minutes\":600}', 1, 1,"
-                    + " now(), %s, %s FROM generate_series(1, " + openBatches + ") g";
+                    + " now(), %s, %s, now() + interval '600 minutes' FROM generate_series(1, " + openBatches + ") g";
             s.executeUpdate(String.format(insert, "o", "processing", "NULL", "false"));
             s.executeUpdate(String.format(insert, "d", "completed", "now() - interval '1 hour'", "true"));
             s.execute("ANALYZE batch_processing_sessions");

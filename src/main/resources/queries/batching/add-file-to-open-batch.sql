@@ -18,6 +18,9 @@ UPDATE batch_processing_sessions
        lease_expires_at = CASE WHEN total_files + 1 >= (user_preferences_snapshot ->> 'batch_size_threshold')::int
                                THEN now() + make_interval(secs => ?) ELSE lease_expires_at END,
        lease_fence = CASE WHEN total_files + 1 >= (user_preferences_snapshot ->> 'batch_size_threshold')::int
-                          THEN lease_fence + 1 ELSE lease_fence END
+                          THEN lease_fence + 1 ELSE lease_fence END,
+       -- the sweeper's due test: quiet for the snapshot's delay (the delay unit in seconds) from now
+       timeout_at = now() + make_interval(secs => (user_preferences_snapshot ->> 'notification_delay_minutes')::int
+                                                  * CAST(? AS double precision))
  WHERE company_id = ? AND bot_id = ? AND user_email = ? AND status = 'processing'
 RETURNING batch_id, total_files, status, (user_preferences_snapshot ->> 'notification_delay_minutes')::int AS delay_minutes

@@ -3,7 +3,8 @@
 -- preferences snapshot (JSON text) and a fresh batch id (a new batch takes the id of its first file). Per key, the files fill the key's open batch up to its snapshot's threshold (the
 -- file that reaches it closes the batch by size, as add-file-to-open-batch did one file at a time); the rest fill new
 -- batches of the new snapshot's threshold, in event order: every full one is inserted completed (with the lease
--- INSTANCE_ID, LEASE_SECONDS of a size completion), the last one, if not full, stays open.
+-- INSTANCE_ID, LEASE_SECONDS of a size completion), the last one, if not full, stays open. Every batch touched gets
+-- timeout_at = now + its snapshot's delay (DELAY_UNIT_SECONDS after each lease pair): the sweeper's due test.
 -- One open batch per key: the key's open batch is locked (in key order, so concurrent groups do not deadlock); a
 -- batch another transaction opened after this statement's snapshot makes the insert fail on ux_batch_open_per_key
 -- (23505), which the caller turns into a lost race (40001): the group is filed again.
@@ -40,7 +41,9 @@ WITH input AS MATERIALIZED (
            completion_reason = CASE WHEN a.files >= a.room THEN 'size' ELSE b.completion_reason END,
            lease_owner = CASE WHEN a.files >= a.room THEN ? ELSE b.lease_owner END,
            lease_expires_at = CASE WHEN a.files >= a.room THEN now() + make_interval(secs => ?) ELSE b.lease_expires_at END,
-           lease_fence = CASE WHEN a.files >= a.room THEN b.lease_fence + 1 ELSE b.lease_fence END
+           lease_fence = CASE WHEN a.files >= a.room THEN b.lease_fence + 1 ELSE b.lease_fence END,
+           timeout_at = now() + make_interval(secs => (b.user_preferences_snapshot ->> 'notification_delay_minutes')::int
+                                                      * CAST(? AS double precision))
       FROM (SELECT p.open_id, o.room, count(*) AS files,
                    count(*) FILTER (WHERE NOT p.failed) AS successes, count(*) FILTER (WHERE p.failed) AS failures
               FROM placed p JOIN open_batch o ON o.batch_id = p.open_id
@@ -62,14 +65,16 @@ WITH input AS MATERIALIZED (
 ), opened AS (
     INSERT INTO batch_processing_sessions (batch_id, company_id, bot_id, user_email, batch_start_time, status,
                                            user_preferences_snapshot, total_files, successful_files, failed_files,
-                                           batch_end_time, completion_reason, lease_owner, lease_expires_at, lease_fence)
+                                           batch_end_time, completion_reason, lease_owner, lease_expires_at, lease_fence,
+                                           timeout_at)
     SELECT f.batch_id, f.company_id, f.bot_id, f.user_email, now(), f.status, f.snapshot::jsonb, f.files, f.successes,
            f.failures,
            CASE WHEN f.status = 'completed' THEN now() END,
            CASE WHEN f.status = 'completed' THEN 'size' END,
            CASE WHEN f.status = 'completed' THEN ? END,
            CASE WHEN f.status = 'completed' THEN now() + make_interval(secs => ?) END,
-           CASE WHEN f.status = 'completed' THEN 1 ELSE 0 END
+           CASE WHEN f.status = 'completed' THEN 1 ELSE 0 END,
+           now() + make_interval(secs => (f.snapshot::jsonb ->> 'notification_delay_minutes')::int * CAST(? AS double precision))
       FROM fresh f
      ORDER BY f.company_id, f.bot_id, f.user_email, f.slot
  RETURNING batch_id

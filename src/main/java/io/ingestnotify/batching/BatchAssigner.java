@@ -77,9 +77,11 @@ public class BatchAssigner {
         Set<String> openedIds = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(Queries.get("batching/assign-files"))) {
             int next = cols.bind(c, ps, 1);
+            // Twice (the grown open batches, the new ones): the lease of a size completion, then the delay unit of timeout_at.
             for (int round = 0; round < 2; round++) {
                 ps.setString(next++, instanceId);
                 ps.setInt(next++, leaseSeconds);
+                ps.setDouble(next++, delayUnit.toMillis(1) / 1000.0);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
