@@ -16,6 +16,7 @@ import io.ingestnotify.common.Queries;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
+import org.apache.camel.Message;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.AggregationRepository;
 import org.apache.camel.support.DefaultExchange;
@@ -28,6 +29,10 @@ import org.apache.camel.support.service.ServiceSupport;
  * this instance does not hold, each with the time it still has to stay quiet, so Camel's own start-up re-arms every
  * open batch's completion timeout after a restart or a crash.
  * <p>
+ * Per open batch it keeps a lean exchange ({@link #lean}), not the one intake's notice arrived on: that one carries
+ * every property of intake's exchange (route policy timers, intake's result...), about 2 KB a batch, and nothing
+ * after the aggregation reads them.
+ * <p>
  * Not a {@code RecoverableAggregationRepository}: a completed batch that failed on its way to the mail is already
  * recorded (status, email log) and re-driven by the sweeper, which also completes batches whose timer lives in an
  * instance that died.
@@ -36,6 +41,8 @@ public class BatchTableAggregationRepository extends ServiceSupport implements A
 
     /** A restored timer fires just after the batch's quiet time, so the completion's quiet check agrees. */
     private static final long MARGIN_MILLIS = 100;
+    private static final String BATCH_ID = "batchId";
+    private static final String BATCH_STATUS = "batchStatus";
 
     private final CamelContext context;
     private final DataSource dataSource;
@@ -50,7 +57,13 @@ public class BatchTableAggregationRepository extends ServiceSupport implements A
 
     @Override
     public Exchange add(CamelContext camelContext, String key, Exchange exchange) {
-        return live.put(key, exchange);
+        Message notice = exchange.getMessage();
+        Exchange kept = lean(notice.getHeader(BATCH_ID, String.class), notice.getHeader(BATCH_STATUS, String.class),
+                notice.getBody(), exchange.getProperty(ExchangePropertyKey.AGGREGATED_TIMEOUT, Long.class));
+        // The aggregator counts the notices on the exchange it gets back, and its timer names the exchange by its id.
+        kept.setProperty(ExchangePropertyKey.AGGREGATED_SIZE, exchange.getProperty(ExchangePropertyKey.AGGREGATED_SIZE));
+        kept.setExchangeId(exchange.getExchangeId());
+        return live.put(key, kept);
     }
 
     @Override
@@ -90,11 +103,22 @@ public class BatchTableAggregationRepository extends ServiceSupport implements A
     }
 
     private Exchange rebuild(String batchId, int files, long timeoutMillis) {
+        return lean(batchId, "processing", files, timeoutMillis);
+    }
+
+    /**
+     * What the aggregator and the batching route read from an open batch's exchange: its correlation header batchId,
+     * batchStatus (the completion predicate), the files as body and the completion timeout Camel re-arms at start-up.
+     * The completion steps read batchId only (the sweeper sends them no more).
+     */
+    private Exchange lean(String batchId, String batchStatus, Object files, Long timeoutMillis) {
         Exchange exchange = new DefaultExchange(context);
-        exchange.getMessage().setHeader("batchId", batchId);
-        exchange.getMessage().setHeader("batchStatus", "processing");
+        exchange.getMessage().setHeader(BATCH_ID, batchId);
+        exchange.getMessage().setHeader(BATCH_STATUS, batchStatus);
         exchange.getMessage().setBody(files);
-        exchange.setProperty(ExchangePropertyKey.AGGREGATED_TIMEOUT, timeoutMillis);
+        if (timeoutMillis != null) {
+            exchange.setProperty(ExchangePropertyKey.AGGREGATED_TIMEOUT, timeoutMillis);
+        }
         return exchange;
     }
 
