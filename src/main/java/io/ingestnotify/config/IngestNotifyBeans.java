@@ -225,12 +225,12 @@ public final class IngestNotifyBeans {
                 () -> context.getRegistry().findSingleByType(MeterRegistry.class)));
     }
 
-    /** This instance's leases on scheduled work, renewed by a heartbeat while the work runs here. */
     private GroupWindowTimer intakeGroupTimer() {
         return once("ingestNotifyIntakeGroupTimer", () -> new GroupWindowTimer(
                 context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "IntakeGroupWindow")));
     }
 
+    /** This instance's leases on scheduled work, renewed by a heartbeat while the work runs here. */
     private Leases leases() {
         return once("ingestNotifyLeases", () -> {
             Leases leases = new Leases(dataSource(), settings.instance().id(), settings.instance().leaseSeconds());
