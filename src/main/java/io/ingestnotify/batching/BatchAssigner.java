@@ -29,12 +29,14 @@ public class BatchAssigner {
     private static final Logger LOG = LoggerFactory.getLogger(BatchAssigner.class);
 
     private final TimeUnit delayUnit;
+    private final double unitSeconds;
     private final String instanceId;
     private final int leaseSeconds;
 
     /** @param instanceId and leaseSeconds: the lease a size completion takes on the batch, until its digest is claimed */
     public BatchAssigner(TimeUnit delayUnit, String instanceId, int leaseSeconds) {
         this.delayUnit = delayUnit;
+        this.unitSeconds = delayUnit.toNanos(1) / 1e9;
         this.instanceId = instanceId;
         this.leaseSeconds = leaseSeconds;
     }
@@ -81,7 +83,7 @@ public class BatchAssigner {
             for (int round = 0; round < 2; round++) {
                 ps.setString(next++, instanceId);
                 ps.setInt(next++, leaseSeconds);
-                ps.setDouble(next++, delayUnit.toMillis(1) / 1000.0);
+                ps.setDouble(next++, unitSeconds);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
